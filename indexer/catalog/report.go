@@ -1,0 +1,41 @@
+package catalog
+
+// Rejection says why one record (or a whole file) could not be imported.
+// Source is the file path or URL, Record locates the record inside it (a JSON
+// pointer such as "/@graph/3", or "line 17" for CSV; empty for the whole
+// file) and Error names the field at fault.
+type Rejection struct {
+	Source string `json:"source"`
+	Record string `json:"record"`
+	Error  string `json:"error"`
+}
+
+// Skipped is an input that holds no catalog entry (an Assertion, a
+// framework-only package) and was therefore not imported as credentials.
+type Skipped struct {
+	Source string `json:"source"`
+	Record string `json:"record,omitempty"`
+	Reason string `json:"reason"`
+}
+
+// Report is the outcome of one ingest run, printed by `pdpath ingest --json`
+// and kept for every feed sync.
+type Report struct {
+	Added          int         `json:"added"`
+	Updated        int         `json:"updated"`
+	Unchanged      int         `json:"unchanged"`
+	Retired        int         `json:"retired"`
+	Rejected       []Rejection `json:"rejected"`
+	CatalogVersion int64       `json:"catalog_version"`
+
+	// Frameworks counts competency frameworks imported or updated.
+	Frameworks int `json:"frameworks"`
+	// Skipped lists inputs that hold no catalog entry.
+	Skipped []Skipped `json:"skipped,omitempty"`
+	// UnresolvedFrameworks counts alignments whose framework pdpath does not
+	// know, by the name the feed used; they are kept as written.
+	UnresolvedFrameworks map[string]int `json:"unresolved_frameworks,omitempty"`
+	// PossibleDuplicates counts credentials flagged as near-identical to
+	// one from another issuer.
+	PossibleDuplicates int `json:"possible_duplicates"`
+}

@@ -1,0 +1,251 @@
+// Package index owns pdpath's Bleve index: the mapping, how a credential
+// becomes an indexed document, batched writes stamped with the catalog
+// version, and searches with filters, facets and highlights. Nothing outside
+// this package sees a Bleve type.
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"github.com/pdpath/pdpath/indexer/catalog"
+)
+
+// BatchSize is how many documents go into one Bleve batch. Larger batches
+// index faster but hold more in memory; 1,000 keeps a 1M-credential rebuild
+// under a few hundred MB.
+const BatchSize = 1000
+
+// versionKey is the internal key under which the catalog version the index
+// reflects is stored, in the same batch as the documents it describes.
+var versionKey = []byte("pdpath.catalog_version")
+
+// ErrNotFound is returned when an index directory does not exist.
+var ErrNotFound = errors.New("index: not found")
+
+// ParentFunc returns the code a framework code refines ("7" for UDL "7.2"),
+// or "" at the top level. Documents are indexed under every ancestor of
+// their codes so a filter or facet on a UDL guideline includes checkpoints.
+type ParentFunc func(framework, code string) string
+
+// Index is an open Bleve index of credentials.
+type Index struct {
+	b        bleve.Index
+	parent   ParentFunc
+	readOnly bool
+}
+
+// Create makes a new, empty index at dir.
+func Create(dir string, parent ParentFunc) (*Index, error) {
+	m, err := newMapping()
+	if err != nil {
+		return nil, err
+	}
+	b, err := bleve.New(dir, m)
+	if err != nil {
+		return nil, fmt.Errorf("index: create %s: %w", dir, err)
+	}
+	return &Index{b: b, parent: parent}, nil
+}
+
+// Open opens the index at dir for writing. Only one process may hold an
+// index open for writing.
+func Open(dir string, parent ParentFunc) (*Index, error) {
+	return open(dir, parent, false)
+}
+
+// OpenReadOnly opens the index at dir for searching. Read-only openers take a
+// shared lock, so a copy of the directory can be made while they search.
+func OpenReadOnly(dir string) (*Index, error) {
+	return open(dir, nil, true)
+}
+
+func open(dir string, parent ParentFunc, readOnly bool) (*Index, error) {
+	b, err := bleve.OpenUsing(dir, map[string]interface{}{"read_only": readOnly})
+	if err != nil {
+		if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) || errors.Is(err, bleve.ErrorIndexMetaMissing) {
+			return nil, fmt.Errorf("%w: %s", ErrNotFound, dir)
+		}
+		return nil, fmt.Errorf("index: open %s: %w", dir, err)
+	}
+	return &Index{b: b, parent: parent, readOnly: readOnly}, nil
+}
+
+// Close releases the index.
+func (ix *Index) Close() error {
+	if err := ix.b.Close(); err != nil {
+		return fmt.Errorf("index: close: %w", err)
+	}
+	return nil
+}
+
+// Version returns the catalog version the index reflects, 0 for a new index.
+func (ix *Index) Version() (int64, error) {
+	v, err := ix.b.GetInternal(versionKey)
+	if err != nil {
+		return 0, fmt.Errorf("index: read version: %w", err)
+	}
+	if len(v) == 0 {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(string(v), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("index: bad version marker %q: %w", v, err)
+	}
+	return n, nil
+}
+
+// DocCount returns the number of indexed credentials.
+func (ix *Index) DocCount() (uint64, error) {
+	n, err := ix.b.DocCount()
+	if err != nil {
+		return 0, fmt.Errorf("index: count: %w", err)
+	}
+	return n, nil
+}
+
+// Apply indexes put, removes del and records version, in batches of
+// BatchSize. The version marker travels in the last batch, so an index whose
+// marker equals the catalog's holds every document of that version.
+// progress, when not nil, is called after each batch.
+func (ix *Index) Apply(ctx context.Context, put []*catalog.Credential, del []string, version int64, progress func(done, total int)) error {
+	if ix.readOnly {
+		return errors.New("index: apply on a read-only index")
+	}
+	total := len(put) + len(del)
+	done := 0
+	batch := ix.b.NewBatch()
+	flush := func(last bool) error {
+		if last {
+			batch.SetInternal(versionKey, []byte(strconv.FormatInt(version, 10)))
+		}
+		if err := ix.b.Batch(batch); err != nil {
+			return fmt.Errorf("index: write batch: %w", err)
+		}
+		batch.Reset()
+		if progress != nil {
+			progress(done, total)
+		}
+		return nil
+	}
+	for _, id := range del {
+		batch.Delete(id)
+		done++
+		if batch.Size() >= BatchSize {
+			if err := flush(false); err != nil {
+				return err
+			}
+		}
+	}
+	for _, c := range put {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("index: apply interrupted: %w", err)
+		}
+		if err := batch.Index(c.ID, ix.Document(c)); err != nil {
+			return fmt.Errorf("index: credential %q: %w", c.ID, err)
+		}
+		done++
+		if batch.Size() >= BatchSize {
+			if err := flush(false); err != nil {
+				return err
+			}
+		}
+	}
+	return flush(true)
+}
+
+// Document is the indexed form of a credential. It is exported so
+// benchmarks can index the very same documents through Bleve directly.
+type Document struct {
+	DocType         string   `json:"doc_type"`
+	Title           string   `json:"title"`
+	Description     string   `json:"description,omitempty"`
+	Tags            []string `json:"tags,omitempty"`
+	IssuerName      string   `json:"issuer_name,omitempty"`
+	CompetencyNames []string `json:"competency_names,omitempty"`
+	Expansions      string   `json:"expansions,omitempty"`
+	Issuer          string   `json:"issuer,omitempty"`
+	Framework       []string `json:"framework,omitempty"`
+	Competency      []string `json:"competency,omitempty"`
+	Code            []string `json:"code,omitempty"`
+	Format          string   `json:"format,omitempty"`
+	Level           *float64 `json:"level,omitempty"`
+	LevelKey        string   `json:"level_key,omitempty"`
+	CostUSD         *float64 `json:"cost_usd,omitempty"`
+	Hours           *float64 `json:"hours,omitempty"`
+	Stated          []string `json:"stated,omitempty"`
+	GradeBand       []string `json:"grade_band,omitempty"`
+	Subject         []string `json:"subject,omitempty"`
+	Type            string   `json:"type,omitempty"`
+}
+
+// Document converts a credential into its indexed form.
+func (ix *Index) Document(c *catalog.Credential) Document {
+	d := Document{
+		DocType:     docTypeCredential,
+		Title:       c.Title,
+		Description: c.Description,
+		Tags:        c.Tags,
+		IssuerName:  c.Issuer,
+		Issuer:      c.Issuer,
+		Format:      c.Format,
+		CostUSD:     c.CostUSD,
+		Hours:       c.Hours,
+		GradeBand:   c.GradeBands,
+		Subject:     c.Subjects,
+		Type:        c.Type,
+	}
+	if c.Level > 0 {
+		d.Level = catalog.Float(float64(c.Level))
+		d.LevelKey = strconv.Itoa(c.Level)
+	}
+	if c.CostUSD != nil {
+		d.Stated = append(d.Stated, "cost")
+	}
+	if c.Hours != nil {
+		d.Stated = append(d.Stated, "hours")
+	}
+	if c.Format != "" {
+		d.Stated = append(d.Stated, "format")
+	}
+	seen := map[string]bool{}
+	add := func(list *[]string, v string) {
+		if v != "" && !seen[v] {
+			seen[v] = true
+			*list = append(*list, v)
+		}
+	}
+	for _, comp := range c.Competencies {
+		add(&d.Framework, "fw="+comp.Framework)
+		code := comp.Code
+		for depth := 0; code != "" && depth < 8; depth++ {
+			add(&d.Competency, comp.Framework+":"+code)
+			add(&d.Code, "code="+code)
+			if ix.parent == nil {
+				break
+			}
+			code = ix.parent(comp.Framework, code)
+		}
+		if comp.Name != "" {
+			d.CompetencyNames = append(d.CompetencyNames, comp.Name)
+		}
+	}
+	d.Framework = trimPrefix(d.Framework, "fw=")
+	d.Code = trimPrefix(d.Code, "code=")
+	d.Expansions = expansions(strings.Join(append([]string{c.Title, c.Description, strings.Join(c.Tags, " ; ")}, d.CompetencyNames...), " ; "))
+	return d
+}
+
+// trimPrefix strips the prefix used to keep keys of different kinds apart in
+// the shared seen-set.
+func trimPrefix(list []string, prefix string) []string {
+	for i, v := range list {
+		list[i] = strings.TrimPrefix(v, prefix)
+	}
+	return list
+}

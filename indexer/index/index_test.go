@@ -1,0 +1,196 @@
+package index
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pdpath/pdpath/indexer/catalog"
+)
+
+func udlParent(framework, code string) string {
+	if framework == "UDL" {
+		if i := strings.IndexByte(code, '.'); i > 0 {
+			return code[:i]
+		}
+	}
+	return ""
+}
+
+func testCredentials() []*catalog.Credential {
+	return []*catalog.Credential{
+		{ID: "udl-1", Title: "UDL Recruiting Interest", Description: "Offer choices that raise learners' interest.", Issuer: "Center A",
+			Competencies: []catalog.Competency{{Framework: "UDL", Code: "7.1", Name: "Optimize choice and autonomy"}}, CostUSD: catalog.Float(0), Hours: catalog.Float(5), Format: "online", Level: 1},
+		{ID: "disc-1", Title: "Structured Academic Discussion", Description: "Students use talk protocols such as turn-and-talk and Socratic seminar.", Issuer: "Network B",
+			Competencies: []catalog.Competency{{Framework: "InTASC", Code: "8", Name: "Instructional Strategies"}}, CostUSD: catalog.Float(120), Hours: catalog.Float(12), Format: "hybrid", Level: 2},
+		{ID: "assess-1", Title: "Formative Assessment with Exit Tickets", Description: "Design exit tickets and adjust tomorrow's lesson.", Issuer: "Network B",
+			Competencies: []catalog.Competency{{Framework: "InTASC", Code: "6", Name: "Assessment"}, {Framework: "FFT", Code: "3d"}}},
+		{ID: "plan-1", Title: "Lesson Planning with Universal Design for Learning", Description: "Plan lessons with flexible means of engagement.", Issuer: "Center A",
+			Competencies: []catalog.Competency{{Framework: "UDL", Code: "8.2"}}, CostUSD: catalog.Float(300), Hours: catalog.Float(40)},
+	}
+}
+
+func newTestIndex(t *testing.T) *Index {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "bleve")
+	ix, err := Create(dir, udlParent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Apply(context.Background(), testCredentials(), nil, 7, nil); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix
+}
+
+func ids(res *Result) []string {
+	var out []string
+	for _, h := range res.Hits {
+		out = append(out, h.ID)
+	}
+	return out
+}
+
+func TestSearchFiltersAndSynonyms(t *testing.T) {
+	ix := newTestIndex(t)
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		req  Request
+		want []string // exact set, any order
+		// top: want must be the first hits rather than all of them; free
+		// text is an OR of terms, so weaker matches may follow.
+		top bool
+	}{
+		{"empty query lists all", Request{Query: "", Limit: 10}, []string{"udl-1", "disc-1", "assess-1", "plan-1"}, false},
+		{"acronym finds spelled-out form", Request{Query: "UDL", Limit: 10}, []string{"udl-1", "plan-1"}, false},
+		{"spelled-out form finds acronym", Request{Query: "universal design for learning", Limit: 10}, []string{"udl-1", "plan-1"}, true},
+		{"stemming", Request{Query: "discussions", Limit: 10}, []string{"disc-1"}, false},
+		{"issuer filter", Request{Query: "", Issuer: "Network B", Limit: 10}, []string{"disc-1", "assess-1"}, false},
+		{"framework and code", Request{Framework: "InTASC", Code: "6", Limit: 10}, []string{"assess-1"}, false},
+		{"guideline includes checkpoints", Request{Framework: "UDL", Code: "7", Limit: 10}, []string{"udl-1"}, false},
+		{"code alone across frameworks", Request{Code: "3d", Limit: 10}, []string{"assess-1"}, false},
+		{"budget keeps unstated cost", Request{MaxCostUSD: catalog.Float(120), Limit: 10}, []string{"udl-1", "disc-1", "assess-1"}, false},
+		{"hours inclusive", Request{MaxHours: catalog.Float(12), Limit: 10}, []string{"udl-1", "disc-1", "assess-1"}, false},
+		{"no match", Request{Query: "zzzyzx", Limit: 10}, nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := ix.Search(ctx, tt.req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ids(res)
+			if tt.top && len(got) > len(tt.want) {
+				got = got[:len(tt.want)]
+			}
+			slices.Sort(got)
+			want := slices.Clone(tt.want)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("hits = %v, want %v", got, want)
+			}
+			if !tt.top && int(res.Total) != len(want) {
+				t.Errorf("total = %d, want %d", res.Total, len(want))
+			}
+		})
+	}
+}
+
+func TestTitleOutranksDescription(t *testing.T) {
+	ix := newTestIndex(t)
+	hits, err := ix.SearchText(context.Background(), "exit tickets", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) == 0 || hits[0].ID != "assess-1" {
+		t.Fatalf("hits = %v, want assess-1 first", hits)
+	}
+}
+
+func TestFacetsAndHighlights(t *testing.T) {
+	ix := newTestIndex(t)
+	res, err := ix.Search(context.Background(), Request{Query: "learning", Facets: true, Highlight: true, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func(facet, value string) int {
+		for _, fc := range res.Facets[facet] {
+			if fc.Value == value {
+				return fc.Count
+			}
+		}
+		return 0
+	}
+	if got := count("issuer", "Center A"); got != 2 {
+		t.Errorf("issuer facet Center A = %d, want 2 (facets %v)", got, res.Facets)
+	}
+	if got := count("code", "UDL:7"); got != 1 {
+		t.Errorf("code facet UDL:7 = %d, want 1", got)
+	}
+	highlighted := false
+	for _, h := range res.Hits {
+		for _, frags := range h.Highlights {
+			for _, f := range frags {
+				if strings.Contains(f, "<mark>") {
+					highlighted = true
+				}
+			}
+		}
+	}
+	if !highlighted {
+		t.Errorf("no highlighted fragment in %+v", res.Hits)
+	}
+}
+
+func TestVersionMarkerAndReadOnly(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "bleve")
+	ix, err := Create(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := ix.Version(); v != 0 {
+		t.Fatalf("new index version = %d", v)
+	}
+	if err := ix.Apply(context.Background(), testCredentials()[:2], nil, 3, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Apply(context.Background(), nil, []string{"udl-1"}, 4, nil); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	ro, err := OpenReadOnly(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if v, _ := ro.Version(); v != 4 {
+		t.Errorf("version = %d, want 4", v)
+	}
+	if n, _ := ro.DocCount(); n != 1 {
+		t.Errorf("doc count = %d, want 1", n)
+	}
+	if err := ro.Apply(context.Background(), testCredentials(), nil, 5, nil); err == nil {
+		t.Error("apply on read-only index succeeded")
+	}
+	if _, err := OpenReadOnly(filepath.Join(t.TempDir(), "missing")); err == nil {
+		t.Error("opening a missing index succeeded")
+	}
+}
+
+func TestExpansions(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"A UDL course", "universal design for learning"},
+		{"Social-Emotional Learning in grade 3", "sel"},
+		{"Support for English learners", ""},
+		{"english learner scaffolds", "el ; ell"},
+	}
+	for _, tt := range tests {
+		if got := expansions(tt.in); !strings.Contains(got, tt.want) || (tt.want == "" && got != "") {
+			t.Errorf("expansions(%q) = %q, want it to contain %q", tt.in, got, tt.want)
+		}
+	}
+}
