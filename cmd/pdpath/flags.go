@@ -1,0 +1,105 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+)
+
+var errHelp = errors.New("help shown")
+
+// flagSet wraps flag.FlagSet with the settings every command shares.
+type flagSet struct {
+	*flag.FlagSet
+	env    *env
+	json   bool
+	index  string
+	usage  string
+	posMin int
+	posMax int // -1: unlimited
+}
+
+func newFlagSet(e *env, name, usage string) *flagSet {
+	fs := &flagSet{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError), env: e, usage: usage}
+	fs.SetOutput(e.stderr)
+	fs.BoolVar(&fs.json, "json", false, "print exactly one JSON document on stdout")
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "usage: pdpath %s %s\n\nflags:\n", name, usage)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// indexFlag adds --index with its environment variable and default.
+func (fs *flagSet) indexFlag() {
+	fs.StringVar(&fs.index, "index", "", "index directory (env PDPATH_INDEX, default ./var/index)")
+}
+
+// indexDir returns the index directory: flag, else environment, else default.
+func (fs *flagSet) indexDir() string {
+	return setting(fs.index, fs.env.getenv("PDPATH_INDEX"), "./var/index")
+}
+
+func setting(flagValue, envValue, def string) string {
+	if flagValue != "" {
+		return flagValue
+	}
+	if envValue != "" {
+		return envValue
+	}
+	return def
+}
+
+// parse parses flags that may stand before, between or after positional
+// arguments, and checks the positional count.
+func (fs *flagSet) parse(args []string, minPos, maxPos int) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, errHelp
+			}
+			return nil, usagef("%v", err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		if args[0] == "--" {
+			pos = append(pos, args[1:]...)
+			break
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+	if len(pos) < minPos || (maxPos >= 0 && len(pos) > maxPos) {
+		return nil, usagef("usage: pdpath %s %s", fs.Name(), fs.usage)
+	}
+	return pos, nil
+}
+
+// logger returns the structured logger for stderr.
+func (fs *flagSet) logger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(fs.env.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+// writeJSON prints v as one indented JSON document.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// oneLine shortens s for a table cell.
+func oneLine(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len([]rune(s)) > n {
+		return string([]rune(s)[:n-1]) + "…"
+	}
+	return s
+}

@@ -1,0 +1,208 @@
+package ctdl
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/pdpath/pdpath/indexer/catalog"
+	"github.com/pdpath/pdpath/indexer/feeds/feed"
+)
+
+type rejection struct{ record, contains string }
+
+const (
+	reg          = "https://credentialengineregistry.org/resources/"
+	dataLiteracy = "ce-11111111-0000-4000-8000-000000000001"
+	leadership   = "ce-11111111-0000-4000-8000-000000000002"
+)
+
+func TestParse(t *testing.T) {
+	tests := []struct {
+		file         string
+		wantLocators map[string]string
+		wantRejected []rejection
+		wantSkipped  []string
+		check        func(t *testing.T, byID map[string]catalog.Credential, res feed.Result)
+	}{
+		{
+			file: "graph.json",
+			wantLocators: map[string]string{
+				dataLiteracy: "/@graph/1",
+				leadership:   "/@graph/2",
+				reg + "ce-11111111-0000-4000-8000-000000000006": "/@graph/7",
+			},
+			wantRejected: []rejection{
+				{"/@graph/4", "field ceterms:name: required"},
+				{"/@graph/5", `field ceterms:estimatedDuration[0].ceterms:exactDuration: "three weeks" is not an ISO 8601 duration`},
+			},
+			wantSkipped: []string{"/@graph/6"},
+			check: func(t *testing.T, byID map[string]catalog.Credential, res feed.Result) {
+				want := catalog.Credential{
+					ID:          dataLiteracy,
+					Title:       "Data Literacy for Teachers Level 2",
+					Description: "Uses assessment data to plan small-group instruction.",
+					Issuer:      "Riverbend Educator Institute",
+					IssuerID:    reg + "ce-00000000-0000-4000-8000-0000000000aa",
+					Type:        "MicroCredential",
+					URL:         "https://riverbend.example.org/data-literacy-2",
+					Image:       "https://riverbend.example.org/img/dl2.png",
+					Competencies: []catalog.Competency{
+						{Framework: "InTASC Model Core Teaching Standards", Code: "Standard 6", Name: "Assessment", URL: "https://example.org/intasc/6"},
+						{Framework: "Danielson Framework for Teaching", Code: "3d", Name: "Using Assessment in Instruction"},
+					},
+					Level:            2,
+					Prerequisites:    []string{reg + "ce-11111111-0000-4000-8000-000000000000", "ce-22222222-0000-4000-8000-000000000001"},
+					PrerequisitesMin: 1,
+					PartOf:           []string{reg + "ce-11111111-0000-4000-8000-0000000000ff"},
+					SupersededBy:     reg + "ce-11111111-0000-4000-8000-000000000009",
+					CostUSD:          catalog.Float(150.5),
+					Hours:            catalog.Float(15),
+					Format:           catalog.FormatHybrid,
+					Tags:             []string{"data", "assessment", "Mathematics"},
+					AltIDs:           []string{reg + dataLiteracy},
+				}
+				if got := byID[dataLiteracy]; !reflect.DeepEqual(got, want) {
+					t.Errorf("micro-credential:\n got %+v\nwant %+v", got, want)
+				}
+				l := byID[leadership]
+				if l.Issuer != "Other Org" || l.IssuerID != "https://other.example.org/org" {
+					t.Errorf("embedded offeredBy: %q (%q)", l.Issuer, l.IssuerID)
+				}
+				if len(l.Prerequisites) != 3 || l.PrerequisitesMin != 2 {
+					t.Errorf("2 of 3 through a blank-node condition: %q min %d", l.Prerequisites, l.PrerequisitesMin)
+				}
+				if l.CostUSD == nil || *l.CostUSD != 400 {
+					t.Errorf("aggregate cost: %v", l.CostUSD)
+				}
+				if l.Hours == nil || *l.Hours != HoursPerMonth {
+					t.Errorf("maximum duration P1M: %v", l.Hours)
+				}
+				if l.Format != catalog.FormatHybrid {
+					t.Errorf("online and in person: %q", l.Format)
+				}
+				doc := byID[reg+"ce-11111111-0000-4000-8000-000000000006"]
+				if doc.Title != "Doctorat professionnel" || doc.AltIDs != nil {
+					t.Errorf("@id as id, any language: %+v", doc)
+				}
+				if res.Issuers[reg+"ce-00000000-0000-4000-8000-0000000000aa"] != "Riverbend Educator Institute" {
+					t.Errorf("issuers: %v", res.Issuers)
+				}
+			},
+		},
+		{
+			file: "envelopes.json",
+			wantLocators: map[string]string{
+				"ce-44444444-0000-4000-8000-000000000001": "/0/decoded_resource/@graph/0",
+				"ce-44444444-0000-4000-8000-000000000002": "/1/decoded_resource",
+			},
+			check: func(t *testing.T, byID map[string]catalog.Credential, res feed.Result) {
+				b := byID["ce-44444444-0000-4000-8000-000000000001"]
+				if !reflect.DeepEqual(b.Tags, []string{"restorative practices", "classroom culture"}) || b.Type != "Badge" {
+					t.Errorf("badge: %+v", b)
+				}
+				d := byID["ce-44444444-0000-4000-8000-000000000002"]
+				if d.Title != "Bachelor Erziehung" || d.Hours == nil || *d.Hours != 3*HoursPerMonth {
+					t.Errorf("degree: title %q hours %v", d.Title, d.Hours)
+				}
+			},
+		},
+		{
+			file:        "org_only.json",
+			wantSkipped: []string{""},
+			check: func(t *testing.T, _ map[string]catalog.Credential, res feed.Result) {
+				if !strings.Contains(res.Skipped[0].Reason, "no CTDL credential") {
+					t.Errorf("reason: %q", res.Skipped[0].Reason)
+				}
+				if res.Issuers[reg+"ce-00000000-0000-4000-8000-0000000000bb"] != "Hilltop Teacher Center" {
+					t.Errorf("issuers: %v", res.Issuers)
+				}
+			},
+		},
+	}
+	for _, test := range tests {
+		t.Run(test.file, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("testdata", test.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := Parse(test.file, data)
+			byID := map[string]catalog.Credential{}
+			gotLocators := map[string]string{}
+			for _, r := range res.Credentials {
+				byID[r.Credential.ID] = r.Credential
+				gotLocators[r.Credential.ID] = r.Locator
+			}
+			if test.wantLocators == nil {
+				test.wantLocators = map[string]string{}
+			}
+			if !reflect.DeepEqual(gotLocators, test.wantLocators) {
+				t.Errorf("credentials (id → locator):\n got %v\nwant %v", gotLocators, test.wantLocators)
+			}
+			if len(res.Rejected) != len(test.wantRejected) {
+				t.Errorf("rejected: got %+v, want %d", res.Rejected, len(test.wantRejected))
+			}
+			for i, w := range test.wantRejected {
+				if i < len(res.Rejected) && (res.Rejected[i].Record != w.record || !strings.Contains(res.Rejected[i].Error, w.contains)) {
+					t.Errorf("rejection %d: got %+v, want record %q with %q", i, res.Rejected[i], w.record, w.contains)
+				}
+			}
+			var skipped []string
+			for _, s := range res.Skipped {
+				skipped = append(skipped, s.Record)
+			}
+			if !reflect.DeepEqual(skipped, test.wantSkipped) {
+				t.Errorf("skipped: got %q, want %q", skipped, test.wantSkipped)
+			}
+			test.check(t, byID, res)
+		})
+	}
+}
+
+func TestDurationHours(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    float64
+		wantErr bool
+	}{
+		{"PT15H", 15, false},
+		{"PT90M", 1.5, false},
+		{"PT1H30M", 1.5, false},
+		{"P1D", 8, false},
+		{"P2W", 80, false},
+		{"P3M", 480, false},
+		{"P1Y", 1920, false},
+		{"P1DT4H", 12, false},
+		{"pt2.5h", 2.5, false},
+		{"P", 0, true},
+		{"PT", 0, true},
+		{"P1DT", 0, true},
+		{"15 hours", 0, true},
+		{"", 0, true},
+	}
+	for _, test := range tests {
+		got, err := DurationHours(test.in)
+		if (err != nil) != test.wantErr || got != test.want {
+			t.Errorf("DurationHours(%q) = %v, %v; want %v (error %v)", test.in, got, err, test.want, test.wantErr)
+		}
+	}
+}
+
+func TestIsCredentialType(t *testing.T) {
+	tests := map[string]bool{
+		"ceterms:Badge": true, "ceterms:MicroCredential": true, "ceterms:Certificate": true,
+		"ceterms:Certification": true, "ceterms:DigitalBadge": true, "ceterms:OpenBadge": true,
+		"ceterms:BachelorDegree": true, "ceterms:MasterOfScienceDegree": true, "ceterms:Diploma": true,
+		"ceterms:License": true, "ceterms:ResearchDoctorate": true, "https://purl.org/ctdl/terms/Degree": true,
+		"ceterms:SomeFutureCertificate": true,
+		"ceterms:CredentialOrganization": false, "ceterms:ConditionProfile": false, "ceterms:CostProfile": false,
+		"ceterms:CredentialAlignmentObject": false, "ceterms:Course": false, "ceasn:Competency": false, "Badge": false,
+	}
+	for typ, want := range tests {
+		if got := IsCredentialType(typ); got != want {
+			t.Errorf("IsCredentialType(%q) = %v, want %v", typ, got, want)
+		}
+	}
+}

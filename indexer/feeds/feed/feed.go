@@ -1,0 +1,160 @@
+// Package feed defines what every feed-format parser returns: credential
+// records located inside their file, frameworks, issuer names, and the
+// records rejected or skipped. Format packages fill a Result; package feeds
+// re-exports it to callers.
+package feed
+
+import (
+	"fmt"
+
+	"github.com/pdpath/pdpath/indexer/catalog"
+)
+
+// Format names, as detected from content and reported in Result.Format.
+const (
+	FormatOpenBadges2  = "openbadges2"
+	FormatOpenBadges3  = "openbadges3" // Open Badges 3.0 and CLR 2.0
+	FormatCTDL         = "ctdl"
+	FormatCSV          = "csv" // credentials in the CSV layout of the SPEC
+	FormatCASE         = "case"
+	FormatFrameworkCSV = "framework-csv"
+)
+
+// Record is one credential read from a feed and where it was found: a JSON
+// pointer such as "/@graph/3" or "/0" ("" for a document that is the record
+// itself), or "line 17" for CSV.
+type Record struct {
+	Credential catalog.Credential `json:"credential"`
+	Locator    string             `json:"locator"`
+}
+
+// Result is everything one feed file yields. Issuers maps issuer IRIs to
+// display names found in the file (OB 2.0 Issuer/Profile documents, OB 3.0
+// profiles, CTDL CredentialOrganization nodes) so a caller can name issuers
+// that another file only refers to.
+type Result struct {
+	Format      string              `json:"format"`
+	Credentials []Record            `json:"credentials"`
+	Frameworks  []catalog.Framework `json:"frameworks,omitempty"`
+	Issuers     map[string]string   `json:"issuers,omitempty"`
+	Rejected    []catalog.Rejection `json:"rejected,omitempty"`
+	Skipped     []catalog.Skipped   `json:"skipped,omitempty"`
+}
+
+// Reject records that the record at locator (or the whole file, for "")
+// could not be imported.
+func (r *Result) Reject(source, locator string, err error) {
+	r.Rejected = append(r.Rejected, catalog.Rejection{Source: source, Record: locator, Error: err.Error()})
+}
+
+// Skip records that the record at locator holds no catalog entry.
+func (r *Result) Skip(source, locator, reason string) {
+	r.Skipped = append(r.Skipped, catalog.Skipped{Source: source, Record: locator, Reason: reason})
+}
+
+// AddIssuer remembers an issuer's display name. The first non-empty name
+// stated for an IRI wins.
+func (r *Result) AddIssuer(id, name string) {
+	if id == "" || name == "" {
+		return
+	}
+	if r.Issuers == nil {
+		r.Issuers = make(map[string]string)
+	}
+	if _, ok := r.Issuers[id]; !ok {
+		r.Issuers[id] = name
+	}
+}
+
+// Add appends a credential record. A second record with an id already
+// added is the same credential restated when its title matches (it only
+// fills fields the first left empty) and a conflicting record otherwise (it
+// is rejected and the first kept). Add reports whether the record was
+// appended.
+func (r *Result) Add(source string, rec Record) bool {
+	for i := range r.Credentials {
+		prev := &r.Credentials[i]
+		if prev.Credential.ID != rec.Credential.ID {
+			continue
+		}
+		if prev.Credential.Title == rec.Credential.Title {
+			fillMissing(&prev.Credential, rec.Credential)
+			return false
+		}
+		r.Reject(source, rec.Locator, fmt.Errorf("field id: %q is already used by the record at %s with another title; the first is kept",
+			rec.Credential.ID, describeLocator(prev.Locator)))
+		return false
+	}
+	r.Credentials = append(r.Credentials, rec)
+	return true
+}
+
+// Index returns the position of the credential with the given id, or -1.
+func (r *Result) Index(id string) int {
+	for i, rec := range r.Credentials {
+		if rec.Credential.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// NameIssuers fills the display name of every credential whose issuer the
+// file names only by IRI, from the issuers the file describes.
+func (r *Result) NameIssuers() {
+	for i := range r.Credentials {
+		c := &r.Credentials[i].Credential
+		if c.Issuer == "" && c.IssuerID != "" {
+			c.Issuer = r.Issuers[c.IssuerID]
+		}
+	}
+}
+
+func describeLocator(loc string) string {
+	if loc == "" {
+		return "the document root"
+	}
+	return loc
+}
+
+// fillMissing copies into c the fields it leaves empty that d states.
+func fillMissing(c *catalog.Credential, d catalog.Credential) {
+	for _, f := range []struct {
+		dst *string
+		src string
+	}{
+		{&c.Description, d.Description}, {&c.Criteria, d.Criteria}, {&c.Issuer, d.Issuer},
+		{&c.IssuerID, d.IssuerID}, {&c.Type, d.Type}, {&c.URL, d.URL}, {&c.Image, d.Image},
+		{&c.Format, d.Format}, {&c.SupersededBy, d.SupersededBy},
+	} {
+		if *f.dst == "" {
+			*f.dst = f.src
+		}
+	}
+	for _, f := range []struct {
+		dst *[]string
+		src []string
+	}{
+		{&c.PartOf, d.PartOf}, {&c.HasPart, d.HasPart},
+		{&c.GradeBands, d.GradeBands}, {&c.Subjects, d.Subjects}, {&c.Tags, d.Tags}, {&c.AltIDs, d.AltIDs},
+	} {
+		if len(*f.dst) == 0 {
+			*f.dst = f.src
+		}
+	}
+	if len(c.Competencies) == 0 {
+		c.Competencies = d.Competencies
+	}
+	if c.Level == 0 {
+		c.Level = d.Level
+	}
+	if len(c.Prerequisites) == 0 {
+		c.Prerequisites, c.PrerequisitesMin = d.Prerequisites, d.PrerequisitesMin
+	}
+	if c.CostUSD == nil {
+		c.CostUSD = d.CostUSD
+	}
+	if c.Hours == nil {
+		c.Hours = d.Hours
+	}
+}

@@ -1,0 +1,273 @@
+// Package feeds reads one feed file of any supported format: it detects the
+// format from the content (never the file name), hands the bytes to that
+// format's parser, and returns credentials, frameworks, issuer names and
+// per-record rejections. It touches no index; the sync decides what to do
+// with the result.
+package feeds
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/pdpath/pdpath/indexer/feeds/caseframework"
+	"github.com/pdpath/pdpath/indexer/feeds/credentialcsv"
+	"github.com/pdpath/pdpath/indexer/feeds/ctdl"
+	"github.com/pdpath/pdpath/indexer/feeds/feed"
+	"github.com/pdpath/pdpath/indexer/feeds/frameworkcsv"
+	"github.com/pdpath/pdpath/indexer/feeds/internal/csvtable"
+	"github.com/pdpath/pdpath/indexer/feeds/internal/jsonval"
+	"github.com/pdpath/pdpath/indexer/feeds/openbadges2"
+	"github.com/pdpath/pdpath/indexer/feeds/openbadges3"
+	"github.com/pdpath/pdpath/indexer/frameworks"
+)
+
+// MaxFileBytes is the largest feed file Parse accepts. Callers reading from
+// disk or the network enforce it while reading too.
+const MaxFileBytes = 64 << 20
+
+// The formats Parse detects, as reported in Result.Format.
+const (
+	FormatOpenBadges2  = feed.FormatOpenBadges2
+	FormatOpenBadges3  = feed.FormatOpenBadges3
+	FormatCTDL         = feed.FormatCTDL
+	FormatCSV          = feed.FormatCSV
+	FormatCASE         = feed.FormatCASE
+	FormatFrameworkCSV = feed.FormatFrameworkCSV
+)
+
+// Formats lists every format name, for validating a caller's choice.
+var Formats = []string{FormatOpenBadges2, FormatOpenBadges3, FormatCTDL, FormatCSV, FormatCASE, FormatFrameworkCSV}
+
+// Record is one credential and where the file holds it (a JSON pointer or
+// "line N").
+type Record = feed.Record
+
+// Result is everything one file yields; see feed.Result.
+type Result = feed.Result
+
+var bom = []byte("\xef\xbb\xbf")
+
+// Parse detects the format of data and parses it. It never panics and
+// never fails as a whole: a file it cannot read at all (empty, too large,
+// neither JSON nor CSV, JSON or CSV of no known format) comes back as one
+// rejection with an empty Record.
+func Parse(source string, data []byte) (res Result) {
+	return ParseAs(source, "", data)
+}
+
+// ParseAs parses data as the given format, or detects it when format is
+// "". It is Parse for callers that were told the format.
+func ParseAs(source, format string, data []byte) (res Result) {
+	defer func() {
+		if p := recover(); p != nil {
+			res = Result{Format: format}
+			res.Reject(source, "", fmt.Errorf("internal error while parsing: %v", p))
+		}
+	}()
+	if len(data) > MaxFileBytes {
+		res.Reject(source, "", fmt.Errorf("file is %d bytes, more than the %d MiB a feed file may have", len(data), MaxFileBytes>>20))
+		return res
+	}
+	data = bytes.TrimPrefix(data, bom)
+	var doc any
+	if format == "" {
+		var err error
+		format, doc, err = detect(data)
+		if err != nil {
+			res.Reject(source, "", err)
+			return res
+		}
+	} else if isJSONFormat(format) {
+		var err error
+		if doc, err = jsonval.Decode(data); err != nil {
+			res.Format = format
+			res.Reject(source, "", err)
+			return res
+		}
+	}
+	switch format {
+	case FormatOpenBadges2:
+		res = openbadges2.FromJSON(source, doc)
+	case FormatOpenBadges3:
+		res = openbadges3.FromJSON(source, doc)
+	case FormatCTDL:
+		res = ctdl.FromJSON(source, doc)
+	case FormatCASE:
+		res = caseframework.FromJSON(source, doc, frameworks.CanonicalName)
+	case FormatCSV:
+		res = credentialcsv.Parse(source, data)
+	case FormatFrameworkCSV:
+		res = frameworkcsv.Parse(source, data, frameworks.CanonicalName)
+	default:
+		res.Reject(source, "", fmt.Errorf("unknown feed format %q (want one of %s)", format, strings.Join(Formats, ", ")))
+		return res
+	}
+	res.Format = format
+	for i := range res.Frameworks {
+		fw := &res.Frameworks[i]
+		if fw.Title == "" {
+			fw.Title = frameworks.Title(fw.Name)
+		}
+		if fw.Title == "" {
+			fw.Title = fw.Name
+		}
+	}
+	return res
+}
+
+func isJSONFormat(format string) bool {
+	switch format {
+	case FormatOpenBadges2, FormatOpenBadges3, FormatCTDL, FormatCASE:
+		return true
+	}
+	return false
+}
+
+// Detect names the format of data from its content, or says why it has
+// none.
+func Detect(data []byte) (string, error) {
+	if len(data) > MaxFileBytes {
+		return "", fmt.Errorf("file is %d bytes, more than the %d MiB a feed file may have", len(data), MaxFileBytes>>20)
+	}
+	format, _, err := detect(bytes.TrimPrefix(data, bom))
+	return format, err
+}
+
+var errUnknownJSON = errors.New("unrecognised JSON: not an Open Badges 2.0 BadgeClass or Assertion, an Open Badges 3.0 " +
+	"Achievement or credential, a CLR 2.0 credential, CTDL JSON-LD (ceterms types) or a CASE package (CFDocument)")
+
+// detect returns the format of data and, for JSON, the decoded document.
+func detect(data []byte) (string, any, error) {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 {
+		return "", nil, errors.New("empty file: no feed content")
+	}
+	if trimmed[0] == '{' || trimmed[0] == '[' {
+		doc, err := jsonval.Decode(data)
+		if err != nil {
+			return "", nil, err
+		}
+		if format := classifyJSON(doc); format != "" {
+			return format, doc, nil
+		}
+		return "", nil, errUnknownJSON
+	}
+	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
+		return "", nil, errors.New("not JSON or CSV: the file is binary or not UTF-8 text")
+	}
+	cols, err := csvtable.Header(data)
+	if err != nil {
+		return "", nil, fmt.Errorf("not JSON, and not readable as CSV: %w", err)
+	}
+	has := map[string]bool{}
+	for _, c := range cols {
+		has[c] = true
+	}
+	switch {
+	case has["id"] && has["title"]:
+		return FormatCSV, nil, nil
+	case frameworkcsv.IsFrameworkHeader(cols):
+		return FormatFrameworkCSV, nil, nil
+	}
+	if len(cols) == 1 {
+		return "", nil, errors.New("not JSON, and not a CSV with a recognised header: the first line has no comma-separated columns")
+	}
+	return "", nil, fmt.Errorf("unrecognised CSV header (%s): a credentials CSV needs id and title columns, a framework CSV a code column and a name, text or description column",
+		strings.Join(cols, ","))
+}
+
+// classifyJSON decides a JSON document's format from its @context, its
+// types and its keys. For an array the first element that tells wins.
+func classifyJSON(doc any) string {
+	switch d := doc.(type) {
+	case map[string]any:
+		return classifyObject(d, 0)
+	case []any:
+		for _, e := range d {
+			if m, ok := e.(map[string]any); ok {
+				if f := classifyObject(m, 0); f != "" {
+					return f
+				}
+			}
+		}
+	}
+	return ""
+}
+
+func classifyObject(m map[string]any, depth int) string {
+	if caseframework.IsPackage(m) {
+		return FormatCASE
+	}
+	if _, ok := m["decoded_resource"]; ok {
+		return FormatCTDL
+	}
+	ctx := strings.ToLower(strings.Join(contextStrings(m["@context"], nil), " "))
+	switch {
+	case strings.Contains(ctx, "credreg.net") || strings.Contains(ctx, "purl.org/ctdl"):
+		return FormatCTDL
+	case strings.Contains(ctx, "purl.imsglobal.org/spec/ob/v3p0") || strings.Contains(ctx, "purl.imsglobal.org/spec/clr/v2p0"):
+		return FormatOpenBadges3
+	case strings.Contains(ctx, "w3id.org/openbadges") || strings.Contains(ctx, "openbadgespec.org"):
+		return FormatOpenBadges2
+	}
+	for _, k := range []string{"@type", "type"} {
+		for _, t := range jsonval.List(m[k]) {
+			s, _ := t.(string)
+			if f := formatOfType(s); f != "" {
+				return f
+			}
+		}
+	}
+	for k := range m {
+		if strings.HasPrefix(k, "ceterms:") || strings.HasPrefix(k, "ceasn:") {
+			return FormatCTDL
+		}
+	}
+	if strings.Contains(ctx, "w3.org/2018/credentials") || strings.Contains(ctx, "w3.org/ns/credentials") {
+		return FormatOpenBadges3
+	}
+	if g, ok := m["@graph"].([]any); ok && depth == 0 {
+		for _, e := range g {
+			if n, ok := e.(map[string]any); ok {
+				if f := classifyObject(n, depth+1); f != "" {
+					return f
+				}
+			}
+		}
+	}
+	return ""
+}
+
+func formatOfType(t string) string {
+	if strings.HasPrefix(t, "ceterms:") || strings.HasPrefix(t, "ceasn:") || ctdl.IsCredentialType(t) {
+		return FormatCTDL
+	}
+	switch jsonval.Local(t) {
+	case "Achievement", "OpenBadgeCredential", "AchievementCredential", "ClrCredential", "EndorsementCredential", "VerifiableCredential":
+		return FormatOpenBadges3
+	case "BadgeClass", "Assertion", "Issuer":
+		return FormatOpenBadges2
+	}
+	return ""
+}
+
+// contextStrings collects every string of a JSON-LD @context (URLs, and
+// the IRIs an inline context maps terms to).
+func contextStrings(v any, into []string) []string {
+	switch v := v.(type) {
+	case string:
+		into = append(into, v)
+	case []any:
+		for _, e := range v {
+			into = contextStrings(e, into)
+		}
+	case map[string]any:
+		for _, e := range v {
+			into = contextStrings(e, into)
+		}
+	}
+	return into
+}

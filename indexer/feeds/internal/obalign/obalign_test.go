@@ -1,0 +1,35 @@
+package obalign
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/pdpath/pdpath/indexer/catalog"
+	"github.com/pdpath/pdpath/indexer/feeds/internal/jsonval"
+)
+
+func TestRead(t *testing.T) {
+	v := []any{
+		map[string]any{"targetName": "Assessment", "targetFramework": "InTASC", "targetCode": "6", "targetUrl": "https://ccsso.org/intasc"},
+		map[string]any{"targetName": "Assessment again", "targetFramework": "InTASC", "targetCode": "6"},
+		map[string]any{"targetName": "Recruiting interest", "targetUrl": "https://www.cast.org/udl/7"},
+		map[string]any{"targetName": "A CASE item", "targetType": "CFItem"},
+		map[string]any{"targetDescription": "nothing usable"},
+	}
+	var f jsonval.Fields
+	got := Read(&f, v, "alignment")
+	want := []catalog.Competency{
+		{Framework: "InTASC", Code: "6", Name: "Assessment", URL: "https://ccsso.org/intasc"},
+		{Framework: "cast.org", Name: "Recruiting interest", URL: "https://www.cast.org/udl/7"},
+		{Framework: "CFItem", Name: "A CASE item"},
+	}
+	if f.Err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("Read = %+v (%v)\nwant %+v", got, f.Err, want)
+	}
+
+	f = jsonval.Fields{}
+	Read(&f, map[string]any{"targetName": []any{"x"}}, "alignment")
+	if f.Err == nil || f.Err.Error() != "field alignment.targetName: want a string, got an array" {
+		t.Errorf("type error: %v", f.Err)
+	}
+}

@@ -1,0 +1,263 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pdpath/pdpath/indexer/catalog"
+	"github.com/pdpath/pdpath/indexer/fetch"
+	"github.com/pdpath/pdpath/indexer/frameworks"
+	"github.com/pdpath/pdpath/indexer/index"
+)
+
+// Options configures a Catalog. The zero value is usable.
+type Options struct {
+	Logger *slog.Logger
+	// Progress, when set, is told how an ingest advances.
+	Progress func(Progress)
+	// Fetcher downloads http(s) inputs; nil means a client with default
+	// limits that allows private addresses (the operator's own command).
+	Fetcher *fetch.Client
+	// Now is the clock used for provenance; nil means time.Now.
+	Now func() time.Time
+	// CloseDelay is how long a replaced generation stays open for searches
+	// already running on it; 0 means 30 s.
+	CloseDelay time.Duration
+}
+
+// Progress reports one step of an ingest: Phase is "reading", "parsing" or
+// "indexing"; Done of Total units are complete.
+type Progress struct {
+	Phase string
+	Done  int
+	Total int
+}
+
+// Catalog is an open index directory. Its methods are safe for concurrent
+// use; readers always see one complete generation.
+type Catalog struct {
+	dir  string
+	opts Options
+	log  *slog.Logger
+
+	cur       atomic.Pointer[generation]
+	refreshMu sync.Mutex
+}
+
+// generation is one loaded catalog version: its records and its open index.
+type generation struct {
+	name string
+	snap *catalog.Snapshot
+	byID map[string]*catalog.Credential
+	// alias maps every id and alternative URI to a credential id.
+	alias   map[string]string
+	reg     *frameworks.Registry
+	ix      *index.Index // nil for the empty catalog
+	sources map[string]*SourceInfo
+}
+
+// Open opens (creating if needed) the catalog in dir and loads its live
+// generation read-only.
+func Open(ctx context.Context, dir string, opts Options) (*Catalog, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.CloseDelay == 0 {
+		opts.CloseDelay = 30 * time.Second
+	}
+	if opts.Fetcher == nil {
+		opts.Fetcher = fetch.New(fetch.Policy{AllowPrivate: true})
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("store: create %s: %w", dir, err)
+	}
+	c := &Catalog{dir: dir, opts: opts, log: opts.Logger}
+	if _, err := c.Refresh(ctx); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Dir returns the index directory.
+func (c *Catalog) Dir() string { return c.dir }
+
+// Refresh moves to the newest generation if another process (or this one)
+// wrote one since, and reports whether it did.
+func (c *Catalog) Refresh(ctx context.Context) (bool, error) {
+	c.refreshMu.Lock()
+	defer c.refreshMu.Unlock()
+	name, err := readCurrent(c.dir)
+	if err != nil {
+		return false, err
+	}
+	old := c.cur.Load()
+	if old != nil && old.name == name {
+		return false, nil
+	}
+	gen, err := loadGeneration(c.dir, name)
+	if err != nil {
+		return false, err
+	}
+	c.cur.Store(gen)
+	if old != nil && old.ix != nil {
+		// Searches already running on the old index finish first.
+		time.AfterFunc(c.opts.CloseDelay, func() { old.ix.Close() })
+	}
+	if old != nil {
+		c.log.Info("catalog refreshed", "version", gen.snap.Version, "credentials", len(gen.snap.Credentials))
+	}
+	return old != nil, nil
+}
+
+// Watch calls Refresh every interval until ctx ends, so a long-running
+// process sees ingests made by others. onChange runs after each move.
+func (c *Catalog) Watch(ctx context.Context, interval time.Duration, onChange func(*catalog.Snapshot)) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			changed, err := c.Refresh(ctx)
+			if err != nil {
+				c.log.Warn("catalog refresh failed", "err", err)
+				continue
+			}
+			if changed && onChange != nil {
+				onChange(c.Snapshot())
+			}
+		}
+	}
+}
+
+func loadGeneration(dir, name string) (*generation, error) {
+	reg, err := frameworks.Bundled()
+	if err != nil {
+		return nil, fmt.Errorf("store: bundled frameworks: %w", err)
+	}
+	if name == "" {
+		return newGeneration("", &state{Sources: map[string]*SourceInfo{}}, reg, nil), nil
+	}
+	genDir := filepath.Join(dir, name)
+	st, err := loadState(genDir)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range st.Frameworks {
+		reg.Add(*f)
+	}
+	ix, err := index.OpenReadOnly(filepath.Join(genDir, bleveDir))
+	if err != nil {
+		return nil, fmt.Errorf("store: generation %s: %w", name, err)
+	}
+	if v, err := ix.Version(); err != nil || v != st.Version {
+		ix.Close()
+		return nil, fmt.Errorf("store: generation %s: index holds version %d, records %d (%v)", name, v, st.Version, err)
+	}
+	return newGeneration(name, st, reg, ix), nil
+}
+
+func newGeneration(name string, st *state, reg *frameworks.Registry, ix *index.Index) *generation {
+	g := &generation{
+		name:    name,
+		reg:     reg,
+		ix:      ix,
+		sources: st.Sources,
+		snap: &catalog.Snapshot{
+			Version:     st.Version,
+			Credentials: st.Credentials,
+			Frameworks:  reg.Frameworks(),
+		},
+	}
+	g.byID = g.snap.ByID()
+	g.alias = aliasMap(st.Credentials)
+	return g
+}
+
+// aliasMap maps each credential's id and alternative URIs to its id. An id
+// always wins over another credential's alternative URI.
+func aliasMap(creds []*catalog.Credential) map[string]string {
+	m := make(map[string]string, len(creds)*2)
+	for _, c := range creds {
+		for _, alt := range c.AltIDs {
+			if _, taken := m[alt]; !taken {
+				m[alt] = c.ID
+			}
+		}
+	}
+	for _, c := range creds {
+		m[c.ID] = c.ID
+	}
+	return m
+}
+
+// Snapshot returns the live catalog version. It is shared: do not modify.
+func (c *Catalog) Snapshot() *catalog.Snapshot { return c.cur.Load().snap }
+
+// Version returns the live catalog version, 0 when empty.
+func (c *Catalog) Version() int64 { return c.cur.Load().snap.Version }
+
+// Frameworks returns the framework registry of the live generation: the
+// bundled frameworks and those imported from feeds.
+func (c *Catalog) Frameworks() *frameworks.Registry { return c.cur.Load().reg }
+
+// Credential returns one credential, retired or not, by its id or by any
+// URI a feed used for it.
+func (c *Catalog) Credential(id string) (*catalog.Credential, bool) {
+	g := c.cur.Load()
+	if canon, ok := g.alias[id]; ok {
+		id = canon
+	}
+	cred, ok := g.byID[id]
+	return cred, ok
+}
+
+// Resolve maps an id or alternative URI to the credential id it names.
+func (c *Catalog) Resolve(idOrURI string) (string, bool) {
+	id, ok := c.cur.Load().alias[idOrURI]
+	return id, ok
+}
+
+// Search runs a catalog search on the live generation.
+func (c *Catalog) Search(ctx context.Context, req index.Request) (*index.Result, error) {
+	g := c.cur.Load()
+	if g.ix == nil {
+		return &index.Result{Hits: []index.Hit{}}, nil
+	}
+	return g.ix.Search(ctx, req)
+}
+
+// SearchText returns up to limit active credentials matching text, best
+// first (BM25).
+func (c *Catalog) SearchText(ctx context.Context, text string, limit int) ([]catalog.Hit, error) {
+	g := c.cur.Load()
+	if g.ix == nil {
+		return nil, nil
+	}
+	return g.ix.SearchText(ctx, text, limit)
+}
+
+// Close releases the live generation's index.
+func (c *Catalog) Close() error {
+	g := c.cur.Swap(nil)
+	if g == nil || g.ix == nil {
+		return nil
+	}
+	return g.ix.Close()
+}
+
+// ErrEmpty is returned by operations that need a catalog when none has been
+// ingested yet.
+var ErrEmpty = errors.New("store: the catalog is empty; run `pdpath ingest` first")

@@ -1,0 +1,23 @@
+// Package store owns pdpath's on-disk catalog: versioned generations of the
+// credential records and their Bleve index, the incremental sync that turns
+// feed files into added / updated / unchanged / retired credentials, and the
+// locking that lets one writer and any number of readers (a running server, a
+// search from the shell) share an index directory.
+//
+// # Layout
+//
+// An index directory holds one folder per catalog version and a CURRENT file
+// naming the live one:
+//
+//	DIR/CURRENT          "gen-000012"
+//	DIR/gen-000012/      state.json (every record) and bleve/ (the index)
+//	DIR/ingest.lock      held by the one process writing
+//
+// An ingest that changes the catalog builds the next generation beside the
+// live one — copying the live Bleve index and applying only the changes —
+// and then renames CURRENT. A process killed at any point before that rename
+// leaves the previous complete catalog; the next ingest removes the partial
+// folder and does the work again. Readers open a generation read-only and
+// move to a newer one when CURRENT changes (Refresh), so an ingest by another
+// process becomes visible without a restart.
+package store

@@ -1,0 +1,345 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/pdpath/pdpath/indexer/catalog"
+	"github.com/pdpath/pdpath/indexer/feeds"
+	"github.com/pdpath/pdpath/indexer/fetch"
+	"github.com/pdpath/pdpath/indexer/frameworks"
+	"github.com/pdpath/pdpath/indexer/index"
+)
+
+// Input is one feed document already in memory: Source names it (a path or
+// URL) in reports and provenance.
+type Input struct {
+	Source string
+	Data   []byte
+}
+
+// feedExtensions are the file endings read when walking a folder; a file
+// named explicitly is always read, whatever its name.
+var feedExtensions = []string{".json", ".jsonld", ".csv"}
+
+// ErrNoInput is returned when a path given to Ingest does not exist.
+var ErrNoInput = errors.New("store: no such input")
+
+// Ingest reads feed files, folders (recursively) and http(s) URLs and syncs
+// them into the catalog. A path that does not exist is an error and nothing
+// is ingested; a file or URL that cannot be read or parsed is reported in
+// Report.Rejected and the other inputs still land.
+func (c *Catalog) Ingest(ctx context.Context, paths []string) (catalog.Report, error) {
+	var files []string
+	var urls []string
+	for _, p := range paths {
+		if isURL(p) {
+			urls = append(urls, p)
+			continue
+		}
+		info, err := os.Stat(p)
+		if err != nil {
+			return catalog.Report{}, fmt.Errorf("%w: %s", ErrNoInput, p)
+		}
+		if !info.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			name := d.Name()
+			if strings.HasPrefix(name, ".") && path != p {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.Type().IsRegular() && slices.Contains(feedExtensions, strings.ToLower(filepath.Ext(name))) {
+				files = append(files, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return catalog.Report{}, fmt.Errorf("store: walk %s: %w", p, err)
+		}
+	}
+
+	var inputs []Input
+	var failed []catalog.Rejection
+	total := len(files) + len(urls)
+	for i, f := range files {
+		data, err := readLimited(f)
+		if err != nil {
+			failed = append(failed, catalog.Rejection{Source: f, Error: err.Error()})
+		} else {
+			inputs = append(inputs, Input{Source: f, Data: data})
+		}
+		c.progress("reading", i+1, total)
+	}
+	for i, u := range urls {
+		resp, err := c.opts.Fetcher.Get(ctx, u, fetch.Conditional{})
+		if err != nil {
+			failed = append(failed, catalog.Rejection{Source: u, Error: err.Error()})
+		} else {
+			inputs = append(inputs, Input{Source: u, Data: resp.Data})
+		}
+		c.progress("reading", len(files)+i+1, total)
+	}
+	rep, err := c.IngestInputs(ctx, inputs)
+	rep.Rejected = append(append([]catalog.Rejection{}, failed...), rep.Rejected...)
+	return rep, err
+}
+
+func isURL(s string) bool {
+	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
+}
+
+// readLimited reads a file, refusing one over feeds.MaxFileBytes before
+// reading it.
+func readLimited(path string) ([]byte, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("read: %w", err)
+	}
+	if info.Size() > feeds.MaxFileBytes {
+		return nil, fmt.Errorf("file is %d bytes, over the %d-byte limit for one feed file; split it", info.Size(), feeds.MaxFileBytes)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read: %w", err)
+	}
+	return data, nil
+}
+
+func (c *Catalog) progress(phase string, done, total int) {
+	if c.opts.Progress != nil {
+		c.opts.Progress(Progress{Phase: phase, Done: done, Total: total})
+	}
+}
+
+// IngestInputs syncs documents already in memory into the catalog (a pushed
+// upload, a fetched feed). Each Input is one source: a credential that a
+// source published before and no longer does is retired, unless another
+// source still publishes it or the source had rejected records this run
+// (a bad record must not silently retire a good credential).
+func (c *Catalog) IngestInputs(ctx context.Context, inputs []Input) (catalog.Report, error) {
+	rep := catalog.Report{Rejected: []catalog.Rejection{}}
+	lock, err := acquireWriter(ctx, c.dir)
+	if err != nil {
+		return rep, err
+	}
+	defer lock.release()
+	c.removePartial()
+
+	baseName, err := readCurrent(c.dir)
+	if err != nil {
+		return rep, err
+	}
+	base := &state{Sources: map[string]*SourceInfo{}}
+	if baseName != "" {
+		if base, err = loadState(filepath.Join(c.dir, baseName)); err != nil {
+			return rep, err
+		}
+	}
+
+	results := c.parseAll(ctx, inputs)
+	if err := ctx.Err(); err != nil {
+		return rep, fmt.Errorf("store: ingest interrupted: %w", err)
+	}
+	m, err := newMerge(base, c.opts.Now().UTC())
+	if err != nil {
+		return rep, err
+	}
+	for i, r := range results {
+		m.add(sourceKey(inputs[i].Source), r)
+	}
+	next, changes := m.finish(&rep)
+	rep.CatalogVersion = base.Version
+
+	if !changes.any() {
+		// Nothing the catalog shows changed; remember when the sources
+		// were seen without making a new version.
+		if baseName != "" {
+			if err := writeState(filepath.Join(c.dir, baseName), next); err != nil {
+				return rep, err
+			}
+		}
+		_, err := c.Refresh(ctx)
+		return rep, err
+	}
+	next.Version = base.Version + 1
+	if err := c.writeGeneration(ctx, baseName, next, changes); err != nil {
+		return rep, err
+	}
+	rep.CatalogVersion = next.Version
+	c.log.Info("catalog ingested", "version", next.Version, "added", rep.Added, "updated", rep.Updated, "retired", rep.Retired, "rejected", len(rep.Rejected))
+	c.removeOld(genName(next.Version))
+	_, err = c.Refresh(ctx)
+	return rep, err
+}
+
+// sourceKey is how provenance names a source: URLs as given, files by
+// absolute path so the same file reached from another folder is one source.
+func sourceKey(source string) string {
+	if isURL(source) {
+		return source
+	}
+	if abs, err := filepath.Abs(source); err == nil {
+		return abs
+	}
+	return source
+}
+
+// parseAll parses inputs on every core; results keep the inputs' order.
+func (c *Catalog) parseAll(ctx context.Context, inputs []Input) []feeds.Result {
+	results := make([]feeds.Result, len(inputs))
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, in := range inputs {
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			results[i] = feeds.Parse(in.Source, in.Data)
+			mu.Lock()
+			done++
+			c.progress("parsing", done, len(inputs))
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return results
+}
+
+// writeGeneration builds generation next.Version beside the live one and
+// makes it live. Until the final rename of CURRENT nothing readers see has
+// changed; a crash leaves a tmp- folder that the next ingest removes.
+func (c *Catalog) writeGeneration(ctx context.Context, baseName string, next *state, ch changeSet) error {
+	tmp, err := os.MkdirTemp(c.dir, tmpPrefix)
+	if err != nil {
+		return fmt.Errorf("store: create generation folder: %w", err)
+	}
+	reg, err := registryFor(next)
+	if err != nil {
+		return err
+	}
+	byID := make(map[string]*catalog.Credential, len(next.Credentials))
+	for _, cr := range next.Credentials {
+		byID[cr.ID] = cr
+	}
+	ixDir := filepath.Join(tmp, bleveDir)
+	var ix *index.Index
+	put, del := ch.put, ch.del
+	if baseName != "" {
+		if err := copyDir(filepath.Join(c.dir, baseName, bleveDir), ixDir); err != nil {
+			return fmt.Errorf("store: copy index of %s: %w", baseName, err)
+		}
+		ix, err = index.Open(ixDir, reg.Parent)
+	}
+	if baseName == "" || err != nil {
+		if err != nil {
+			c.log.Warn("rebuilding index from records", "reason", err)
+			os.RemoveAll(ixDir)
+		}
+		put, del = nil, nil
+		for _, cr := range next.Credentials {
+			if cr.Active() {
+				put = append(put, cr.ID)
+			}
+		}
+		if ix, err = index.Create(ixDir, reg.Parent); err != nil {
+			return err
+		}
+	}
+	docs := make([]*catalog.Credential, len(put))
+	for i, id := range put {
+		docs[i] = byID[id]
+	}
+	c.progress("indexing", 0, len(docs)+len(del))
+	err = ix.Apply(ctx, docs, del, next.Version, func(done, total int) { c.progress("indexing", done, total) })
+	if cerr := ix.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if err := writeState(tmp, next); err != nil {
+		return err
+	}
+	final := filepath.Join(c.dir, genName(next.Version))
+	os.RemoveAll(final) // a folder of that name can only be a stale leftover
+	if err := os.Rename(tmp, final); err != nil {
+		return fmt.Errorf("store: install generation: %w", err)
+	}
+	if err := syncDir(c.dir); err != nil {
+		return err
+	}
+	return writeFileAtomic(filepath.Join(c.dir, currentFile), func(f *os.File) error {
+		_, err := f.WriteString(genName(next.Version) + "\n")
+		return err
+	})
+}
+
+// registryFor returns the bundled frameworks plus those the state imported.
+func registryFor(st *state) (*frameworks.Registry, error) {
+	reg, err := frameworks.Bundled()
+	if err != nil {
+		return nil, fmt.Errorf("store: bundled frameworks: %w", err)
+	}
+	for _, f := range st.Frameworks {
+		reg.Add(*f)
+	}
+	return reg, nil
+}
+
+// removePartial deletes folders of ingests that died before finishing.
+// Callers hold the writer lock, so no live ingest owns them.
+func (c *Catalog) removePartial() {
+	entries, _ := os.ReadDir(c.dir)
+	for _, e := range entries {
+		if e.IsDir() && strings.HasPrefix(e.Name(), tmpPrefix) {
+			c.log.Info("removing unfinished ingest", "folder", e.Name())
+			os.RemoveAll(filepath.Join(c.dir, e.Name()))
+		}
+	}
+}
+
+// keepGenerations is how many generations stay on disk: the live one and
+// the ones before it that readers may still have open.
+const keepGenerations = 3
+
+// removeOld deletes generations older than the last keepGenerations.
+// Readers that still have one open keep reading it: the files stay until
+// they close them.
+func (c *Catalog) removeOld(live string) {
+	entries, _ := os.ReadDir(c.dir)
+	var gens []string
+	for _, e := range entries {
+		if _, ok := generationVersion(e.Name()); ok && e.IsDir() {
+			gens = append(gens, e.Name())
+		}
+	}
+	sort.Strings(gens)
+	for len(gens) > keepGenerations {
+		if gens[0] != live {
+			os.RemoveAll(filepath.Join(c.dir, gens[0]))
+		}
+		gens = gens[1:]
+	}
+}

@@ -1,0 +1,261 @@
+package store
+
+import (
+	"encoding/json"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/pdpath/pdpath/indexer/catalog"
+	"github.com/pdpath/pdpath/indexer/feeds"
+	"github.com/pdpath/pdpath/indexer/frameworks"
+)
+
+// changeSet is what a sync changes in the index: credentials to (re)index
+// and ids to remove.
+type changeSet struct {
+	put        []string
+	del        []string
+	frameworks bool
+}
+
+func (c changeSet) any() bool { return len(c.put) > 0 || len(c.del) > 0 || c.frameworks }
+
+// merge folds parsed feeds into the previous catalog state.
+type merge struct {
+	base *state
+	now  time.Time
+	reg  *frameworks.Registry
+
+	results []sourced
+	// imported holds the frameworks after this run's imports, by name.
+	imported map[string]*catalog.Framework
+}
+
+type sourced struct {
+	source string
+	feeds.Result
+}
+
+func newMerge(base *state, now time.Time) (*merge, error) {
+	reg, err := registryFor(base)
+	if err != nil {
+		return nil, err
+	}
+	m := &merge{base: base, now: now, reg: reg, imported: map[string]*catalog.Framework{}}
+	for _, f := range base.Frameworks {
+		m.imported[f.Name] = f
+	}
+	return m, nil
+}
+
+// add queues one source's parse result. Frameworks register at once so
+// credentials anywhere in the run can align to them.
+func (m *merge) add(source string, r feeds.Result) {
+	for _, f := range r.Frameworks {
+		f := f
+		m.imported[f.Name] = &f
+		m.reg.Add(f)
+	}
+	m.results = append(m.results, sourced{source: source, Result: r})
+}
+
+// finish computes the next state and fills in the report's counts.
+func (m *merge) finish(rep *catalog.Report) (*state, changeSet) {
+	var ch changeSet
+	old := make(map[string]*catalog.Credential, len(m.base.Credentials))
+	next := make(map[string]*catalog.Credential, len(m.base.Credentials))
+	for _, c := range m.base.Credentials {
+		old[c.ID] = c
+		cp := *c
+		next[c.ID] = &cp
+	}
+
+	issuers := map[string]string{}
+	for _, c := range m.base.Credentials {
+		if c.IssuerID != "" && c.Issuer != "" && c.Issuer != c.IssuerID {
+			issuers[c.IssuerID] = c.Issuer
+		}
+	}
+	for _, r := range m.results {
+		for iri, name := range r.Issuers {
+			if name != "" {
+				issuers[iri] = name
+			}
+		}
+	}
+
+	sources := map[string]*SourceInfo{}
+	for k, v := range m.base.Sources {
+		cp := *v
+		sources[k] = &cp
+	}
+	seen := map[string]map[string]bool{} // source -> ids it publishes now
+	clean := map[string]bool{}           // sources with no rejected record
+	incoming := map[string]bool{}
+	unresolved := map[string]int{}
+	for _, r := range m.results {
+		rep.Rejected = append(rep.Rejected, r.Rejected...)
+		rep.Skipped = append(rep.Skipped, r.Skipped...)
+		if seen[r.source] == nil {
+			seen[r.source] = map[string]bool{}
+			clean[r.source] = true
+		}
+		if len(r.Rejected) > 0 {
+			clean[r.source] = false
+		}
+		info := sources[r.source]
+		if info == nil {
+			info = &SourceInfo{}
+			sources[r.source] = info
+		}
+		info.LastRun = m.now
+		info.Records = len(r.Credentials)
+		for _, rec := range r.Credentials {
+			cr := rec.Credential
+			m.normalize(&cr, issuers, unresolved)
+			seen[r.source][cr.ID] = true
+			incoming[cr.ID] = true
+			prev := next[cr.ID]
+			cr.Provenance = catalog.Provenance{FirstSeen: m.now, LastSeen: m.now, Status: catalog.StatusActive}
+			if prev != nil {
+				cr.FirstSeen = prev.FirstSeen
+				cr.Sources = slices.Clone(prev.Sources)
+			}
+			if !slices.Contains(cr.Sources, r.source) {
+				cr.Sources = append(cr.Sources, r.source)
+			}
+			next[cr.ID] = &cr
+		}
+	}
+	if len(unresolved) > 0 {
+		rep.UnresolvedFrameworks = unresolved
+	}
+
+	// Retire what a clean source stopped publishing.
+	for _, cr := range next {
+		kept := cr.Sources[:0:0]
+		for _, s := range cr.Sources {
+			if ids, ran := seen[s]; ran && clean[s] && !ids[cr.ID] {
+				continue
+			}
+			kept = append(kept, s)
+		}
+		cr.Sources = kept
+		if len(cr.Sources) == 0 {
+			cr.Status = catalog.StatusRetired
+		}
+	}
+
+	creds := make([]*catalog.Credential, 0, len(next))
+	for _, cr := range next {
+		creds = append(creds, cr)
+	}
+	sort.Slice(creds, func(i, j int) bool { return creds[i].ID < creds[j].ID })
+	resolveLinks(creds)
+	rep.PossibleDuplicates = flagDuplicates(creds)
+
+	for _, cr := range creds {
+		cr.Hash = cr.ContentHash()
+		prev := old[cr.ID]
+		switch {
+		case prev == nil:
+			if cr.Active() {
+				rep.Added++
+				ch.put = append(ch.put, cr.ID)
+			}
+		case prev.Active() && !cr.Active():
+			rep.Retired++
+			ch.del = append(ch.del, cr.ID)
+		case !prev.Active() && cr.Active():
+			rep.Updated++
+			ch.put = append(ch.put, cr.ID)
+		case prev.Hash != cr.Hash:
+			if cr.Active() {
+				rep.Updated++
+				ch.put = append(ch.put, cr.ID)
+			}
+		case incoming[cr.ID]:
+			rep.Unchanged++
+		}
+	}
+
+	var fws []*catalog.Framework
+	for _, f := range m.imported {
+		fws = append(fws, f)
+	}
+	sort.Slice(fws, func(i, j int) bool { return fws[i].Name < fws[j].Name })
+	for _, r := range m.results {
+		rep.Frameworks += len(r.Frameworks)
+	}
+	if !sameJSON(fws, m.base.Frameworks) {
+		ch.frameworks = true
+	}
+	return &state{Version: m.base.Version, Credentials: creds, Frameworks: fws, Sources: sources}, ch
+}
+
+// normalize trims text, fills the issuer name from the run's issuer
+// profiles and resolves competencies to canonical framework codes.
+func (m *merge) normalize(cr *catalog.Credential, issuers map[string]string, unresolved map[string]int) {
+	cr.Title = strings.TrimSpace(cr.Title)
+	cr.Description = strings.TrimSpace(cr.Description)
+	cr.Issuer = strings.TrimSpace(cr.Issuer)
+	if cr.Issuer == "" && cr.IssuerID != "" {
+		if name, ok := issuers[cr.IssuerID]; ok {
+			cr.Issuer = name
+		} else {
+			cr.Issuer = cr.IssuerID
+		}
+	}
+	comps := make([]catalog.Competency, 0, len(cr.Competencies))
+	seen := map[string]bool{}
+	for _, c := range cr.Competencies {
+		rc, ok := m.reg.Resolve(c)
+		if !ok {
+			unresolved[rc.Framework]++
+		}
+		if rc.Framework == "" || rc.Code == "" || seen[rc.Key()] {
+			continue
+		}
+		seen[rc.Key()] = true
+		comps = append(comps, rc)
+	}
+	cr.Competencies = comps
+}
+
+// resolveLinks rewrites prerequisite, stack and supersession references
+// given by any URI a feed used into credential ids. References that name no
+// credential in the catalog are kept as written.
+func resolveLinks(creds []*catalog.Credential) {
+	alias := aliasMap(creds)
+	resolve := func(list []string) []string {
+		if len(list) == 0 {
+			return list
+		}
+		out := make([]string, 0, len(list))
+		for _, ref := range list {
+			if id, ok := alias[ref]; ok {
+				ref = id
+			}
+			if !slices.Contains(out, ref) {
+				out = append(out, ref)
+			}
+		}
+		return out
+	}
+	for _, c := range creds {
+		c.Prerequisites = resolve(c.Prerequisites)
+		c.PartOf = resolve(c.PartOf)
+		c.HasPart = resolve(c.HasPart)
+		if id, ok := alias[c.SupersededBy]; ok {
+			c.SupersededBy = id
+		}
+	}
+}
+
+func sameJSON(a, b any) bool {
+	ja, errA := json.Marshal(a)
+	jb, errB := json.Marshal(b)
+	return errA == nil && errB == nil && string(ja) == string(jb)
+}
