@@ -24,6 +24,11 @@ type command struct {
 var commands = []command{
 	{"ingest", "import feed files, folders or URLs into the catalog", runIngest},
 	{"search", "plain full-text search of the catalog", runSearch},
+	{"recommend", "ranked suggestions for one educator, with reasons", runRecommend},
+	{"plan", "a pathway: which credentials, in what order, when", runPlan},
+	{"eval", "offline quality of every ranker against graded judgments", runEval},
+	{"serve", "serve the HTTP API", runServe},
+	{"keys", "create, list and revoke API keys", runKeys},
 }
 
 // env carries the process's streams so commands are testable in-process.

@@ -50,23 +50,47 @@ type Result = feed.Result
 
 var bom = []byte("\xef\xbb\xbf")
 
+// catchPanics turns a parser bug into a rejection of the file rather than a
+// crash of the ingest. The fuzz test turns it off to see the bugs.
+var catchPanics = true
+
 // Parse detects the format of data and parses it. It never panics and
 // never fails as a whole: a file it cannot read at all (empty, too large,
 // neither JSON nor CSV, JSON or CSV of no known format) comes back as one
 // rejection with an empty Record.
-func Parse(source string, data []byte) (res Result) {
+func Parse(source string, data []byte) Result {
 	return ParseAs(source, "", data)
 }
 
 // ParseAs parses data as the given format, or detects it when format is
 // "". It is Parse for callers that were told the format.
 func ParseAs(source, format string, data []byte) (res Result) {
-	defer func() {
-		if p := recover(); p != nil {
-			res = Result{Format: format}
-			res.Reject(source, "", fmt.Errorf("internal error while parsing: %v", p))
+	if catchPanics {
+		defer func() {
+			if p := recover(); p != nil {
+				res = Result{Format: format, Credentials: []Record{}}
+				res.Reject(source, "", fmt.Errorf("internal error while parsing: %v", p))
+			}
+		}()
+	}
+	res = parse(source, format, data)
+	if res.Credentials == nil {
+		res.Credentials = []Record{}
+	}
+	for i := range res.Frameworks {
+		fw := &res.Frameworks[i]
+		if fw.Title == "" {
+			fw.Title = frameworks.Title(fw.Name)
 		}
-	}()
+		if fw.Title == "" {
+			fw.Title = fw.Name
+		}
+	}
+	return res
+}
+
+func parse(source, format string, data []byte) Result {
+	var res Result
 	if len(data) > MaxFileBytes {
 		res.Reject(source, "", fmt.Errorf("file is %d bytes, more than the %d MiB a feed file may have", len(data), MaxFileBytes>>20))
 		return res
@@ -75,8 +99,7 @@ func ParseAs(source, format string, data []byte) (res Result) {
 	var doc any
 	if format == "" {
 		var err error
-		format, doc, err = detect(data)
-		if err != nil {
+		if format, doc, err = detect(data); err != nil {
 			res.Reject(source, "", err)
 			return res
 		}
@@ -106,15 +129,6 @@ func ParseAs(source, format string, data []byte) (res Result) {
 		return res
 	}
 	res.Format = format
-	for i := range res.Frameworks {
-		fw := &res.Frameworks[i]
-		if fw.Title == "" {
-			fw.Title = frameworks.Title(fw.Name)
-		}
-		if fw.Title == "" {
-			fw.Title = fw.Name
-		}
-	}
 	return res
 }
 

@@ -148,13 +148,6 @@ func (r *Registry) Add(f catalog.Framework) {
 	name := strings.TrimSpace(f.Name)
 	if canon, ok := r.canonical(name); ok {
 		name = canon
-	} else {
-		for _, a := range f.Aliases {
-			if canon, ok := builtinOnly.canonical(a); ok {
-				name = canon
-				break
-			}
-		}
 	}
 	if name == "" {
 		return

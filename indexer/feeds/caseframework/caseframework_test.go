@@ -9,6 +9,7 @@ import (
 
 	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/indexer/feeds/feed"
+	"github.com/pdpath/pdpath/indexer/feeds/internal/golden"
 )
 
 // fakeCanonical stands in for package frameworks.
@@ -67,6 +68,7 @@ func TestParse(t *testing.T) {
 				t.Fatal(err)
 			}
 			res := Parse(test.file, data, fakeCanonical)
+			golden.Check(t, test.file+".json", res)
 			if res.Format != feed.FormatCASE || len(res.Credentials) != 0 {
 				t.Errorf("Format %q with %d credentials", res.Format, len(res.Credentials))
 			}

@@ -18,10 +18,6 @@ import (
 	"github.com/pdpath/pdpath/indexer/feeds/internal/textnorm"
 )
 
-// Columns are the columns the parser reads; id and title are required.
-var Columns = []string{"id", "issuer", "title", "description", "competencies", "level", "prerequisites",
-	"cost_usd", "hours", "format", "url", "grade_bands", "subjects", "tags"}
-
 // Parse reads a credentials CSV.
 func Parse(source string, data []byte) feed.Result {
 	res := feed.Result{Format: feed.FormatCSV}
@@ -36,6 +32,7 @@ func Parse(source string, data []byte) feed.Result {
 			return res
 		}
 	}
+	res.Credentials = make([]feed.Record, 0, len(t.Rows))
 	// Rows and unreadable records are reported in file order.
 	problems := t.Problems
 	for _, row := range t.Rows {

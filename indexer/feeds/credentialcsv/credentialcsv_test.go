@@ -9,6 +9,7 @@ import (
 
 	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/indexer/feeds/feed"
+	"github.com/pdpath/pdpath/indexer/feeds/internal/golden"
 )
 
 func TestParse(t *testing.T) {
@@ -17,6 +18,7 @@ func TestParse(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := Parse("catalog.csv", data)
+	golden.Check(t, "catalog.csv.json", res)
 	if res.Format != feed.FormatCSV {
 		t.Errorf("Format = %q", res.Format)
 	}

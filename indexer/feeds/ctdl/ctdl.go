@@ -46,11 +46,11 @@ func FromJSON(source string, doc any) feed.Result {
 	for _, n := range p.nodes {
 		if n.kind == kindOrganization {
 			var f jsonval.Fields
-			name := f.LangString(n.node["ceterms:name"], "ceterms:name")
-			for _, key := range []string{"@id", "ceterms:ctid"} {
-				id, _ := n.node[key].(string)
-				p.res.AddIssuer(id, name)
+			id, _ := n.node["@id"].(string)
+			if id == "" {
+				id, _ = n.node["ceterms:ctid"].(string)
 			}
+			p.res.AddIssuer(id, f.LangString(n.node["ceterms:name"], "ceterms:name"))
 		}
 	}
 	others := map[string]*skipped{}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/indexer/feeds/feed"
+	"github.com/pdpath/pdpath/indexer/feeds/internal/golden"
 )
 
 type rejection struct{ record, contains string }
@@ -129,6 +130,7 @@ func TestParse(t *testing.T) {
 				t.Fatal(err)
 			}
 			res := Parse(test.file, data)
+			golden.Check(t, test.file+".json", res)
 			byID := map[string]catalog.Credential{}
 			gotLocators := map[string]string{}
 			for _, r := range res.Credentials {
@@ -196,7 +198,7 @@ func TestIsCredentialType(t *testing.T) {
 		"ceterms:Certification": true, "ceterms:DigitalBadge": true, "ceterms:OpenBadge": true,
 		"ceterms:BachelorDegree": true, "ceterms:MasterOfScienceDegree": true, "ceterms:Diploma": true,
 		"ceterms:License": true, "ceterms:ResearchDoctorate": true, "https://purl.org/ctdl/terms/Degree": true,
-		"ceterms:SomeFutureCertificate": true,
+		"ceterms:SomeFutureCertificate":  true,
 		"ceterms:CredentialOrganization": false, "ceterms:ConditionProfile": false, "ceterms:CostProfile": false,
 		"ceterms:CredentialAlignmentObject": false, "ceterms:Course": false, "ceasn:Competency": false, "Badge": false,
 	}

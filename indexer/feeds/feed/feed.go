@@ -39,6 +39,8 @@ type Result struct {
 	Issuers     map[string]string   `json:"issuers,omitempty"`
 	Rejected    []catalog.Rejection `json:"rejected,omitempty"`
 	Skipped     []catalog.Skipped   `json:"skipped,omitempty"`
+
+	byID map[string]int // position of each credential id in Credentials
 }
 
 // Reject records that the record at locator (or the whole file, for "")
@@ -72,11 +74,8 @@ func (r *Result) AddIssuer(id, name string) {
 // is rejected and the first kept). Add reports whether the record was
 // appended.
 func (r *Result) Add(source string, rec Record) bool {
-	for i := range r.Credentials {
+	if i := r.Index(rec.Credential.ID); i >= 0 {
 		prev := &r.Credentials[i]
-		if prev.Credential.ID != rec.Credential.ID {
-			continue
-		}
 		if prev.Credential.Title == rec.Credential.Title {
 			fillMissing(&prev.Credential, rec.Credential)
 			return false
@@ -86,15 +85,26 @@ func (r *Result) Add(source string, rec Record) bool {
 		return false
 	}
 	r.Credentials = append(r.Credentials, rec)
+	if r.byID == nil {
+		r.byID = make(map[string]int)
+	}
+	r.byID[rec.Credential.ID] = len(r.Credentials) - 1
 	return true
 }
 
 // Index returns the position of the credential with the given id, or -1.
 func (r *Result) Index(id string) int {
-	for i, rec := range r.Credentials {
-		if rec.Credential.ID == id {
-			return i
+	if len(r.byID) != len(r.Credentials) {
+		// Credentials was filled or changed other than through Add.
+		r.byID = make(map[string]int, len(r.Credentials))
+		for i, rec := range r.Credentials {
+			if _, dup := r.byID[rec.Credential.ID]; !dup {
+				r.byID[rec.Credential.ID] = i
+			}
 		}
+	}
+	if i, ok := r.byID[id]; ok && i < len(r.Credentials) && r.Credentials[i].Credential.ID == id {
+		return i
 	}
 	return -1
 }

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
+	// Registers -update, accepted by every test package under indexer/feeds.
+	_ "github.com/pdpath/pdpath/indexer/feeds/internal/golden"
 )
 
 func TestAdd(t *testing.T) {

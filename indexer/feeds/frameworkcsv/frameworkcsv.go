@@ -68,6 +68,7 @@ func Parse(source string, data []byte, canonical Canonical) feed.Result {
 	var order []string
 	byName := map[string]*catalog.Framework{}
 	items := map[string][]pending{}
+	firstLine := map[string]int{} // framework and code → line first using it
 	for _, row := range t.Rows {
 		spelled := row.Get("framework")
 		name := spelled
@@ -96,18 +97,14 @@ func Parse(source string, data []byte, canonical Canonical) feed.Result {
 		if spelled != "" && spelled != name {
 			fw.Aliases = appendNew(fw.Aliases, spelled)
 		}
-		dup := false
-		for _, p := range items[name] {
-			if p.item.Code == it.Code {
-				res.Reject(source, line(row.Line), &jsonval.FieldError{Field: "code",
-					Reason: fmt.Sprintf("%q is already used at line %d", it.Code, p.line)})
-				dup = true
-				break
-			}
+		key := name + "\x00" + it.Code
+		if at, dup := firstLine[key]; dup {
+			res.Reject(source, line(row.Line), &jsonval.FieldError{Field: "code",
+				Reason: fmt.Sprintf("%q is already used at line %d", it.Code, at)})
+			continue
 		}
-		if !dup {
-			items[name] = append(items[name], pending{item: it, line: row.Line, parent: row.Get("parent")})
-		}
+		firstLine[key] = row.Line
+		items[name] = append(items[name], pending{item: it, line: row.Line, parent: row.Get("parent")})
 	}
 
 	for _, name := range order {

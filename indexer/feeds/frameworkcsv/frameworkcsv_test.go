@@ -9,6 +9,7 @@ import (
 
 	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/indexer/feeds/feed"
+	"github.com/pdpath/pdpath/indexer/feeds/internal/golden"
 )
 
 // fakeCanonical stands in for package frameworks, which imports this one.
@@ -69,6 +70,7 @@ func TestParse(t *testing.T) {
 				t.Fatal(err)
 			}
 			res := Parse(test.file, data, fakeCanonical)
+			golden.Check(t, test.file+".json", res)
 			if res.Format != feed.FormatFrameworkCSV || len(res.Credentials) != 0 {
 				t.Errorf("Format %q with %d credentials", res.Format, len(res.Credentials))
 			}

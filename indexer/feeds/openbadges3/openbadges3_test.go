@@ -9,6 +9,7 @@ import (
 
 	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/indexer/feeds/feed"
+	"github.com/pdpath/pdpath/indexer/feeds/internal/golden"
 )
 
 type rejection struct{ record, contains string }
@@ -118,6 +119,7 @@ func TestParse(t *testing.T) {
 				t.Fatal(err)
 			}
 			res := Parse(test.file, data)
+			golden.Check(t, test.file+".json", res)
 			if res.Format != feed.FormatOpenBadges3 {
 				t.Errorf("Format = %q", res.Format)
 			}

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	// Registers -update, accepted by every test package under indexer/feeds.
+	_ "github.com/pdpath/pdpath/indexer/feeds/internal/golden"
 )
 
 func TestParse(t *testing.T) {

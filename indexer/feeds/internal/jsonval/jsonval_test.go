@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	// Registers -update, accepted by every test package under indexer/feeds.
+	_ "github.com/pdpath/pdpath/indexer/feeds/internal/golden"
 )
 
 func TestPointerAndField(t *testing.T) {

@@ -6,6 +6,8 @@ import (
 
 	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/indexer/feeds/internal/jsonval"
+	// Registers -update, accepted by every test package under indexer/feeds.
+	_ "github.com/pdpath/pdpath/indexer/feeds/internal/golden"
 )
 
 func TestRead(t *testing.T) {

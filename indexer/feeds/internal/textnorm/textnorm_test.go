@@ -3,6 +3,8 @@ package textnorm
 import (
 	"reflect"
 	"testing"
+	// Registers -update, accepted by every test package under indexer/feeds.
+	_ "github.com/pdpath/pdpath/indexer/feeds/internal/golden"
 )
 
 func TestInferLevel(t *testing.T) {

@@ -1,0 +1,261 @@
+package cache
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"golang.org/x/sync/singleflight"
+)
+
+// HeaderName is the response header that says whether a response came from
+// the cache ("hit") or was computed ("miss").
+const HeaderName = "X-Cache"
+
+// NoStore is the Gin context key a handler sets (c.Set(cache.NoStore, true))
+// when its 200 response must not be kept: one computed from a model that
+// lags the catalog version in the key, say.
+const NoStore = "pdpath.cache.nostore"
+
+// jsonContentType is what cached bodies are served as: only JSON routes are
+// cached, so the content type is not stored with them.
+const jsonContentType = "application/json; charset=utf-8"
+
+// Options configure a ResponseCache.
+type Options struct {
+	Cache Cache
+	// Version returns the live catalog version. It is part of every key,
+	// so a new catalog version makes every older entry unreachable at once
+	// (they expire by TTL) without scanning Redis.
+	Version func() int64
+	// Jitter spreads each TTL uniformly over ±Jitter of itself (0.1 =
+	// ±10%) so entries written together do not all expire together.
+	Jitter  float64
+	Metrics *Metrics
+	Logger  *slog.Logger
+}
+
+// ResponseCache caches 200 JSON responses of the routes it wraps.
+type ResponseCache struct {
+	opts  Options
+	log   *slog.Logger
+	group singleflight.Group
+}
+
+// NewResponseCache returns a response cache over opts.Cache.
+func NewResponseCache(opts Options) *ResponseCache {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Version == nil {
+		opts.Version = func() int64 { return 0 }
+	}
+	return &ResponseCache{opts: opts, log: opts.Logger}
+}
+
+// captured is one computed response, shared by every request that waited
+// for it.
+type captured struct {
+	status int
+	header http.Header
+	body   []byte
+	// abandoned is set when the computing request's own context ended
+	// first: its answer (a cancellation) is not the others' answer.
+	abandoned bool
+}
+
+// Handler returns the middleware for one route. It must run after
+// authentication and rate limiting (a cached answer is still only for callers
+// allowed to see it) and directly before the route's handler. Requests are
+// identified by route, method, sorted query and compacted JSON body;
+// responses other than 200 are never stored, but concurrent identical
+// requests share whatever the first of them computed.
+func (rc *ResponseCache) Handler(route string, ttl time.Duration) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		body, readErr := readBody(c.Request)
+		if readErr != nil {
+			// Let the handler meet the same error (too large, client
+			// gone) and answer it in its own way.
+			c.Request.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{readErr}))
+			c.Header(HeaderName, "miss")
+			rc.opts.Metrics.lookup(route, "miss")
+			c.Next()
+			return
+		}
+		key := rc.key(route, c.Request, body)
+		ctx := c.Request.Context()
+
+		v, err := rc.opts.Cache.Get(ctx, key)
+		switch {
+		case err == nil:
+			rc.opts.Metrics.lookup(route, "hit")
+			c.Header(HeaderName, "hit")
+			c.Data(http.StatusOK, jsonContentType, v)
+			c.Abort()
+			return
+		case err == ErrMiss:
+			rc.opts.Metrics.lookup(route, "miss")
+		default:
+			rc.opts.Metrics.lookup(route, "error")
+			rc.log.Debug("cache get failed; computing", "route", route, "err", err)
+		}
+
+		compute := func() *captured {
+			c.Request.Body = io.NopCloser(bytes.NewReader(body))
+			res := rc.capture(c)
+			if res.status == http.StatusOK && !c.GetBool(NoStore) {
+				if err := rc.opts.Cache.Set(ctx, key, res.body, rc.ttl(ttl)); err != nil {
+					rc.log.Debug("cache set failed", "route", route, "err", err)
+				}
+			}
+			return res
+		}
+		led := false
+		r, _, _ := rc.group.Do(key, func() (any, error) {
+			led = true
+			return compute(), nil
+		})
+		res := r.(*captured)
+		if !led {
+			rc.opts.Metrics.shared(route)
+			if res.abandoned {
+				res = compute()
+			} else {
+				// The handler chain ran in the leader's request.
+				c.Abort()
+			}
+		}
+		write(c, res)
+	}
+}
+
+// capture runs the rest of the chain with the response held in memory.
+func (rc *ResponseCache) capture(c *gin.Context) *captured {
+	real := c.Writer
+	w := &captureWriter{ResponseWriter: real, header: http.Header{}, status: http.StatusOK}
+	c.Writer = w
+	defer func() { c.Writer = real }()
+	c.Next()
+	return &captured{
+		status:    w.status,
+		header:    w.header,
+		body:      w.body.Bytes(),
+		abandoned: c.Request.Context().Err() != nil,
+	}
+}
+
+func write(c *gin.Context, res *captured) {
+	h := c.Writer.Header()
+	for k, vs := range res.header {
+		h[k] = append([]string(nil), vs...)
+	}
+	h.Set(HeaderName, "miss")
+	c.Writer.WriteHeader(res.status)
+	c.Writer.Write(res.body)
+}
+
+// key builds "resp:ROUTE:vVERSION:HASH".
+func (rc *ResponseCache) key(route string, r *http.Request, body []byte) string {
+	h := sha256.New()
+	io.WriteString(h, r.Method)
+	h.Write([]byte{0})
+	io.WriteString(h, r.URL.Path)
+	h.Write([]byte{0})
+	// Encode sorts by parameter name, so ?a=1&b=2 and ?b=2&a=1 share an
+	// entry.
+	io.WriteString(h, canonicalQuery(r.URL.RawQuery))
+	h.Write([]byte{0})
+	var compact bytes.Buffer
+	if len(body) > 0 && json.Compact(&compact, body) == nil {
+		h.Write(compact.Bytes())
+	} else {
+		h.Write(body)
+	}
+	var sum [sha256.Size]byte
+	return "resp:" + route + ":v" + strconv.FormatInt(rc.opts.Version(), 10) + ":" + hex.EncodeToString(h.Sum(sum[:0])[:16])
+}
+
+func canonicalQuery(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return raw
+	}
+	return q.Encode()
+}
+
+// ttl applies the jitter.
+func (rc *ResponseCache) ttl(base time.Duration) time.Duration {
+	if rc.opts.Jitter <= 0 {
+		return base
+	}
+	f := 1 + rc.opts.Jitter*(2*rand.Float64()-1)
+	return max(time.Duration(float64(base)*f), time.Second)
+}
+
+// readBody reads the whole request body (the body limit set earlier in the
+// chain still applies) so it can be part of the key and replayed.
+func readBody(r *http.Request) ([]byte, error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, nil
+	}
+	return io.ReadAll(r.Body)
+}
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+// captureWriter holds a response in memory. It embeds the real writer only
+// to satisfy gin.ResponseWriter; everything a handler writes stays here.
+type captureWriter struct {
+	gin.ResponseWriter
+	header  http.Header
+	status  int
+	body    bytes.Buffer
+	written bool
+}
+
+func (w *captureWriter) Header() http.Header { return w.header }
+
+func (w *captureWriter) WriteHeader(code int) {
+	if !w.written && code > 0 {
+		w.status = code
+	}
+}
+
+func (w *captureWriter) WriteHeaderNow() { w.written = true }
+
+func (w *captureWriter) Write(b []byte) (int, error) {
+	w.written = true
+	return w.body.Write(b)
+}
+
+func (w *captureWriter) WriteString(s string) (int, error) {
+	w.written = true
+	return w.body.WriteString(s)
+}
+
+func (w *captureWriter) Status() int { return w.status }
+
+func (w *captureWriter) Size() int {
+	if !w.written {
+		return -1
+	}
+	return w.body.Len()
+}
+
+func (w *captureWriter) Written() bool { return w.written }
+
+func (w *captureWriter) Flush() {}

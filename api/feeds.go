@@ -1,0 +1,271 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/pdpath/pdpath/api/feedsync"
+	"github.com/pdpath/pdpath/indexer/catalog"
+	"github.com/pdpath/pdpath/indexer/fetch"
+)
+
+// Feeds registers aggregators' feeds and syncs them. The feedsync Registry
+// and Syncer together implement it (cmd/pdpath joins them). Every method
+// takes the owner (the caller's key id) and treats another owner's feed as
+// missing.
+type Feeds interface {
+	Register(ctx context.Context, f feedsync.Feed) (feedsync.Feed, error)
+	Get(ctx context.Context, owner, id string) (feedsync.Feed, error)
+	List(ctx context.Context, owner string) ([]feedsync.Feed, error)
+	Runs(ctx context.Context, owner, id string, limit int) ([]feedsync.Run, error)
+	// Sync fetches the feed and ingests it; SyncData ingests a pushed
+	// document as the feed's whole content.
+	Sync(ctx context.Context, owner, id string) (feedsync.Run, error)
+	SyncData(ctx context.Context, owner, id string, data []byte) (feedsync.Run, error)
+}
+
+// feedJSON is a feed as the API shows it: no validators (ETag,
+// Last-Modified), which are the sync's business.
+type feedJSON struct {
+	ID      string     `json:"id"`
+	URL     string     `json:"url"`
+	Format  string     `json:"format,omitempty"`
+	Every   string     `json:"every"`
+	Created time.Time  `json:"created"`
+	LastRun *time.Time `json:"last_run,omitempty"`
+}
+
+func toFeedJSON(f feedsync.Feed) feedJSON {
+	out := feedJSON{ID: f.ID, URL: f.URL, Format: f.Format, Every: "0", Created: f.Created}
+	if f.Every > 0 {
+		out.Every = f.Every.String()
+	}
+	if !f.LastRun.IsZero() {
+		t := f.LastRun
+		out.LastRun = &t
+	}
+	return out
+}
+
+// runJSON is one sync run.
+type runJSON struct {
+	ID       string         `json:"id"`
+	FeedID   string         `json:"feed_id"`
+	Started  time.Time      `json:"started"`
+	Finished time.Time      `json:"finished"`
+	Status   string         `json:"status"`
+	Error    string         `json:"error,omitempty"`
+	Report   catalog.Report `json:"report"`
+}
+
+func toRunJSON(r feedsync.Run) runJSON {
+	rep := r.Report
+	if rep.Rejected == nil {
+		rep.Rejected = []catalog.Rejection{}
+	}
+	return runJSON{ID: r.ID, FeedID: r.FeedID, Started: r.Started, Finished: r.Finished, Status: r.Status, Error: r.Error, Report: rep}
+}
+
+// syncResponse is the answer of POST /v1/feeds/{id}/sync: the run's ingest
+// report (the SPEC's shape, at the top level) and which run it was.
+type syncResponse struct {
+	catalog.Report
+	RunID  string `json:"run_id"`
+	FeedID string `json:"feed_id"`
+	Status string `json:"status"`
+}
+
+type registerRequest struct {
+	URL    string `json:"url"`
+	Format string `json:"format"`
+	Every  string `json:"every"`
+}
+
+func (s *Server) registerFeed(c *gin.Context) error {
+	body, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	var req registerRequest
+	if err := decodeStrict(body, &req); err != nil {
+		return err
+	}
+	if strings.TrimSpace(req.URL) == "" {
+		return badRequest("url is required")
+	}
+	every, err := feedsync.ParseEvery(req.Every)
+	if err != nil {
+		return err
+	}
+	if err := s.checkFeedHost(c.Request.Context(), req.URL); err != nil {
+		return err
+	}
+	f, err := s.cfg.Feeds.Register(c.Request.Context(), feedsync.Feed{Owner: caller(c).ID, URL: req.URL, Format: req.Format, Every: every})
+	if err != nil {
+		return err
+	}
+	c.Header("Location", "/v1/feeds/"+url.PathEscape(f.ID))
+	writeJSON(c, http.StatusCreated, toFeedJSON(f))
+	return nil
+}
+
+// checkFeedHost refuses, at registration, a feed whose host is or resolves
+// to a loopback, private, link-local or otherwise non-public address,
+// unless the server allows private feeds. It gives the caller an early,
+// clear answer; the fetch client checks the address actually dialled at
+// every sync too, because a name's address can change after this check.
+func (s *Server) checkFeedHost(ctx context.Context, raw string) error {
+	if s.cfg.AllowPrivateFeeds {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Hostname() == "" {
+		// The registry explains malformed URLs.
+		return nil
+	}
+	host := u.Hostname()
+	var addrs []netip.Addr
+	if ip, err := netip.ParseAddr(host); err == nil {
+		addrs = []netip.Addr{ip}
+	} else {
+		lctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+		defer cancel()
+		addrs, err = net.DefaultResolver.LookupNetIP(lctx, "ip", host)
+		if err != nil {
+			// A name that does not resolve now cannot be fetched now
+			// either; the sync will say so, and the dial-time guard
+			// still applies if it resolves later.
+			s.log.DebugContext(ctx, "feed host did not resolve at registration", "host", host, "err", err)
+			return nil
+		}
+	}
+	for _, a := range addrs {
+		if !fetch.Public(a) {
+			return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest,
+				Message: fmt.Sprintf("feed host %s is %s, not a public address; this server does not fetch from private networks", host, a),
+				Err:     fetch.ErrBlockedAddress}
+		}
+	}
+	return nil
+}
+
+func (s *Server) listFeeds(c *gin.Context) error {
+	fs, err := s.cfg.Feeds.List(c.Request.Context(), caller(c).ID)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Feeds []feedJSON `json:"feeds"`
+	}{Feeds: make([]feedJSON, 0, len(fs))}
+	for _, f := range fs {
+		out.Feeds = append(out.Feeds, toFeedJSON(f))
+	}
+	writeJSON(c, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) getFeed(c *gin.Context) error {
+	f, err := s.cfg.Feeds.Get(c.Request.Context(), caller(c).ID, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(c, http.StatusOK, toFeedJSON(f))
+	return nil
+}
+
+// syncFeed answers POST /v1/feeds/{id}/sync. Without a body the server
+// fetches the feed's URL; with one, the body is the feed's content pushed
+// by the aggregator (any format ingest reads), and replaces what the feed
+// published before. Either way the run is recorded, and the answer comes
+// after the catalog and the recommender model include the result, so the
+// caller's next request sees it.
+func (s *Server) syncFeed(c *gin.Context) error {
+	body, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request.Context()
+	owner, id := caller(c).ID, c.Param("id")
+	var run feedsync.Run
+	if len(body) > 0 {
+		run, err = s.cfg.Feeds.SyncData(ctx, owner, id, body)
+	} else {
+		run, err = s.cfg.Feeds.Sync(ctx, owner, id)
+	}
+	if err != nil {
+		return syncError(run, err)
+	}
+	if run.Status == feedsync.StatusOK {
+		s.catchUp(ctx, run.Report.CatalogVersion)
+	}
+	writeJSON(c, http.StatusOK, syncResponse{Report: toRunJSON(run).Report, RunID: run.ID, FeedID: run.FeedID, Status: run.Status})
+	return nil
+}
+
+// syncError classifies a failed sync. The feed is the caller's: an address
+// the server refuses is their mistake (400), and a feed that cannot be
+// fetched (down, 404, too large) is a problem with what they registered
+// (422), reported with the run that recorded it. Anything else, such as
+// the catalog failing to write, is the server's own.
+func syncError(run feedsync.Run, err error) error {
+	switch {
+	case errors.Is(err, feedsync.ErrNotFound), errors.Is(err, feedsync.ErrInvalid),
+		errors.Is(err, fetch.ErrBlockedAddress), errors.Is(err, fetch.ErrBadURL),
+		errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return err
+	}
+	// Errors of the fetch package carry its name first, by the
+	// project's convention; an ingest failure does not.
+	if run.ID != "" && strings.HasPrefix(run.Error, "fetch") {
+		return &Error{Status: http.StatusUnprocessableEntity, Code: CodeFeedFailed,
+			Message: fmt.Sprintf("the feed could not be fetched (run %s recorded): %s", run.ID, run.Error), Err: err}
+	}
+	return err
+}
+
+// catchUp makes an in-process sync visible before the sync answers: the
+// model is rebuilt for the catalog version the sync produced (the cache is
+// already keyed by it).
+func (s *Server) catchUp(ctx context.Context, version int64) {
+	snap := s.cfg.Catalog.Snapshot()
+	if m := s.cfg.Recommender.Model(); m != nil && m.Version() >= snap.Version {
+		return
+	}
+	if err := s.cfg.Recommender.Rebuild(ctx, snap); err != nil {
+		s.log.WarnContext(ctx, "model rebuild after sync failed; a background build will retry", "catalog_version", version, "err", err)
+		s.cfg.Recommender.Refresh(snap)
+	}
+}
+
+func (s *Server) feedRuns(c *gin.Context) error {
+	limit, err := intParam(c.Query("limit"), "limit", feedsync.MaxRuns, 1, feedsync.MaxRuns)
+	if err != nil {
+		return err
+	}
+	runs, err := s.cfg.Feeds.Runs(c.Request.Context(), caller(c).ID, c.Param("id"), limit)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Runs []runJSON `json:"runs"`
+	}{Runs: make([]runJSON, 0, len(runs))}
+	for _, r := range runs {
+		out.Runs = append(out.Runs, toRunJSON(r))
+	}
+	writeJSON(c, http.StatusOK, out)
+	return nil
+}
+
+// ObserveRun counts a finished feed run in the ingest metrics, whoever
+// started it (a request or the scheduler). Pass it to the feedsync Syncer
+// as its Observer.
+func (s *Server) ObserveRun(r feedsync.Run) { s.metrics.countRun(r.Status, r.Report) }

@@ -1,0 +1,232 @@
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/pdpath/pdpath/api/auth"
+	"github.com/pdpath/pdpath/api/cache"
+)
+
+// Gin context keys.
+const (
+	ctxRequestID = "pdpath.request_id"
+	ctxPrincipal = "pdpath.principal"
+)
+
+// principal is who is calling: a key, or an anonymous reader.
+type principal struct {
+	// ID is the key id, or "anon:ADDRESS"; it owns saved pathways and
+	// feeds and names the rate-limit bucket.
+	ID   string
+	Role auth.Role
+	// Key is the stored key; zero for anonymous readers.
+	Key       auth.Key
+	Anonymous bool
+}
+
+func requestID(c *gin.Context) string { return c.GetString(ctxRequestID) }
+
+func caller(c *gin.Context) principal {
+	p, _ := c.Get(ctxPrincipal)
+	pr, _ := p.(principal)
+	return pr
+}
+
+// withRequestID gives every request an id, echoed in X-Request-ID and
+// written in every log line about it. A well-formed incoming id (from a
+// proxy) is kept so logs on both sides match.
+func (s *Server) withRequestID(c *gin.Context) {
+	id := c.GetHeader("X-Request-ID")
+	if !validRequestID(id) {
+		var b [8]byte
+		rand.Read(b[:])
+		id = hex.EncodeToString(b[:])
+	}
+	c.Set(ctxRequestID, id)
+	c.Header("X-Request-ID", id)
+	c.Next()
+}
+
+func validRequestID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// observe logs one line per request and records its latency by route
+// pattern (never the raw path, which would explode the label set).
+func (s *Server) observe(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	elapsed := time.Since(start)
+	route := c.FullPath()
+	if route == "" {
+		route = "unmatched"
+	}
+	status := c.Writer.Status()
+	s.metrics.requests.WithLabelValues(route, c.Request.Method, strconv.Itoa(status)).Observe(elapsed.Seconds())
+	level := slog.LevelInfo
+	if status >= 500 {
+		level = slog.LevelWarn
+	}
+	if !s.log.Enabled(c.Request.Context(), level) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("request_id", requestID(c)),
+		slog.String("method", c.Request.Method),
+		slog.String("route", route),
+		slog.Int("status", status),
+		slog.Duration("duration", elapsed),
+		slog.Int("bytes", max(c.Writer.Size(), 0)),
+	}
+	if xc := c.Writer.Header().Get(cache.HeaderName); xc != "" {
+		attrs = append(attrs, slog.String("cache", xc))
+	}
+	if p := caller(c); p.ID != "" {
+		attrs = append(attrs, slog.String("caller", p.ID))
+	}
+	s.log.LogAttrs(c.Request.Context(), level, "request", attrs...)
+}
+
+// recoverPanics turns a panic in a handler into a logged 500 JSON answer, so
+// one bad request cannot take the server down or leave a client hanging.
+func (s *Server) recoverPanics(c *gin.Context) {
+	defer func() {
+		v := recover()
+		if v == nil {
+			return
+		}
+		if v == http.ErrAbortHandler {
+			// The handler meant to abort the connection; honour it.
+			panic(v)
+		}
+		s.log.ErrorContext(c.Request.Context(), "panic serving request", "request_id", requestID(c),
+			"route", c.FullPath(), "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+		s.writeError(c, &Error{Status: http.StatusInternalServerError, Code: CodeInternal,
+			Message: "internal error", Err: fmt.Errorf("panic: %v", v)})
+	}()
+	c.Next()
+}
+
+// withTimeout bounds the work of one request.
+func (s *Server) withTimeout(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.RequestTimeout)
+	defer cancel()
+	c.Request = c.Request.WithContext(ctx)
+	c.Next()
+}
+
+// limitBody caps the request body at n bytes. A declared length over the
+// cap is refused before anything is read; an undeclared one fails when the
+// handler reads past it, with the same 413.
+func (s *Server) limitBody(n int64) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if c.Request.ContentLength > n {
+			s.writeError(c, &http.MaxBytesError{Limit: n})
+			return
+		}
+		if c.Request.Body != nil {
+			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, n)
+		}
+		c.Next()
+	}
+}
+
+// require admits callers whose role allows need. A request without a key is
+// an anonymous reader when the server is open to readers and need is
+// reader; otherwise it is refused with 401 (no or unknown key) or 403 (a
+// key whose role does not allow the route).
+func (s *Server) require(need auth.Role) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		secret, present, err := bearer(c.GetHeader("Authorization"))
+		if err != nil {
+			s.unauthorized(c, err.Error())
+			return
+		}
+		if !present {
+			if need == auth.RoleReader && s.cfg.OpenReader {
+				c.Set(ctxPrincipal, principal{ID: "anon:" + c.ClientIP(), Role: auth.RoleReader, Anonymous: true})
+				c.Next()
+				return
+			}
+			s.unauthorized(c, "this route needs an API key: send Authorization: Bearer KEY")
+			return
+		}
+		key, ok := s.cfg.Keys.Lookup(secret)
+		if !ok {
+			s.unauthorized(c, "unknown or revoked API key")
+			return
+		}
+		if !key.Role.Allows(need) {
+			s.writeError(c, forbidden("a %s key may not use this route (it needs %s)", key.Role, need))
+			return
+		}
+		c.Set(ctxPrincipal, principal{ID: key.ID, Role: key.Role, Key: key})
+		c.Next()
+	}
+}
+
+func (s *Server) unauthorized(c *gin.Context, msg string) {
+	c.Header("WWW-Authenticate", `Bearer realm="pdpath"`)
+	s.writeError(c, &Error{Status: http.StatusUnauthorized, Code: CodeUnauthorized, Message: msg})
+}
+
+// bearer extracts the key from an Authorization header.
+func bearer(h string) (secret string, present bool, err error) {
+	if h == "" {
+		return "", false, nil
+	}
+	scheme, rest, _ := strings.Cut(h, " ")
+	if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(rest) == "" {
+		return "", true, errors.New("malformed Authorization header: want Bearer KEY")
+	}
+	return strings.TrimSpace(rest), true, nil
+}
+
+// rateLimit takes a token from the caller's bucket: the key's own limit if
+// it has one, else the server's per-key limit; anonymous readers share a
+// bucket per client address. It runs after require, which names the caller.
+func (s *Server) rateLimit(c *gin.Context) {
+	p := caller(c)
+	lim := s.cfg.RateLimit
+	role := string(p.Role)
+	switch {
+	case p.Anonymous:
+		lim, role = s.cfg.AnonymousLimit, "anonymous"
+	case p.Key.RatePerSec > 0:
+		lim = auth.Limit{Rate: p.Key.RatePerSec, Burst: p.Key.Burst}
+		if lim.Burst <= 0 {
+			lim.Burst = max(1, int(math.Ceil(lim.Rate)))
+		}
+	}
+	ok, wait := s.limiter.Allow(p.ID, lim)
+	if !ok {
+		s.metrics.rateLimited.WithLabelValues(role).Inc()
+		secs := int(math.Ceil(wait.Seconds()))
+		c.Header("Retry-After", strconv.Itoa(max(secs, 1)))
+		s.writeError(c, &Error{Status: http.StatusTooManyRequests, Code: CodeRateLimited,
+			Message: fmt.Sprintf("rate limit of %g requests/s exceeded; retry after %d s", lim.Rate, max(secs, 1))})
+		return
+	}
+	c.Next()
+}

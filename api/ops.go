@@ -1,0 +1,59 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/pdpath/pdpath/api/cache"
+	"github.com/pdpath/pdpath/api/openapi"
+)
+
+// healthz answers while the process serves HTTP at all.
+func (s *Server) healthz(c *gin.Context) error {
+	writeJSON(c, http.StatusOK, map[string]string{"status": "ok"})
+	return nil
+}
+
+// readiness is the body of GET /readyz.
+type readiness struct {
+	Status         string `json:"status"`
+	CatalogVersion int64  `json:"catalog_version"`
+	ModelVersion   int64  `json:"model_version"`
+	Cache          string `json:"cache"`
+	CacheUp        bool   `json:"cache_up"`
+}
+
+// readyz answers 200 once the catalog index is open and a recommender model
+// is built, and 503 before. A model of an older catalog version still
+// counts (it is being replaced), and so does a Redis that is down: the
+// server answers without it, as the body says.
+func (s *Server) readyz(c *gin.Context) error {
+	r := readiness{Status: "ready", CatalogVersion: s.cfg.Catalog.Version(), Cache: s.cfg.Cache.Name(), CacheUp: true}
+	if rc, ok := s.cfg.Cache.(*cache.Redis); ok {
+		r.CacheUp = rc.Healthy()
+	}
+	m := s.cfg.Recommender.Model()
+	if m == nil {
+		return unavailable(nil, "not ready: the recommender model for catalog version %d is being built", r.CatalogVersion)
+	}
+	r.ModelVersion = m.Version()
+	writeJSON(c, http.StatusOK, r)
+	return nil
+}
+
+func (s *Server) metricsPage(c *gin.Context) error {
+	promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{ErrorLog: slogPrinter{s}}).ServeHTTP(c.Writer, c.Request)
+	return nil
+}
+
+// slogPrinter hands promhttp's errors to the server's logger.
+type slogPrinter struct{ s *Server }
+
+func (p slogPrinter) Println(v ...any) { p.s.log.Warn("metrics", "err", v) }
+
+func (s *Server) openapiDoc(c *gin.Context) error {
+	c.Data(http.StatusOK, jsonContentType, openapi.Document())
+	return nil
+}

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/pdpath/pdpath/indexer/store"
+	"github.com/pdpath/pdpath/recommender"
+	"github.com/pdpath/pdpath/recommender/profile"
+)
+
+func runRecommend(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "recommend", "[--index DIR] --profile FILE|- [--backpack FILE] [--limit N] [--why-not ID] [--json]")
+	fs.indexFlag()
+	profilePath := fs.String("profile", "", "educator profile JSON (SPEC shape), or - for standard input")
+	backpackPath := fs.String("backpack", "", "earned badges: OB 2.0 Assertions, OB 3.0 credentials or a CLR 2.0, added to earned")
+	limit := fs.Int("limit", 10, "how many suggestions")
+	whyNot := fs.String("why-not", "", "explain why this credential id is (not) suggested instead of listing suggestions")
+	if _, err := fs.parse(args, 0, 0); err != nil {
+		return err
+	}
+	if *profilePath == "" {
+		return usagef("--profile is required (use - for standard input)")
+	}
+	if *limit < 1 {
+		return usagef("--limit must be at least 1")
+	}
+	data, err := readInput(e, *profilePath)
+	if err != nil {
+		return err
+	}
+	var backpack []byte
+	if *backpackPath != "" {
+		if backpack, err = readInput(e, *backpackPath); err != nil {
+			return err
+		}
+	}
+
+	cat, err := store.Open(ctx, fs.indexDir(), store.Options{Logger: fs.logger()})
+	if err != nil {
+		return err
+	}
+	defer cat.Close()
+	if cat.Version() == 0 {
+		return store.ErrEmpty
+	}
+	eng := recommender.New(recommender.Options{Searcher: cat, Logger: fs.logger()})
+	if err := eng.Rebuild(ctx, cat.Snapshot()); err != nil {
+		return err
+	}
+	p, err := profile.ParseAndValidate(data, eng.Model())
+	if err != nil {
+		return fmt.Errorf("profile %s: %w", inputName(*profilePath), err)
+	}
+	if backpack != nil {
+		b, err := profile.ParseBackpack(backpack)
+		if err != nil {
+			return fmt.Errorf("backpack %s: %w", inputName(*backpackPath), err)
+		}
+		matched, unmatched := eng.MatchBackpack(b)
+		profile.MergeEarned(&p, matched)
+		if len(unmatched) > 0 {
+			fmt.Fprintf(e.stderr, "backpack: %d badge(s) not in the catalog: %s\n", len(unmatched), strings.Join(unmatched, ", "))
+		}
+	}
+
+	opts := recommender.RecommendOptions{Limit: *limit}
+	if *whyNot != "" {
+		ex, err := eng.WhyNot(ctx, p, *whyNot, opts)
+		if err != nil {
+			return err
+		}
+		if fs.json {
+			return writeJSON(e.stdout, ex)
+		}
+		fmt.Fprintf(e.stdout, "%s — %s: %s\n", ex.ID, ex.Title, ex.Status)
+		for _, r := range ex.Reasons {
+			fmt.Fprintf(e.stdout, "  - %s\n", r)
+		}
+		return nil
+	}
+	res, err := eng.Recommend(ctx, p, opts)
+	if err != nil {
+		return err
+	}
+	if fs.json {
+		return writeJSON(e.stdout, res)
+	}
+	if len(res.Relaxed) > 0 {
+		fmt.Fprintf(e.stdout, "nothing met every preference; relaxed: %s\n", strings.Join(res.Relaxed, ", "))
+	}
+	for i, it := range res.Items {
+		fmt.Fprintf(e.stdout, "%2d. %s — %s  (%.3f)\n    %s\n", i+1, it.Title, it.Issuer, it.Score, it.ID)
+		for _, r := range it.Reasons {
+			fmt.Fprintf(e.stdout, "    - %s\n", r)
+		}
+	}
+	return nil
+}

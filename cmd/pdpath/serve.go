@@ -1,0 +1,240 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/pdpath/pdpath/api"
+	"github.com/pdpath/pdpath/api/auth"
+	"github.com/pdpath/pdpath/api/cache"
+	"github.com/pdpath/pdpath/api/feedsync"
+	"github.com/pdpath/pdpath/api/pathstore"
+	"github.com/pdpath/pdpath/indexer/fetch"
+	"github.com/pdpath/pdpath/indexer/store"
+	"github.com/pdpath/pdpath/recommender"
+)
+
+// serveSettings are serve's settings after flag, environment and default.
+type serveSettings struct {
+	index, addr, redisURL, pathwaysDSN string
+	openReader, allowPrivate, logJSON  bool
+	rate, anonRate                     float64
+	burst, anonBurst                   int
+	trustedProxies                     []string
+	cacheTTL                           time.Duration
+}
+
+func runServe(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "serve", "[--index DIR] [--addr HOST:PORT] [--redis URL] [flags]")
+	fs.indexFlag()
+	fs.String("addr", "", "listen address (env PDPATH_ADDR, default 127.0.0.1:8080; port 0 picks a free one)")
+	fs.String("redis", "", "Redis URL for the response cache, redis://HOST:PORT/DB (env REDIS_URL; default none: an in-process cache)")
+	fs.String("pathways-db", "", "saved pathways in PostgreSQL, postgres://... (env PDPATH_PATHWAYS_DSN; default a bbolt file in the index)")
+	fs.Bool("open-reader", false, "serve reader routes to requests without a key (env PDPATH_OPEN_READER=true)")
+	fs.Float64("rate-limit", 0, "requests per second per key, keys created with their own rate excepted (env PDPATH_RATE_LIMIT, default 20; 0 from env or flag keeps the default, negative disables)")
+	fs.Int("rate-burst", 0, "token-bucket burst per key (env PDPATH_RATE_BURST, default 2× the rate)")
+	fs.Float64("anon-rate-limit", 0, "requests per second per client address for keyless readers (env PDPATH_ANON_RATE_LIMIT, default 5)")
+	fs.Int("anon-rate-burst", 0, "burst per client address for keyless readers (env PDPATH_ANON_RATE_BURST, default 2× the rate)")
+	fs.Bool("allow-private-feeds", false, "let feeds live on loopback and private addresses, for an aggregator on the operator's own network (env PDPATH_ALLOW_PRIVATE_FEEDS=true)")
+	fs.String("trusted-proxies", "", "comma-separated CIDRs or addresses whose X-Forwarded-For names the client (env PDPATH_TRUSTED_PROXIES; default none)")
+	fs.Duration("cache-ttl", 0, "how long a cached response is kept, ±10% (env PDPATH_CACHE_TTL, default 10m)")
+	fs.Bool("log-json", false, "write logs as JSON lines (env PDPATH_LOG_JSON=true; default key=value text)")
+	if _, err := fs.parse(args, 0, 0); err != nil {
+		return err
+	}
+	st, err := serveConfig(fs)
+	if err != nil {
+		return err
+	}
+	log := fs.logger()
+	if st.logJSON {
+		log = slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	}
+
+	// The one fetch client: its guard decides, on the address dialled,
+	// whether a feed may be read.
+	fetcher := fetch.New(fetch.Policy{AllowPrivate: st.allowPrivate})
+	cat, err := store.Open(ctx, st.index, store.Options{Logger: log, Fetcher: fetcher})
+	if err != nil {
+		return err
+	}
+	defer cat.Close()
+	keys, err := auth.Open(st.index)
+	if err != nil {
+		return err
+	}
+	paths, err := pathstore.Open(ctx, st.pathwaysDSN, st.index)
+	if err != nil {
+		return err
+	}
+	defer paths.Close()
+	feeds, err := feedsync.OpenRegistry(st.index, feedsync.RegistryOptions{})
+	if err != nil {
+		return err
+	}
+	defer feeds.Close()
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	cacheMetrics := cache.NewMetrics(reg)
+	var respCache cache.Cache
+	if st.redisURL == "" {
+		respCache = cache.NewMemory(0)
+		log.Info("no --redis or REDIS_URL: caching responses in process (not shared between servers)")
+	} else {
+		client, err := cache.DialRedis(st.redisURL)
+		if err != nil {
+			return usagef("--redis: %v", err)
+		}
+		defer client.Close()
+		rc := cache.NewRedis(client, cache.RedisOptions{Prefix: "pdpath:", Logger: log, Metrics: cacheMetrics})
+		if err := rc.Ping(ctx); err != nil {
+			log.Warn("redis is not answering; serving uncached until it does", "err", err)
+		} else {
+			log.Info("caching responses in redis", "addr", client.Options().Addr, "db", client.Options().DB)
+		}
+		respCache = rc
+	}
+
+	engine := recommender.New(recommender.Options{Searcher: cat, Logger: log})
+	// The syncer reports finished runs to the server's metrics; the
+	// server exists only once the syncer does, hence the indirection.
+	var srv *api.Server
+	syncer := feedsync.NewSyncer(feedsync.SyncerConfig{
+		Registry: feeds, Catalog: cat, Fetcher: fetcher, Logger: log,
+		Observer: feedsync.ObserverFunc(func(r feedsync.Run) {
+			if srv != nil {
+				srv.ObserveRun(r)
+			}
+		}),
+	})
+	srv, err = api.New(api.Config{
+		Logger:            log,
+		Catalog:           cat,
+		Recommender:       engine,
+		Keys:              keys,
+		Pathways:          paths,
+		Feeds:             feedService{feeds, syncer},
+		Cache:             respCache,
+		CacheTTL:          st.cacheTTL,
+		Registry:          reg,
+		CacheMetrics:      cacheMetrics,
+		OpenReader:        st.openReader,
+		RateLimit:         auth.Limit{Rate: st.rate, Burst: st.burst},
+		AnonymousLimit:    auth.Limit{Rate: st.anonRate, Burst: st.anonBurst},
+		AllowPrivateFeeds: st.allowPrivate,
+		TrustedProxies:    st.trustedProxies,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", st.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", st.addr, err)
+	}
+	if fs.json {
+		// Scripts that asked for port 0 learn the address here.
+		if err := writeJSON(e.stdout, map[string]any{"addr": ln.Addr().String(), "index": st.index,
+			"catalog_version": cat.Version(), "cache": respCache.Name()}); err != nil {
+			ln.Close()
+			return err
+		}
+	}
+	if !st.openReader {
+		if ks, err := keys.List(); err == nil && len(ks) == 0 {
+			log.Warn("no API keys yet and reader routes need one: create one with `pdpath keys create --role reader`, or pass --open-reader")
+		}
+	}
+	go feedsync.NewScheduler(feedsync.SchedulerConfig{Registry: feeds, Syncer: syncer, Logger: log}).Run(ctx)
+	return srv.Serve(ctx, ln)
+}
+
+// feedService joins the feed registry and syncer into what api.Feeds asks.
+type feedService struct {
+	*feedsync.Registry
+	*feedsync.Syncer
+}
+
+// serveConfig resolves every serve setting: flag, else environment, else
+// default.
+func serveConfig(fs *flagSet) (serveSettings, error) {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	get := func(name, envName string) string {
+		if set[name] {
+			return fs.Lookup(name).Value.String()
+		}
+		return fs.env.getenv(envName)
+	}
+	st := serveSettings{
+		index:       fs.indexDir(),
+		addr:        setting(get("addr", "PDPATH_ADDR"), "", "127.0.0.1:8080"),
+		redisURL:    get("redis", "REDIS_URL"),
+		pathwaysDSN: get("pathways-db", "PDPATH_PATHWAYS_DSN"),
+	}
+	var errs []error
+	boolean := func(name, envName string) bool {
+		v := get(name, envName)
+		if v == "" {
+			return false
+		}
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s / %s: %q is not true or false", name, envName, v))
+		}
+		return b
+	}
+	number := func(name, envName string, def float64) float64 {
+		v := get(name, envName)
+		if v == "" {
+			return def
+		}
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s / %s: %q is not a number", name, envName, v))
+			return def
+		}
+		switch {
+		case f < 0:
+			return 0 // disabled
+		case f == 0:
+			return def
+		}
+		return f
+	}
+	st.openReader = boolean("open-reader", "PDPATH_OPEN_READER")
+	st.allowPrivate = boolean("allow-private-feeds", "PDPATH_ALLOW_PRIVATE_FEEDS")
+	st.logJSON = boolean("log-json", "PDPATH_LOG_JSON")
+	st.rate = number("rate-limit", "PDPATH_RATE_LIMIT", 20)
+	st.burst = int(number("rate-burst", "PDPATH_RATE_BURST", 2*st.rate))
+	st.anonRate = number("anon-rate-limit", "PDPATH_ANON_RATE_LIMIT", 5)
+	st.anonBurst = int(number("anon-rate-burst", "PDPATH_ANON_RATE_BURST", 2*st.anonRate))
+	if v := get("cache-ttl", "PDPATH_CACHE_TTL"); v != "" && v != "0s" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			errs = append(errs, fmt.Errorf("cache-ttl / PDPATH_CACHE_TTL: %q is not a duration such as 10m", v))
+		}
+		st.cacheTTL = d
+	}
+	if v := get("trusted-proxies", "PDPATH_TRUSTED_PROXIES"); v != "" {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				st.trustedProxies = append(st.trustedProxies, p)
+			}
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return st, usagef("%v", err)
+	}
+	return st, nil
+}

@@ -1,0 +1,87 @@
+package feeds
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestParseDetectsFormat(t *testing.T) {
+	tests := []struct {
+		name       string
+		data       string
+		wantFormat string
+		wantCreds  int
+		wantError  string // whole-file rejection, when the file has no format
+	}{
+		{"OB2 BadgeClass", `{"@context":"https://w3id.org/openbadges/v2","type":"BadgeClass","id":"b1","name":"B"}`, FormatOpenBadges2, 1, ""},
+		{"OB2 without context", `[{"type":"BadgeClass","id":"b1","name":"B"}]`, FormatOpenBadges2, 1, ""},
+		{"OB2 inline context", `{"@context":{"obi":"https://w3id.org/openbadges#"},"type":"BadgeClass","id":"b1","name":"B"}`, FormatOpenBadges2, 1, ""},
+		{"OB3 Achievement", `{"type":["Achievement"],"id":"a1","name":"A"}`, FormatOpenBadges3, 1, ""},
+		{"OB3 context", `{"@context":["https://www.w3.org/ns/credentials/v2","https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],"type":["Profile"],"id":"p","name":"P"}`, FormatOpenBadges3, 0, ""},
+		{"CLR", `{"type":["VerifiableCredential","ClrCredential"],"credentialSubject":{"achievement":[{"id":"a","name":"A"}]}}`, FormatOpenBadges3, 1, ""},
+		{"CTDL node", `{"@type":"ceterms:Badge","ceterms:ctid":"ce-1","ceterms:name":"B"}`, FormatCTDL, 1, ""},
+		{"CTDL graph", `{"@context":"https://credreg.net/ctdl/schema/context/json","@graph":[{"@type":"ceterms:Certification","@id":"https://x.example/1","ceterms:name":{"en":"C"}}]}`, FormatCTDL, 1, ""},
+		{"CTDL envelopes", `[{"envelope_id":"e","decoded_resource":{"@type":"ceterms:Degree","ceterms:ctid":"ce-2","ceterms:name":"D"}}]`, FormatCTDL, 1, ""},
+		{"CASE", `{"CFDocument":{"identifier":"d","title":"T"},"CFItems":[]}`, FormatCASE, 0, ""},
+		{"credentials CSV", "id,title\nx,Y\n", FormatCSV, 1, ""},
+		{"credentials CSV with BOM and CRLF", "\xef\xbb\xbfTitle,ID\r\nY,x\r\n", FormatCSV, 1, ""},
+		{"framework CSV", "framework,code,name,description,parent\nLocal,1,One,,\n", FormatFrameworkCSV, 0, ""},
+		{"empty", "", "", 0, "empty file"},
+		{"whitespace", " \n\t ", "", 0, "empty file"},
+		{"BOM only", "\xef\xbb\xbf", "", 0, "empty file"},
+		{"invalid JSON", `{"type": "BadgeClass",`, "", 0, "invalid JSON"},
+		{"unknown JSON", `{"hello":"world"}`, "", 0, "unrecognised JSON"},
+		{"JSON scalar", `["a", 1]`, "", 0, "unrecognised JSON"},
+		{"binary", "\x89PNG\r\n\x1a\n\x00\x00", "", 0, "binary or not UTF-8"},
+		{"plain text", "just some words\nand more\n", "", 0, "not a CSV with a recognised header"},
+		{"unknown CSV", "name,email\nA,a@example.org\n", "", 0, "unrecognised CSV header (name,email)"},
+	}
+	for _, test := range tests {
+		t.Run(test.name, func(t *testing.T) {
+			res := Parse("in", []byte(test.data))
+			if test.wantError != "" {
+				if len(res.Rejected) != 1 || res.Rejected[0].Record != "" || !strings.Contains(res.Rejected[0].Error, test.wantError) ||
+					res.Rejected[0].Source != "in" {
+					t.Errorf("got %+v, want one whole-file rejection with %q", res.Rejected, test.wantError)
+				}
+				if _, err := Detect([]byte(test.data)); err == nil {
+					t.Error("Detect found a format")
+				}
+				return
+			}
+			if res.Format != test.wantFormat || len(res.Credentials) != test.wantCreds || len(res.Rejected) != 0 {
+				t.Errorf("format %q, %d credentials, rejected %+v; want %q with %d", res.Format, len(res.Credentials), res.Rejected,
+					test.wantFormat, test.wantCreds)
+			}
+			if got, err := Detect([]byte(test.data)); got != test.wantFormat || err != nil {
+				t.Errorf("Detect = %q, %v", got, err)
+			}
+		})
+	}
+}
+
+func TestParseTooLarge(t *testing.T) {
+	data := bytes.Repeat([]byte(" "), MaxFileBytes+1)
+	res := Parse("big.json", data)
+	if len(res.Rejected) != 1 || !strings.Contains(res.Rejected[0].Error, "more than the 64 MiB") {
+		t.Errorf("got %+v", res.Rejected)
+	}
+}
+
+func TestParseAs(t *testing.T) {
+	// A CTDL node that names no credential type is still read as CTDL
+	// when the caller says so, and reported as holding no credential.
+	res := ParseAs("x.json", FormatCTDL, []byte(`{"@type":"ceterms:CredentialOrganization","@id":"o","ceterms:name":"Org"}`))
+	if res.Format != FormatCTDL || len(res.Skipped) != 1 || res.Issuers["o"] != "Org" {
+		t.Errorf("got %+v", res)
+	}
+	res = ParseAs("x.json", "rss", []byte(`{}`))
+	if len(res.Rejected) != 1 || !strings.Contains(res.Rejected[0].Error, `unknown feed format "rss"`) {
+		t.Errorf("unknown format: %+v", res.Rejected)
+	}
+	res = ParseAs("x.csv", FormatCSV, []byte("id,name\n1,2\n"))
+	if len(res.Rejected) != 1 || !strings.Contains(res.Rejected[0].Error, `"title" is missing`) {
+		t.Errorf("wrong layout for the stated format: %+v", res.Rejected)
+	}
+}

@@ -1,0 +1,194 @@
+package recommender
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pdpath/pdpath/indexer/catalog"
+)
+
+// Errors the engine returns; callers map them with errors.Is.
+var (
+	// ErrNotReady: no model has been built yet.
+	ErrNotReady = errors.New("recommender: no model built yet")
+	// ErrNotFound: the credential id is not in the catalog.
+	ErrNotFound = errors.New("recommender: credential not found")
+)
+
+// Searcher is the full-text search the engine takes lexical candidates
+// from: BM25 over the catalog's active credentials, best first. The
+// catalog store implements it.
+type Searcher interface {
+	SearchText(ctx context.Context, text string, limit int) ([]catalog.Hit, error)
+}
+
+// Options configure an Engine. The zero value works: no search index (the
+// model's own TF-IDF postings stand in), default weights, the bundled
+// crosswalk, no earning histories.
+type Options struct {
+	Searcher Searcher
+	// Weights zero means DefaultWeights.
+	Weights *Weights
+	Build   BuildOptions
+	Logger  *slog.Logger
+}
+
+// Engine serves recommendations from the current model and rebuilds it
+// when the catalog changes. It is safe for concurrent use.
+type Engine struct {
+	opts    Options
+	weights Weights
+	log     *slog.Logger
+	model   atomic.Pointer[Model]
+
+	mu       sync.Mutex
+	building bool
+	pending  *catalog.Snapshot
+	idle     *sync.Cond
+	lastErr  error
+}
+
+// New returns an engine with no model; call Refresh or Rebuild with a
+// snapshot before the first request.
+func New(opts Options) *Engine {
+	e := &Engine{opts: opts, weights: DefaultWeights, log: opts.Logger}
+	if opts.Weights != nil {
+		e.weights = *opts.Weights
+	}
+	if e.log == nil {
+		e.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	e.idle = sync.NewCond(&e.mu)
+	return e
+}
+
+// Model returns the model requests currently use, or nil.
+func (e *Engine) Model() *Model { return e.model.Load() }
+
+// Weights returns the blend's weights.
+func (e *Engine) Weights() Weights { return e.weights }
+
+// Rebuild builds a model from snap now and swaps it in, unless the current
+// model is already at that version.
+func (e *Engine) Rebuild(ctx context.Context, snap *catalog.Snapshot) error {
+	if cur := e.model.Load(); cur != nil && snap != nil && cur.version == snap.Version {
+		return nil
+	}
+	m, err := BuildModel(ctx, snap, e.opts.Build)
+	if err != nil {
+		return err
+	}
+	e.swap(m)
+	return nil
+}
+
+// swap installs m unless a newer version is already live, so a slow build
+// of an old snapshot never replaces a newer model.
+func (e *Engine) swap(m *Model) {
+	for {
+		cur := e.model.Load()
+		if cur != nil && cur.version > m.version {
+			return
+		}
+		if e.model.CompareAndSwap(cur, m) {
+			e.log.Info("recommender model swapped in", "catalog_version", m.version,
+				"credentials", m.stats.Credentials, "dims", m.stats.Dims, "build", m.stats.Duration)
+			return
+		}
+	}
+}
+
+// Refresh schedules a rebuild from snap when its version differs from the
+// live model's and returns at once. Builds run one at a time in a
+// goroutine; snapshots arriving meanwhile collapse into the newest.
+// Requests keep the old model until the new one is swapped in.
+func (e *Engine) Refresh(snap *catalog.Snapshot) {
+	if snap == nil {
+		return
+	}
+	if cur := e.model.Load(); cur != nil && cur.version == snap.Version {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.pending == nil || e.pending.Version <= snap.Version {
+		e.pending = snap
+	}
+	if e.building {
+		return
+	}
+	e.building = true
+	go e.buildLoop()
+}
+
+func (e *Engine) buildLoop() {
+	for {
+		e.mu.Lock()
+		snap := e.pending
+		e.pending = nil
+		if snap == nil {
+			e.building = false
+			e.idle.Broadcast()
+			e.mu.Unlock()
+			return
+		}
+		e.mu.Unlock()
+		err := e.Rebuild(context.Background(), snap)
+		e.mu.Lock()
+		e.lastErr = err
+		e.mu.Unlock()
+		if err != nil {
+			e.log.Error("recommender model build failed; keeping the previous model",
+				"catalog_version", snap.Version, "err", err)
+		}
+	}
+}
+
+// Wait blocks until no rebuild is running or scheduled, and returns the
+// last build's error. Tests and commands that need the model now use it;
+// request handlers never do.
+func (e *Engine) Wait() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for e.building {
+		e.idle.Wait()
+	}
+	return e.lastErr
+}
+
+// SnapshotSource is what Watch polls: the catalog store.
+type SnapshotSource interface {
+	Snapshot() *catalog.Snapshot
+}
+
+// Watch polls src every interval until ctx ends and refreshes the model
+// whenever the catalog version changes. It builds the first model at once.
+func (e *Engine) Watch(ctx context.Context, src SnapshotSource, interval time.Duration) {
+	if interval <= 0 {
+		interval = 5 * time.Second
+	}
+	e.Refresh(src.Snapshot())
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			e.Refresh(src.Snapshot())
+		}
+	}
+}
+
+func (e *Engine) current() (*Model, error) {
+	m := e.model.Load()
+	if m == nil {
+		return nil, ErrNotReady
+	}
+	return m, nil
+}

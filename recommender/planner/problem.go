@@ -1,0 +1,417 @@
+package planner
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/pdpath/pdpath/indexer/catalog"
+)
+
+// earnedSet is what the plan may take as held: credential positions, and
+// every earned string as written (which may satisfy a prerequisite the
+// catalog cannot resolve).
+type earnedSet struct {
+	pos map[int]bool
+	raw map[string]bool
+}
+
+func (p *Planner) newEarned(ids ...[]string) earnedSet {
+	e := earnedSet{pos: make(map[int]bool), raw: make(map[string]bool)}
+	for _, list := range ids {
+		for _, id := range list {
+			e.add(p, id)
+		}
+	}
+	return e
+}
+
+func (e earnedSet) add(p *Planner, id string) {
+	e.raw[id] = true
+	if i, ok := p.index[id]; ok {
+		e.pos[i] = true
+		e.raw[p.creds[i].ID] = true
+	}
+}
+
+func (e earnedSet) clone() earnedSet {
+	c := earnedSet{pos: make(map[int]bool, len(e.pos)), raw: make(map[string]bool, len(e.raw))}
+	for k := range e.pos {
+		c.pos[k] = true
+	}
+	for k := range e.raw {
+		c.raw[k] = true
+	}
+	return c
+}
+
+// target is one thing a plan should reach: a competency or a goal
+// credential. weight is how many members still need it (0: every member
+// has met it already).
+type target struct {
+	key     string
+	comp    catalog.Competency
+	isGoal  bool
+	goal    int // credential position of a goal; -1 when not in the catalog
+	weight  int64
+	matches []int // credentials meeting the target, any status
+}
+
+// metBy reports whether the earned set meets the target.
+func (t *target) metBy(e earnedSet) bool {
+	if t.isGoal {
+		return e.raw[t.key] || t.goal >= 0 && e.pos[t.goal]
+	}
+	for _, i := range t.matches {
+		if e.pos[i] {
+			return true
+		}
+	}
+	return false
+}
+
+// member is one cohort member (or, without a cohort, the requester).
+type member struct {
+	id     string
+	earned earnedSet
+	gaps   []*target
+}
+
+// input is a request resolved against the catalog.
+type input struct {
+	earned  earnedSet // held by the whole plan: request earned + every member's
+	targets []*target // request targets, goals, then members' gaps; unique keys
+	members []member
+	cohort  bool
+}
+
+// openTargets returns the targets some member still needs and the plan's
+// earned credentials do not meet.
+func (in *input) openTargets() []*target {
+	var out []*target
+	for _, t := range in.targets {
+		if t.weight > 0 && !t.metBy(in.earned) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// prepare resolves targets, goals and earned lists, and weighs each target
+// by the number of members who still need it. Rule for cohorts: a
+// credential counts as earned for the plan only when the request lists it
+// or every member holds it; a member's own credentials only close that
+// member's gaps.
+func (p *Planner) prepare(req Request) *input {
+	in := &input{cohort: len(req.Cohort) > 0}
+	byKey := make(map[string]*target)
+	get := func(key string, mk func() *target) *target {
+		if t, ok := byKey[key]; ok {
+			return t
+		}
+		t := mk()
+		byKey[key] = t
+		in.targets = append(in.targets, t)
+		return t
+	}
+	competency := func(framework, code string) *target {
+		comp := catalog.Competency{Framework: framework, Code: code}
+		return get("c\x00"+comp.Key(), func() *target {
+			return &target{key: comp.Key(), comp: comp, goal: -1, matches: p.matching(comp)}
+		})
+	}
+	var shared []*target
+	for _, t := range req.Targets {
+		shared = append(shared, competency(t.Framework, t.Code))
+	}
+	for _, id := range req.GoalCredentials {
+		shared = append(shared, get("g\x00"+id, func() *target {
+			t := &target{key: id, isGoal: true, goal: -1}
+			if i, ok := p.index[id]; ok {
+				t.goal = i
+				t.matches = []int{i}
+			}
+			return t
+		}))
+	}
+
+	if !in.cohort {
+		in.earned = p.newEarned(req.Earned)
+		in.members = []member{{earned: in.earned}}
+	} else {
+		common := make(map[string]int)
+		for _, m := range req.Cohort {
+			for id := range p.newEarned(m.Earned).raw {
+				common[id]++
+			}
+		}
+		var all []string
+		for id, n := range common {
+			if n == len(req.Cohort) {
+				all = append(all, id)
+			}
+		}
+		slices.Sort(all)
+		in.earned = p.newEarned(req.Earned, all)
+		for k, prof := range req.Cohort {
+			m := member{id: prof.ID, earned: in.earned.clone()}
+			if m.id == "" {
+				m.id = fmt.Sprintf("member-%d", k+1)
+			}
+			for _, id := range prof.Earned {
+				m.earned.add(p, id)
+			}
+			for _, g := range prof.Gaps {
+				t := competency(g.Framework, g.Code)
+				if !slices.Contains(m.gaps, t) {
+					m.gaps = append(m.gaps, t)
+				}
+			}
+			in.members = append(in.members, m)
+		}
+	}
+	for _, m := range in.members {
+		needs := slices.Clone(shared)
+		for _, g := range m.gaps {
+			if !slices.Contains(needs, g) {
+				needs = append(needs, g)
+			}
+		}
+		for _, t := range needs {
+			if !t.metBy(m.earned) {
+				t.weight++
+			}
+		}
+	}
+	return in
+}
+
+// built is a reduced problem and how it maps back to the catalog.
+type built struct {
+	pr      *problem
+	cands   []int     // candidate number → credential position
+	targets []*target // problem target number → target
+	// usable is, for every open target, whether some credential that can
+	// be taken (its prerequisite chain available) covers it.
+	usable map[*target]bool
+}
+
+// build reduces the request to a problem for solve:
+//   - candidates are active credentials not earned, so retired ones are
+//     never chosen;
+//   - only credentials covering an open target or that are goals, and the
+//     prerequisites they can be taken with, are kept;
+//   - a credential whose prerequisites can never be met (retired or
+//     unknown, or circular with no way in) is dropped;
+//   - a dominated credential is dropped: one that is no goal and no
+//     prerequisite, when another covers at least its targets for no more
+//     cost and hours and needs no more prerequisites.
+//
+// Missing costs and hours count as 0; money is rounded to cents and time
+// to hundredths of an hour; limits are inclusive.
+func (p *Planner) build(earned earnedSet, open []*target, maxCost, maxHours *float64) *built {
+	cand := func(i int) bool { return p.creds[i].Active() && !earned.pos[i] }
+
+	// Coverers, then everything they may need, then which of those can be
+	// taken at all.
+	var seeds []int
+	for _, t := range open {
+		for _, i := range t.matches {
+			if cand(i) {
+				seeds = append(seeds, i)
+			}
+		}
+	}
+	inClosure := make(map[int]bool)
+	queue := slices.Clone(seeds)
+	for _, i := range queue {
+		inClosure[i] = true
+	}
+	for q := 0; q < len(queue); q++ {
+		for _, j := range p.prereqs[queue[q]] {
+			if cand(j) && !inClosure[j] {
+				inClosure[j] = true
+				queue = append(queue, j)
+			}
+		}
+	}
+	// needLeft is how many prerequisites remain after the earned ones.
+	needLeft := make(map[int]int, len(queue))
+	unlocked := make(map[int]bool, len(queue))
+	var ready []int
+	for _, i := range queue {
+		n := p.need[i]
+		for _, j := range p.prereqs[i] {
+			if earned.pos[j] {
+				n--
+			}
+		}
+		for _, ref := range p.unresolved[i] {
+			if earned.raw[ref] {
+				n--
+			}
+		}
+		needLeft[i] = max(n, 0)
+		if n <= 0 {
+			ready = append(ready, i)
+			unlocked[i] = true
+		}
+	}
+	count := make(map[int]int)
+	for q := 0; q < len(ready); q++ {
+		for _, d := range p.dependents[ready[q]] {
+			if inClosure[d] && !unlocked[d] {
+				count[d]++
+				if count[d] >= needLeft[d] {
+					unlocked[d] = true
+					ready = append(ready, d)
+				}
+			}
+		}
+	}
+
+	b := &built{usable: make(map[*target]bool)}
+	goal := make(map[int]bool)
+	for _, t := range open {
+		for _, i := range t.matches {
+			if cand(i) && unlocked[i] {
+				b.usable[t] = true
+				if t.isGoal {
+					goal[i] = true
+				}
+			}
+		}
+		if b.usable[t] {
+			b.targets = append(b.targets, t)
+		}
+	}
+	covers := make(map[int][]int) // credential → problem targets
+	for k, t := range b.targets {
+		for _, i := range t.matches {
+			if cand(i) && unlocked[i] {
+				covers[i] = append(covers[i], k)
+			}
+		}
+	}
+	cost := func(i int) int64 { return cents(p.creds[i].Cost()) }
+	hours := func(i int) int64 { return cents(p.creds[i].Duration()) }
+
+	// Keep coverers and their available prerequisite closure; drop
+	// dominated credentials; repeat until nothing changes.
+	removed := make(map[int]bool)
+	var keep []int
+	for {
+		keep = keep[:0]
+		kept := make(map[int]bool)
+		var stack []int
+		for i := range covers {
+			if !removed[i] {
+				stack = append(stack, i)
+				kept[i] = true
+			}
+		}
+		for len(stack) > 0 {
+			i := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			keep = append(keep, i)
+			for _, j := range p.prereqs[i] {
+				if cand(j) && unlocked[j] && !kept[j] {
+					kept[j] = true
+					stack = append(stack, j)
+				}
+			}
+		}
+		slices.Sort(keep)
+		isPrereq := make(map[int]bool)
+		openPrereqs := make(map[int][]int, len(keep))
+		for _, i := range keep {
+			for _, j := range p.prereqs[i] {
+				if kept[j] {
+					isPrereq[j] = true
+					openPrereqs[i] = append(openPrereqs[i], j)
+				}
+			}
+			slices.Sort(openPrereqs[i])
+		}
+		dominated := func(b, a int) bool {
+			if cost(a) > cost(b) || hours(a) > hours(b) {
+				return false
+			}
+			if needLeft[a] > 0 && (needLeft[a] > needLeft[b] || !slices.Equal(openPrereqs[a], openPrereqs[b])) {
+				return false
+			}
+			for _, t := range covers[b] {
+				if !slices.Contains(covers[a], t) {
+					return false
+				}
+			}
+			strict := cost(a) < cost(b) || hours(a) < hours(b) || len(covers[a]) > len(covers[b]) ||
+				needLeft[a] < needLeft[b]
+			return strict || a < b
+		}
+		changed := false
+		for _, bi := range keep {
+			if goal[bi] || isPrereq[bi] {
+				continue
+			}
+			for _, ai := range keep {
+				if ai != bi && dominated(bi, ai) {
+					removed[bi] = true
+					changed = true
+					break
+				}
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+
+	num := make(map[int]int, len(keep))
+	for k, i := range keep {
+		num[i] = k
+	}
+	b.cands = slices.Clone(keep)
+	n := len(keep)
+	pr := &problem{
+		cost: make([]int64, n), hours: make([]int64, n),
+		covers: make([][]int, n), coverers: make([][]int, len(b.targets)),
+		weight:  make([]int64, len(b.targets)),
+		prereqs: make([][]int, n), need: make([]int, n), dependents: make([][]int, n),
+		maxCost: -1, maxHours: -1,
+	}
+	for k, i := range keep {
+		pr.cost[k], pr.hours[k] = cost(i), hours(i)
+		pr.need[k] = needLeft[i]
+		for _, j := range p.prereqs[i] {
+			if jn, ok := num[j]; ok {
+				pr.prereqs[k] = append(pr.prereqs[k], jn)
+				pr.dependents[jn] = append(pr.dependents[jn], k)
+			}
+		}
+		pr.covers[k] = covers[i]
+		for _, t := range covers[i] {
+			pr.coverers[t] = append(pr.coverers[t], k)
+		}
+	}
+	for k, t := range b.targets {
+		pr.weight[k] = t.weight
+	}
+	if maxCost != nil {
+		pr.maxCost = int64(math.Floor(*maxCost*100 + 1e-6))
+	}
+	if maxHours != nil {
+		pr.maxHours = int64(math.Floor(*maxHours*100 + 1e-6))
+	}
+	b.pr = pr
+	return b
+}
+
+// cents converts dollars (or hours) to hundredths, rounding to the nearest;
+// negative amounts count as 0.
+func cents(v float64) int64 {
+	if v <= 0 || math.IsNaN(v) {
+		return 0
+	}
+	return int64(math.Round(v * 100))
+}

@@ -1,0 +1,277 @@
+package recommender
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/pdpath/pdpath/indexer/catalog"
+)
+
+// Preference names as they appear in the profile JSON and in Result.Relaxed.
+const (
+	prefMaxCost        = "max_cost_usd"
+	prefMaxHours       = "max_hours"
+	prefIssuers        = "issuers"
+	prefExcludeIssuers = "exclude_issuers"
+	prefFormats        = "formats"
+	prefGradeBands     = "grade_bands"
+	prefSubjects       = "subjects"
+)
+
+// relaxOrder is the order filters give way in when nothing meets them all:
+// the ones that narrow by topic fit first (a credential for another grade
+// band still teaches the practice), her budget of money and time last.
+// Excluded issuers are never relaxed: she said no to them.
+var relaxOrder = []string{prefSubjects, prefGradeBands, prefFormats, prefIssuers, prefMaxHours, prefMaxCost}
+
+// prefs are a profile's preferences ready for matching.
+type prefs struct {
+	p        catalog.Preferences
+	issuers  []string
+	excluded []string
+	// none: no filter at all, the common case, checked in one branch.
+	none bool
+}
+
+func newPrefs(p catalog.Preferences) prefs {
+	lower := func(in []string) []string {
+		var out []string
+		for _, s := range in {
+			out = append(out, strings.ToLower(strings.TrimSpace(s)))
+		}
+		return out
+	}
+	f := prefs{p: p, issuers: lower(p.Issuers), excluded: lower(p.ExcludeIssuers)}
+	f.none = !slices.ContainsFunc(allPrefs, f.set)
+	return f
+}
+
+// set reports whether the named filter is in force.
+func (f prefs) set(name string) bool {
+	switch name {
+	case prefMaxCost:
+		return f.p.MaxCostUSD != nil
+	case prefMaxHours:
+		return f.p.MaxHours != nil
+	case prefIssuers:
+		return len(f.issuers) > 0
+	case prefExcludeIssuers:
+		return len(f.excluded) > 0
+	case prefFormats:
+		return len(f.p.Formats) > 0
+	case prefGradeBands:
+		return len(f.p.GradeBands) > 0
+	case prefSubjects:
+		return len(f.p.Subjects) > 0
+	}
+	return false
+}
+
+// any reports whether some relaxable filter is still in force.
+func (f prefs) any(relaxed map[string]bool) bool {
+	return f.nextToRelax(relaxed) != ""
+}
+
+func (f prefs) nextToRelax(relaxed map[string]bool) string {
+	for _, name := range relaxOrder {
+		if f.set(name) && !relaxed[name] {
+			return name
+		}
+	}
+	return ""
+}
+
+func issuerIn(c *catalog.Credential, list []string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, c.Issuer) || (c.IssuerID != "" && strings.EqualFold(x, c.IssuerID)) {
+			return true
+		}
+	}
+	return false
+}
+
+func intersects(have, want []string, fold bool) bool {
+	for _, h := range have {
+		for _, w := range want {
+			if h == w || (fold && strings.EqualFold(h, w)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// test reports whether credential c fails the named filter, or does not
+// state the field it filters on. It allocates nothing: it runs for every
+// candidate of every request.
+func (f prefs) test(name string, c *catalog.Credential) (fail, unstated bool) {
+	switch name {
+	case prefMaxCost:
+		if f.p.MaxCostUSD == nil {
+			return false, false
+		}
+		if c.CostUSD == nil {
+			return false, true
+		}
+		return *c.CostUSD > *f.p.MaxCostUSD, false
+	case prefMaxHours:
+		if f.p.MaxHours == nil {
+			return false, false
+		}
+		if c.Hours == nil {
+			return false, true
+		}
+		return *c.Hours > *f.p.MaxHours, false
+	case prefIssuers:
+		return len(f.issuers) > 0 && !issuerIn(c, f.issuers), false
+	case prefExcludeIssuers:
+		return len(f.excluded) > 0 && issuerIn(c, f.excluded), false
+	case prefFormats:
+		if len(f.p.Formats) == 0 {
+			return false, false
+		}
+		if c.Format == "" {
+			return false, true
+		}
+		return !containsFold(f.p.Formats, c.Format), false
+	case prefGradeBands:
+		if len(f.p.GradeBands) == 0 {
+			return false, false
+		}
+		if len(c.GradeBands) == 0 {
+			return false, true
+		}
+		return !intersects(c.GradeBands, f.p.GradeBands, true), false
+	case prefSubjects:
+		if len(f.p.Subjects) == 0 {
+			return false, false
+		}
+		if len(c.Subjects) == 0 {
+			return false, true
+		}
+		return !intersects(c.Subjects, f.p.Subjects, true), false
+	}
+	return false, false
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// violation describes how credential c fails the named filter, or "" when
+// it meets it; unstated reports a filtered field c does not state.
+func (f prefs) violation(name string, c *catalog.Credential) (why string, unstated bool) {
+	if fail, un := f.test(name, c); !fail {
+		return "", un
+	}
+	if !f.set(name) {
+		return "", false
+	}
+	switch name {
+	case prefMaxCost:
+		if c.CostUSD == nil {
+			return "", true
+		}
+		if *c.CostUSD > *f.p.MaxCostUSD {
+			return fmt.Sprintf("costs %s, above your limit of %s", money(*c.CostUSD), limitMoney(*f.p.MaxCostUSD)), false
+		}
+	case prefMaxHours:
+		if c.Hours == nil {
+			return "", true
+		}
+		if *c.Hours > *f.p.MaxHours {
+			return fmt.Sprintf("takes %s, above your limit of %s", hours(*c.Hours), hours(*f.p.MaxHours)), false
+		}
+	case prefIssuers:
+		if !issuerIn(c, f.issuers) {
+			return fmt.Sprintf("issued by %s, not one of your issuers (%s)", c.Issuer, strings.Join(f.p.Issuers, ", ")), false
+		}
+	case prefExcludeIssuers:
+		if issuerIn(c, f.excluded) {
+			return fmt.Sprintf("issued by %s, which you excluded", c.Issuer), false
+		}
+	case prefFormats:
+		if c.Format == "" {
+			return "", true
+		}
+		if !slices.Contains(f.p.Formats, strings.ToLower(c.Format)) {
+			return fmt.Sprintf("offered %s, not in your formats (%s)", c.Format, strings.Join(f.p.Formats, ", ")), false
+		}
+	case prefGradeBands:
+		if len(c.GradeBands) == 0 {
+			return "", true
+		}
+		if !intersects(c.GradeBands, f.p.GradeBands, true) {
+			return fmt.Sprintf("for grade bands %s, not yours (%s)", strings.Join(c.GradeBands, ", "), strings.Join(f.p.GradeBands, ", ")), false
+		}
+	case prefSubjects:
+		if len(c.Subjects) == 0 {
+			return "", true
+		}
+		if !intersects(c.Subjects, f.p.Subjects, true) {
+			return fmt.Sprintf("for %s, not your subjects (%s)", strings.Join(c.Subjects, ", "), strings.Join(f.p.Subjects, ", ")), false
+		}
+	}
+	return "", false
+}
+
+var allPrefs = []string{prefExcludeIssuers, prefIssuers, prefMaxCost, prefMaxHours, prefFormats, prefGradeBands, prefSubjects}
+
+// check applies every filter not relaxed. It returns whether c passes, the
+// filtered fields c does not state (it passes, ranked lower) and the
+// violations of relaxed filters (it passes because they were relaxed).
+func (f prefs) check(c *catalog.Credential, relaxed map[string]bool) (ok bool, unstated, violates []string) {
+	if f.none {
+		return true, nil, nil
+	}
+	for _, name := range allPrefs {
+		fail, un := f.test(name, c)
+		switch {
+		case un:
+			unstated = append(unstated, name)
+		case fail && relaxed[name]:
+			why, _ := f.violation(name, c)
+			violates = append(violates, why)
+		case fail:
+			return false, nil, nil
+		}
+	}
+	return true, unstated, violates
+}
+
+// failures lists every filter c fails, for "why not".
+func (f prefs) failures(c *catalog.Credential) []string {
+	var out []string
+	for _, name := range allPrefs {
+		if why, _ := f.violation(name, c); why != "" {
+			out = append(out, why)
+		}
+	}
+	return out
+}
+
+func money(v float64) string {
+	if v == 0 {
+		return "free"
+	}
+	if v == float64(int64(v)) {
+		return fmt.Sprintf("$%d", int64(v))
+	}
+	return fmt.Sprintf("$%.2f", v)
+}
+
+func hours(v float64) string {
+	if v == 1 {
+		return "1 hour"
+	}
+	if v == float64(int64(v)) {
+		return fmt.Sprintf("%d hours", int64(v))
+	}
+	return fmt.Sprintf("%.1f hours", v)
+}

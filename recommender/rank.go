@@ -1,0 +1,703 @@
+package recommender
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/pdpath/pdpath/indexer/catalog"
+	"github.com/pdpath/pdpath/recommender/competency"
+	"github.com/pdpath/pdpath/recommender/semantic"
+)
+
+// RecommendOptions shape one answer.
+type RecommendOptions struct {
+	// Limit is how many items to return; 0 means 10.
+	Limit int
+}
+
+// Item is one suggestion. JSON matches SPEC's `recommend --json` items.
+type Item struct {
+	ID      string   `json:"id"`
+	Title   string   `json:"title"`
+	Issuer  string   `json:"issuer"`
+	Score   float64  `json:"score"`
+	Reasons []string `json:"reasons"`
+}
+
+// Result is the answer to one request: the items, best first, and the
+// preferences relaxed because no credential met them all.
+type Result struct {
+	Items   []Item   `json:"items"`
+	Relaxed []string `json:"relaxed,omitempty"`
+	// CatalogVersion is the version of the model that answered.
+	CatalogVersion int64 `json:"catalog_version,omitempty"`
+}
+
+// Tuning constants of candidate generation, sized so one request costs
+// about the same at 10k and 1M credentials.
+const (
+	searchCandidates   = 150
+	semanticCandidates = 200
+	expansionTerms     = 16
+	// exactScanLimit: up to this many credentials, semantic candidates
+	// come from scoring them all (exact); beyond, from the model's
+	// postings (bounded).
+	exactScanLimit = 5000
+	nextCandidates = 100
+	// compCandidatesPerKey is how many credentials an exactly matching
+	// gap code contributes (by prior); weaker matches contribute fewer.
+	compCandidatesPerKey = 60
+	priorScanLimit       = 20000
+	mmrPoolFactor        = 5
+)
+
+// Recommend ranks credentials for profile p. The profile should have been
+// validated (package profile); unknown frameworks are kept as written and
+// earned ids that the catalog does not know are ignored.
+func (e *Engine) Recommend(ctx context.Context, p catalog.Profile, opt RecommendOptions) (Result, error) {
+	m, err := e.current()
+	if err != nil {
+		return Result{}, err
+	}
+	limit := opt.Limit
+	if limit <= 0 {
+		limit = 10
+	}
+	r, err := e.newRequest(ctx, m, p, true)
+	if err != nil {
+		return Result{}, err
+	}
+	defer r.release()
+	ranked, relaxed := r.rank(limit)
+	picked := r.diversify(ranked, limit)
+	res := Result{Items: make([]Item, 0, len(picked)), Relaxed: relaxed, CatalogVersion: m.version}
+	prev := math.Inf(1)
+	for _, c := range picked {
+		cr := m.creds[c.idx]
+		score := math.Min(round4(c.score), prev)
+		prev = score
+		res.Items = append(res.Items, Item{ID: cr.ID, Title: cr.Title, Issuer: cr.Issuer, Score: score, Reasons: r.reasons(c)})
+	}
+	return res, nil
+}
+
+func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }
+
+// request is one profile resolved against one model.
+type request struct {
+	e      *Engine
+	m      *Model
+	w      Weights
+	p      catalog.Profile
+	earned map[int32]bool
+	// earnedOrder keeps her earned credentials in profile order.
+	earnedOrder []int32
+	plan        *competency.Plan
+	query       semantic.Query
+	lexQuery    semantic.Query
+	searchText  string
+	// goalWords maps a goal term to the word she wrote.
+	goalWords map[string]string
+	// related are terms near her goals in the semantic space, found on
+	// first use (only reasons need them).
+	related  map[string]float32
+	relDone  bool
+	affinity []float32
+	prefs    prefs
+	cands    map[int32]*cand
+	// hits are the search index's scores by credential; lexical the
+	// model's own TF-IDF scores by semantic document when there is no
+	// index.
+	hits    map[int32]float64
+	lexical *semantic.Accumulator
+	coldSet bool
+}
+
+// cand is one candidate with its features.
+type cand struct {
+	idx      int32
+	lex, sem float64
+	comp     float64
+	coverage []competency.Coverage
+	next     float64
+	nextWhy  string
+	affinity float64
+	unlocks  int32 // a credential this one is a missing prerequisite of, or -1
+	missing  []string
+	unstated []string
+	violates []string
+	score    float64
+}
+
+// newRequest resolves the profile: earned ids to credentials, gaps to
+// canonical codes and their expansions, goals and gap names to a semantic
+// query, and (when search is set) goals and gap names to BM25 hits.
+func (e *Engine) newRequest(ctx context.Context, m *Model, p catalog.Profile, search bool) (*request, error) {
+	r := &request{e: e, m: m, w: e.weights, p: p, earned: map[int32]bool{}, cands: map[int32]*cand{},
+		goalWords: map[string]string{}, hits: map[int32]float64{}}
+	for _, id := range p.Earned {
+		if i, ok := m.resolve(id); ok && !r.earned[i] {
+			r.earned[i] = true
+			r.earnedOrder = append(r.earnedOrder, i)
+		}
+	}
+	var gaps []competency.Gap
+	var gapText []string
+	parts := []semantic.Part{{Text: p.Goals, Weight: 1}}
+	for _, g := range p.Gaps {
+		key := m.space.Canonical(g.Framework, g.Code)
+		w := g.Weight
+		if w <= 0 {
+			w = 1
+		}
+		gaps = append(gaps, competency.Gap{Key: key, Weight: w})
+		name := m.space.Name(key)
+		if name != "" {
+			gapText = append(gapText, name)
+		}
+		// A gap's name and code count half as much as her goals: the
+		// goals say what she wants, a code only where it sits.
+		parts = append(parts, semantic.Part{Text: name, Weight: 0.5 * w, Extra: codeTerms(m.space, []string{key})})
+	}
+	r.plan = m.space.NewPlan(gaps)
+	for _, w := range semantic.Words(p.Goals) {
+		if t, ok := semantic.Term(w); ok {
+			if _, seen := r.goalWords[t]; !seen {
+				r.goalWords[t] = w
+			}
+		}
+	}
+	r.searchText = strings.TrimSpace(p.Goals + " " + strings.Join(gapText, " "))
+	if m.sem != nil {
+		r.query = m.sem.Query(parts...)
+		r.lexQuery = m.sem.Query(semantic.Part{Text: r.searchText})
+		r.affinity = m.earnedCentroid(r.earnedOrder)
+	}
+	r.prefs = newPrefs(p.Preferences)
+	if search && r.searchText != "" && e.opts.Searcher != nil {
+		hits, err := e.opts.Searcher.SearchText(ctx, r.searchText, searchCandidates)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("recommender: search candidates: %w", ctx.Err())
+			}
+			e.log.Warn("recommender: search failed; ranking without BM25", "err", err)
+		}
+		for _, h := range hits {
+			if i, ok := m.resolve(h.ID); ok {
+				r.hits[i] = h.Score
+			}
+		}
+	}
+	return r, nil
+}
+
+// earnedCentroid is the mean direction of the credentials she holds.
+func (m *Model) earnedCentroid(earned []int32) []float32 {
+	var sum []float32
+	for _, i := range earned {
+		v := m.vec(i)
+		if v == nil {
+			continue
+		}
+		if sum == nil {
+			sum = make([]float32, len(v))
+		}
+		for j, x := range v {
+			sum[j] += x
+		}
+	}
+	if sum == nil {
+		return nil
+	}
+	var n float64
+	for _, x := range sum {
+		n += float64(x) * float64(x)
+	}
+	if n == 0 {
+		return nil
+	}
+	inv := float32(1 / math.Sqrt(n))
+	for j := range sum {
+		sum[j] *= inv
+	}
+	return sum
+}
+
+// cold reports whether the profile says nothing to rank by.
+func (r *request) cold() bool {
+	return strings.TrimSpace(r.p.Goals) == "" && r.plan.Empty() && len(r.earnedOrder) == 0
+}
+
+// gather collects candidates from every source.
+func (r *request) gather() {
+	m := r.m
+	add := func(i int32) *cand {
+		if c, ok := r.cands[i]; ok {
+			return c
+		}
+		if r.earned[i] || m.semDoc[i] < 0 {
+			// semDoc < 0: retired.
+			return nil
+		}
+		c := &cand{idx: i, unlocks: -1}
+		r.cands[i] = c
+		return c
+	}
+	for i := range r.hits {
+		add(i)
+	}
+	if m.sem != nil && !r.query.Empty() {
+		var near []semantic.Scored
+		if len(m.active) <= exactScanLimit {
+			near = m.sem.Nearest(r.query.Vec, semanticCandidates+len(m.items))
+		} else {
+			near = m.sem.Candidates(r.query, semanticCandidates, expansionTerms)
+		}
+		for _, s := range near {
+			if int(s.Doc) < len(m.docCred) {
+				add(m.docCred[s.Doc])
+			}
+		}
+		if r.e.opts.Searcher == nil && !r.lexQuery.Empty() {
+			// Without a search index the model's own postings give the
+			// lexical candidates and scores.
+			r.lexical = m.sem.Accumulator()
+			m.sem.Lexical(r.lexQuery, r.lexical)
+			for _, s := range r.lexical.Top(searchCandidates) {
+				if int(s.Doc) < len(m.docCred) {
+					add(m.docCred[s.Doc])
+				}
+			}
+		}
+	}
+	if !r.plan.Empty() {
+		// Postings are in prior order; strong matches bring more of
+		// theirs than weak ones, so a gap costs a bounded amount.
+		for _, km := range r.plan.KeyStrengths() {
+			if km.Strength < 0.4 {
+				continue
+			}
+			list := m.comp.Postings(km.Key)
+			take := int(float64(compCandidatesPerKey) * km.Strength)
+			for _, i := range list[:min(len(list), take)] {
+				add(i)
+			}
+		}
+	}
+	for _, i := range r.nextSteps() {
+		add(i)
+	}
+}
+
+// nextSteps are credentials that follow what she holds.
+func (r *request) nextSteps() []int32 {
+	m := r.m
+	var out []int32
+	for _, e := range r.earnedOrder {
+		out = append(out, m.successors[e]...)
+		if s := m.series[e]; s >= 0 {
+			out = append(out, m.seriesMembers[s]...)
+		}
+		for _, w := range m.coEarned[e] {
+			out = append(out, w.doc)
+		}
+		if len(out) > nextCandidates {
+			break
+		}
+	}
+	return out
+}
+
+// addPriorCandidates adds the best credentials by prior that pass the
+// filters, so a thin profile (or a strict filter) still gets a full list.
+func (r *request) addPriorCandidates(want int, relaxed map[string]bool) {
+	added := 0
+	for k, i := range r.m.priorOrder {
+		if added >= want || k >= priorScanLimit {
+			return
+		}
+		if r.earned[i] {
+			continue
+		}
+		if _, ok := r.cands[i]; ok {
+			continue
+		}
+		if ok, _, _ := r.prefs.check(r.m.creds[i], relaxed); !ok {
+			continue
+		}
+		r.cands[i] = &cand{idx: i, unlocks: -1}
+		added++
+	}
+}
+
+// rank scores the candidates that pass the filters, relaxing filters in a
+// fixed order when none does, and returns them best first.
+func (r *request) rank(limit int) ([]*cand, []string) {
+	r.gather()
+	relaxed := map[string]bool{}
+	var order []string
+	for {
+		pass := r.passing(relaxed)
+		if r.cold() || len(pass) < limit {
+			r.addPriorCandidates(limit*mmrPoolFactor, relaxed)
+			pass = r.passing(relaxed)
+		}
+		if len(pass) > 0 || !r.prefs.any(relaxed) {
+			r.score(pass)
+			slices.SortFunc(pass, func(a, b *cand) int {
+				if c := cmp.Compare(b.score, a.score); c != 0 {
+					return c
+				}
+				return cmp.Compare(r.m.creds[a.idx].ID, r.m.creds[b.idx].ID)
+			})
+			return pass, order
+		}
+		next := r.chooseRelaxation(relaxed)
+		relaxed[next] = true
+		order = append(order, next)
+	}
+}
+
+// chooseRelaxation picks the filter to give way: the first, in relaxOrder,
+// whose relaxation alone lets some credential through; else the first
+// still in force (and the loop relaxes another).
+func (r *request) chooseRelaxation(relaxed map[string]bool) string {
+	for _, name := range relaxOrder {
+		if !r.prefs.set(name) || relaxed[name] {
+			continue
+		}
+		try := maps.Clone(relaxed)
+		try[name] = true
+		if r.anyPasses(try) {
+			return name
+		}
+	}
+	return r.prefs.nextToRelax(relaxed)
+}
+
+// anyPasses reports whether a candidate or, failing that, any credential
+// within the prior scan meets the filters not relaxed.
+func (r *request) anyPasses(relaxed map[string]bool) bool {
+	for _, c := range r.cands {
+		if ok, _, _ := r.prefs.check(r.m.creds[c.idx], relaxed); ok {
+			return true
+		}
+	}
+	for k, i := range r.m.priorOrder {
+		if k >= priorScanLimit {
+			break
+		}
+		if ok, _, _ := r.prefs.check(r.m.creds[i], relaxed); ok && !r.earned[i] {
+			return true
+		}
+	}
+	return false
+}
+
+// passing returns the candidates that meet the filters not relaxed, noting
+// on each the filtered fields it does not state and the relaxed ones it
+// violates.
+func (r *request) passing(relaxed map[string]bool) []*cand {
+	out := make([]*cand, 0, len(r.cands))
+	for _, c := range r.cands {
+		ok, unstated, violates := r.prefs.check(r.m.creds[c.idx], relaxed)
+		if !ok {
+			continue
+		}
+		c.unstated, c.violates = unstated, violates
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b *cand) int { return cmp.Compare(a.idx, b.idx) })
+	return out
+}
+
+// score computes every feature and the blend.
+func (r *request) score(cs []*cand) {
+	m := r.m
+	var maxLex, maxSem float64
+	noSearch := r.e.opts.Searcher == nil
+	lexical := r.lexical
+	next := r.nextStepScores()
+	for _, c := range cs {
+		if noSearch {
+			if m.semDoc[c.idx] >= 0 && lexical != nil {
+				c.lex = float64(lexical.Get(m.semDoc[c.idx]))
+			}
+		} else {
+			c.lex = r.hits[c.idx]
+		}
+		maxLex = max(maxLex, c.lex)
+		if m.sem != nil && r.query.Vec != nil {
+			if v := m.vec(c.idx); v != nil {
+				c.sem = max(0, float64(semantic.Dot(r.query.Vec, v)))
+			}
+		}
+		maxSem = max(maxSem, c.sem)
+		c.comp, c.coverage = r.plan.Score(m.keys[c.idx])
+		if ns, ok := next[c.idx]; ok {
+			c.next, c.nextWhy = ns.score, ns.why
+		}
+		if r.affinity != nil {
+			if v := m.vec(c.idx); v != nil {
+				c.affinity = max(0, float64(semantic.Dot(r.affinity, v)))
+			}
+		}
+		c.missing = r.missingPrereqs(c.idx)
+	}
+	w := r.w
+	for _, c := range cs {
+		lex, sem := 0.0, 0.0
+		if maxLex > 0 {
+			lex = c.lex / maxLex
+		}
+		if maxSem > 0 {
+			sem = c.sem / maxSem
+		}
+		s := w.Lexical*lex + w.Semantic*sem + w.Competency*c.comp + w.NextStep*c.next +
+			w.Affinity*c.affinity + w.Prior*float64(m.prior[c.idx])
+		if r.cold() {
+			s = float64(m.prior[c.idx])
+		}
+		if len(c.missing) > 0 {
+			s *= w.MissingPrerequisite
+		}
+		for range c.unstated {
+			s *= w.Unstated
+		}
+		c.score = s
+	}
+	r.promotePrerequisites(cs)
+}
+
+// promotePrerequisites lifts a missing prerequisite of a strong candidate
+// to just below it, so the credential she must earn first is suggested
+// with the one she wants.
+func (r *request) promotePrerequisites(cs []*cand) {
+	byIdx := make(map[int32]*cand, len(cs))
+	for _, c := range cs {
+		byIdx[c.idx] = c
+	}
+	for _, c := range cs {
+		if len(c.missing) == 0 {
+			continue
+		}
+		for _, p := range r.m.prereqs[c.idx] {
+			if r.earned[p] {
+				continue
+			}
+			pc, ok := byIdx[p]
+			if !ok {
+				continue
+			}
+			undemoted := c.score / max(r.w.MissingPrerequisite, 1e-9)
+			if lift := 0.9 * undemoted; lift > pc.score {
+				pc.score = lift
+				pc.unlocks = c.idx
+			}
+		}
+	}
+}
+
+type nextScore struct {
+	score float64
+	why   string
+}
+
+// nextStepScores scores what follows her credentials: the next level of a
+// series she started (1), a credential whose prerequisites she now meets
+// (0.8), one often earned with hers (up to 0.6).
+func (r *request) nextStepScores() map[int32]nextScore {
+	m := r.m
+	out := map[int32]nextScore{}
+	put := func(i int32, s float64, why string) {
+		if old, ok := out[i]; !ok || s > old.score {
+			out[i] = nextScore{s, why}
+		}
+	}
+	for _, e := range r.earnedOrder {
+		ec := m.creds[e]
+		if s := m.series[e]; s >= 0 {
+			// The lowest unearned level above hers is the next step.
+			var best int32 = -1
+			for _, j := range m.seriesMembers[s] {
+				if r.earned[j] || m.levels[j] <= m.levels[e] {
+					continue
+				}
+				if best < 0 || m.levels[j] < m.levels[best] {
+					best = j
+				}
+			}
+			if best >= 0 {
+				put(best, 1, fmt.Sprintf("Next level after %s, which you hold", ec.Title))
+			}
+		}
+		for _, j := range m.successors[e] {
+			if len(r.missingPrereqs(j)) == 0 {
+				put(j, 0.8, fmt.Sprintf("Builds on %s, which you hold", ec.Title))
+			}
+		}
+		for _, w := range m.coEarned[e] {
+			put(w.doc, 0.6*float64(w.w), fmt.Sprintf("Often earned together with %s", ec.Title))
+		}
+	}
+	return out
+}
+
+// missingPrereqs names the prerequisites of i she has not earned, when she
+// has fewer than the credential requires.
+func (r *request) missingPrereqs(i int32) []string {
+	m := r.m
+	total := len(m.prereqs[i]) + len(m.unresolved[i])
+	if total == 0 {
+		return nil
+	}
+	need := m.creds[i].PrerequisitesMin
+	if need <= 0 || need > total {
+		need = total
+	}
+	have := 0
+	var missing []string
+	for _, j := range m.prereqs[i] {
+		if r.earned[j] {
+			have++
+		} else {
+			missing = append(missing, m.creds[j].Title)
+		}
+	}
+	for _, p := range m.unresolved[i] {
+		if slices.Contains(r.p.Earned, p) {
+			have++
+		} else {
+			missing = append(missing, p)
+		}
+	}
+	if have >= need {
+		return nil
+	}
+	return missing
+}
+
+// diversify picks limit items by maximal marginal relevance: each pick
+// maximizes relevance minus its similarity to the items already picked,
+// where similarity only bites for near-copies (same title, flagged
+// duplicates, near-identical text), so ten suggestions are ten different
+// things without breaking up a topic she asked for.
+func (r *request) diversify(ranked []*cand, limit int) []*cand {
+	if len(ranked) <= 1 || r.w.Diversity <= 0 {
+		return ranked[:min(limit, len(ranked))]
+	}
+	pool := ranked[:min(len(ranked), max(limit*mmrPoolFactor, 30))]
+	top := pool[0].score
+	if top <= 0 {
+		top = 1
+	}
+	picked := make([]*cand, 0, limit)
+	used := make([]bool, len(pool))
+	// sim[k] is pool item k's greatest similarity to any picked item,
+	// updated against each new pick only.
+	sim := make([]float64, len(pool))
+	lambda := r.w.Diversity
+	cold := r.cold()
+	coldIssuers := map[string]int{}
+	coldFrameworks := map[string]int{}
+	for len(picked) < limit && len(picked) < len(pool) {
+		best, bestVal := -1, math.Inf(-1)
+		for k, c := range pool {
+			if used[k] {
+				continue
+			}
+			s := sim[k]
+			if cold {
+				// A cold start also spreads across issuers and
+				// frameworks.
+				s = max(s, 0.5*math.Min(1, float64(coldIssuers[r.m.creds[c.idx].Issuer])/2))
+				for _, f := range r.m.frameworksOf(c.idx) {
+					s = max(s, 0.3*math.Min(1, float64(coldFrameworks[f])/3))
+				}
+			}
+			val := c.score / top * (1 - lambda*s)
+			if val > bestVal {
+				best, bestVal = k, val
+			}
+		}
+		used[best] = true
+		c := pool[best]
+		picked = append(picked, c)
+		for k, o := range pool {
+			if !used[k] {
+				sim[k] = max(sim[k], r.m.nearCopy(o.idx, c.idx))
+			}
+		}
+		coldIssuers[r.m.creds[c.idx].Issuer]++
+		for _, f := range r.m.frameworksOf(c.idx) {
+			coldFrameworks[f]++
+		}
+	}
+	return picked
+}
+
+// nearCopy is 1 for the same credential under two issuers (flagged
+// duplicate or same normalized title), else how far the LSA cosine
+// exceeds 0.8, scaled to [0,1].
+func (m *Model) nearCopy(a, b int32) float64 {
+	ca, cb := m.creds[a], m.creds[b]
+	if m.series[a] >= 0 && m.series[a] == m.series[b] && m.levels[a] != m.levels[b] {
+		// Two levels of one stack read alike but are different steps.
+		return 0
+	}
+	if slices.Contains(ca.PossibleDuplicates, cb.ID) || slices.Contains(cb.PossibleDuplicates, ca.ID) {
+		return 1
+	}
+	if m.titles[a] == m.titles[b] {
+		return 1
+	}
+	va, vb := m.vec(a), m.vec(b)
+	if va == nil || vb == nil {
+		return 0
+	}
+	cos := float64(semantic.Dot(va, vb))
+	return math.Max(0, math.Min(1, (cos-0.8)/0.15))
+}
+
+func normTitle(t string) string { return strings.Join(semantic.Words(t), " ") }
+
+func (m *Model) frameworksOf(i int32) []string {
+	var out []string
+	for _, k := range m.keys[i] {
+		fw, _, _ := strings.Cut(k, ":")
+		if !slices.Contains(out, fw) {
+			out = append(out, fw)
+		}
+	}
+	return out
+}
+
+// relatedTerms returns the terms near her goals in the semantic space.
+func (r *request) relatedTerms() map[string]float32 {
+	if r.relDone {
+		return r.related
+	}
+	r.relDone = true
+	if r.m.sem == nil || strings.TrimSpace(r.p.Goals) == "" {
+		return nil
+	}
+	r.related = map[string]float32{}
+	gq := r.m.sem.Query(semantic.Part{Text: r.p.Goals})
+	for _, rt := range r.m.sem.Related(gq, 24, 0.4) {
+		r.related[rt.Term] = rt.Sim
+	}
+	return r.related
+}
+
+// release returns the request's scratch space.
+func (r *request) release() {
+	if r.lexical != nil {
+		r.lexical.Release()
+		r.lexical = nil
+	}
+}

@@ -1,0 +1,50 @@
+package recommender
+
+// Weights are the blend's coefficients and the ranker's demotions. Every
+// feature lies in [0,1] within one request; see WEIGHTS.md for what each
+// measures and how the defaults were chosen.
+type Weights struct {
+	// Lexical weighs BM25 over goals and gap names, divided by the best
+	// candidate's BM25.
+	Lexical float64 `json:"lexical"`
+	// Semantic weighs the LSA cosine between the profile (goals, gap
+	// names and codes) and the credential, divided by the best one's.
+	Semantic float64 `json:"semantic"`
+	// Competency weighs how well the credential's codes meet the gaps
+	// (weighted mean over gaps of the best match strength).
+	Competency float64 `json:"competency"`
+	// NextStep weighs following what she holds: the next level of a
+	// stack she started, a credential whose prerequisites she just met,
+	// one often earned with hers.
+	NextStep float64 `json:"next_step"`
+	// Affinity weighs LSA similarity to the credentials she holds, a weak
+	// interest signal when goals are thin.
+	Affinity float64 `json:"affinity"`
+	// Prior weighs the query-independent prior (entry level, free,
+	// connected); mostly a tie-breaker.
+	Prior float64 `json:"prior"`
+	// MissingPrerequisite multiplies the score of a credential whose
+	// prerequisites she has not earned.
+	MissingPrerequisite float64 `json:"missing_prerequisite"`
+	// Unstated multiplies the score once per filtered preference the
+	// credential does not state (no format when she asked for online).
+	Unstated float64 `json:"unstated"`
+	// Diversity is how much maximal marginal relevance discounts a
+	// candidate for resembling an item already picked: its relevance is
+	// multiplied by 1 − Diversity·similarity (0 = no diversity).
+	Diversity float64 `json:"diversity"`
+}
+
+// DefaultWeights are the weights the server and `eval` use; WEIGHTS.md
+// explains them.
+var DefaultWeights = Weights{
+	Lexical:             0.10,
+	Semantic:            0.40,
+	Competency:          0.20,
+	NextStep:            0.20,
+	Affinity:            0.02,
+	Prior:               0.03,
+	MissingPrerequisite: 0.8,
+	Unstated:            0.85,
+	Diversity:           0.5,
+}
