@@ -19,13 +19,13 @@ help: ## list the targets
 build: ## build the pdpath binary into bin/pdpath
 	$(GO) build -o $(BIN) ./cmd/pdpath
 
-run: build ## build, ingest the bundled datasets if the index is empty, and serve on $(ADDR)
+run: build ## build, ingest the bundled catalog if the index is empty, serve on $(ADDR) (reader routes open)
 	@if [ "$$(./$(BIN) search --index $(INDEX) --json --limit 1 '' 2>/dev/null | sed -n 's/.*"total": *\([0-9]*\).*/\1/p' | head -1)" = "" ] || \
 	    [ "$$(./$(BIN) search --index $(INDEX) --json --limit 1 '' 2>/dev/null | sed -n 's/.*"total": *\([0-9]*\).*/\1/p' | head -1)" = "0" ]; then \
 		echo "ingesting datasets/catalog into $(INDEX)"; \
 		./$(BIN) ingest --index $(INDEX) datasets/catalog; \
 	fi
-	./$(BIN) serve --index $(INDEX) --addr $(ADDR)
+	./$(BIN) serve --index $(INDEX) --addr $(ADDR) --open-reader
 
 test: ## run every test; starts a Redis of its own when none answers
 	@.ci/services.sh $(GO) test -count=1 -timeout 30m ./...

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
+	"github.com/pdpath/pdpath/recommender/profile"
 )
 
 // Errors the engine returns; callers map them with errors.Is.
@@ -69,6 +70,16 @@ func New(opts Options) *Engine {
 
 // Model returns the model requests currently use, or nil.
 func (e *Engine) Model() *Model { return e.model.Load() }
+
+// Frameworks returns what profile validation needs to know about the
+// frameworks of the live catalog (profile.ParseAndValidate), or nil — skip
+// framework checks — before the first model is built.
+func (e *Engine) Frameworks() profile.Frameworks {
+	if m := e.model.Load(); m != nil {
+		return m
+	}
+	return nil
+}
 
 // Weights returns the blend's weights.
 func (e *Engine) Weights() Weights { return e.weights }

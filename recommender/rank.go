@@ -14,6 +14,10 @@ import (
 	"github.com/pdpath/pdpath/recommender/semantic"
 )
 
+// MaxLimit caps RecommendOptions.Limit: past it, a list is a catalog
+// listing, not a recommendation, and costs the ranker for nothing.
+const MaxLimit = 200
+
 // RecommendOptions shape one answer.
 type RecommendOptions struct {
 	// Limit is how many items to return; 0 means 10.
@@ -68,6 +72,7 @@ func (e *Engine) Recommend(ctx context.Context, p catalog.Profile, opt Recommend
 	if limit <= 0 {
 		limit = 10
 	}
+	limit = min(limit, MaxLimit)
 	r, err := e.newRequest(ctx, m, p, true)
 	if err != nil {
 		return Result{}, err

@@ -23,6 +23,10 @@ const (
 	// before it is asked again.
 	minBackoff = 250 * time.Millisecond
 	maxBackoff = 5 * time.Second
+	// tripAfter is how many operations in a row must fail before Redis is
+	// skipped: one slow answer under a load spike should not turn the
+	// cache off, while a Redis that is gone costs only this many timeouts.
+	tripAfter = 3
 )
 
 // DialRedis returns a client for a redis:// or rediss:// URL with the short
@@ -55,9 +59,9 @@ type RedisOptions struct {
 	Metrics   *Metrics
 }
 
-// Redis is a Cache in Redis that fails open: after an error it skips Redis
-// (returning ErrUnavailable at once) for a back-off that doubles up to 5 s
-// while failures continue, then tries again, so a Redis that is down or slow
+// Redis is a Cache in Redis that fails open: after three errors in a row it
+// skips Redis (returning ErrUnavailable at once) for a back-off that doubles
+// up to 5 s while failures continue, then tries again, so a Redis that is down or slow
 // costs requests at most one short timeout per back-off and is used again as
 // soon as it answers. Going down and coming back are logged once each.
 type Redis struct {
@@ -70,9 +74,12 @@ type Redis struct {
 	// skipUntil is the UnixNano before which Redis is not asked; 0 while
 	// it is healthy. Read on every request, so it is an atomic.
 	skipUntil atomic.Int64
-	mu        sync.Mutex
-	backoff   time.Duration
-	down      bool
+	// failures counts operations failed in a row; 0 on the healthy path,
+	// so success costs one atomic load.
+	failures atomic.Int64
+	mu       sync.Mutex
+	backoff  time.Duration
+	down     bool
 }
 
 // NewRedis returns a cache on client.
@@ -174,6 +181,10 @@ func (r *Redis) failed(op string, err error) error {
 		return fmt.Errorf("cache: redis %s: %w", op, err)
 	}
 	r.metrics.backendError(r.Name(), op)
+	// A probe after a back-off that fails re-arms it at once.
+	if n := r.failures.Add(1); n < tripAfter && r.Healthy() {
+		return fmt.Errorf("cache: redis %s: %w", op, err)
+	}
 	r.mu.Lock()
 	if r.down {
 		r.backoff = min(2*r.backoff, maxBackoff)
@@ -193,6 +204,9 @@ func (r *Redis) failed(op string, err error) error {
 }
 
 func (r *Redis) succeeded() {
+	if r.failures.Load() != 0 {
+		r.failures.Store(0)
+	}
 	if r.skipUntil.Load() == 0 {
 		return
 	}

@@ -134,6 +134,16 @@ func (r *Registry) canonical(s string) (string, bool) {
 			return name, true
 		}
 	}
+	// "European Framework for the Digital Competence of Educators
+	// (DigCompEdu)": a full name with its short name in parentheses; either
+	// part may be the known one.
+	if open := strings.LastIndexByte(s, '('); open > 0 && strings.HasSuffix(s, ")") {
+		for _, part := range []string{s[open+1 : len(s)-1], s[:open]} {
+			if name, ok := r.canonical(part); ok {
+				return name, true
+			}
+		}
+	}
 	return "", false
 }
 

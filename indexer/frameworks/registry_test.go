@@ -98,9 +98,11 @@ func TestCanonicalName(t *testing.T) {
 		"the Framework for Teaching": FFT, "https://danielsongroup.org/the-framework-for-teaching/": FFT,
 		"NBPTS": NBPTS, "National Board": NBPTS, "NBPTS Five Core Propositions": NBPTS, "https://www.nbpts.org/standards-five-core-propositions/": NBPTS,
 		"DigCompEdu": DigCompEdu, "digcompedu": DigCompEdu, "DigComp Edu": DigCompEdu,
-		"European Framework for the Digital Competence of Educators": DigCompEdu,
-		"https://joint-research-centre.ec.europa.eu/digcompedu_en":   DigCompEdu,
-		"https://ec.europa.eu/jrc/en/digcompedu":                     DigCompEdu,
+		"European Framework for the Digital Competence of Educators":              DigCompEdu,
+		"European Framework for the Digital Competence of Educators (DigCompEdu)": DigCompEdu,
+		"Framework for Teaching (Danielson)":                                      FFT,
+		"https://joint-research-centre.ec.europa.eu/digcompedu_en":                DigCompEdu,
+		"https://ec.europa.eu/jrc/en/digcompedu":                                  DigCompEdu,
 	}
 	for in, want := range tests {
 		if got, ok := CanonicalName(in); !ok || got != want {
@@ -108,7 +110,7 @@ func TestCanonicalName(t *testing.T) {
 		}
 	}
 	for _, unknown := range []string{"", "Common Core", "ISTE Standards for Students https://iste.org/standards/students",
-		"https://iste.org/standards/students", "https://ec.europa.eu/education", "Cast iron", "1EdTech University Program and Course Catalog"} {
+		"https://iste.org/standards/students", "https://ec.europa.eu/education", "Cast iron", "1EdTech University Program and Course Catalog", "Acme Standards (Unknown)"} {
 		if got, ok := CanonicalName(unknown); ok {
 			t.Errorf("CanonicalName(%q) = %q, want unknown", unknown, got)
 		}

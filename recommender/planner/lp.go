@@ -8,13 +8,16 @@ import (
 	"gonum.org/v1/gonum/optimize/convex/lp"
 )
 
-// Limits on the LP relaxation's size: gonum's simplex is dense, so a larger
-// relaxation would cost more time than its tighter bound saves. Nodes above
-// them rely on the combinatorial bound alone.
+// Limits on the LP relaxation's size: gonum's simplex is dense (each
+// iteration factorises the basis afresh), so beyond them the search goes on
+// with the combinatorial bound alone.
 const (
 	maxLPRows = 250
 	maxLPCols = 500
 )
+
+// lpTimeLimit bounds one LP solve.
+const lpTimeLimit = 25 * time.Millisecond
 
 // lpRow is one constraint Σ coef·x ≤ rhs over candidates (and, when target
 // ≥ 0, minus that target's give-up variable).
@@ -31,16 +34,16 @@ type lpRow struct {
 // candidate j"; u_t ≥ 0 relaxes "give target t up" (only under a budget).
 //
 //	minimise   Σ cost_j x_j + Σ bigM w_t u_t
-//	subject to Σ_{j covers t} x_j + u_t ≥ 1               for each pending target t
-//	           Σ_{i ∈ prereqs(j)} x_i ≥ deficit_j         for each chosen j short of prerequisites
-//	           x_i ≥ x_j  (deficit_j = all open prereqs)  or
-//	           Σ_{i ∈ prereqs(j)} x_i ≥ deficit_j x_j     for each free j with a deficit
-//	           Σ cost_j x_j ≤ budget left, Σ hours_j x_j ≤ hours left
+//	subject to Σ_{j covers t} x_j + u_t ≥ 1            for each pending target t
+//	           Σ_{i ∈ prereqs(j)} x_i ≥ deficit_j      for each chosen j short of prerequisites
+//	           Σ_{i ∈ prereqs(j)} x_i ≥ deficit_j x_j  for each free j with a deficit
+//	           Σ cost_j x_j ≤ money left, Σ hours_j x_j ≤ hours left
 //
 // Bounds x_j ≤ 1 are written only where they matter: an x_j above 1 never
-// helps the covering rows, only "k of n" rows with k ≥ 2. ok is false when
-// the LP was too large or the simplex failed; the caller then keeps its
-// other bound.
+// helps the covering rows, only "k of n" rows with k ≥ 2. Coverers the LP
+// can do without are left out first (lpDominated). ok is false when the LP
+// was too large, ran out of time or the simplex failed; the caller then
+// keeps its other bound.
 func (s *searcher) lpBound() (bound int64, ok bool) {
 	if s.timeUp() {
 		return 0, false
@@ -346,19 +349,12 @@ func (s *searcher) solveLP(rows []lpRow, cands []int, colOf []int, base int64) (
 			bound, ok = 0, false
 		}
 	}()
-	t0 := time.Now()
 	opt, _, err := lp.Simplex(obj, g, b, 1e-10, basis)
-	if debugLP != nil {
-		debugLP(m, n, time.Since(t0), g.reads, err)
-	}
 	if err != nil {
 		return 0, false
 	}
 	return base + ceilTol(opt), true
 }
-
-// lpTimeLimit bounds one LP solve.
-const lpTimeLimit = 25 * time.Millisecond
 
 var errLPStopped = errors.New("planner: LP relaxation stopped at its time limit")
 
@@ -384,5 +380,3 @@ func (g *guardedMatrix) At(i, j int) float64 {
 }
 
 func (g *guardedMatrix) T() mat.Matrix { return mat.Transpose{Matrix: g} }
-
-var debugLP func(m, n int, d time.Duration, reads int, err error)

@@ -768,9 +768,6 @@ func (s *searcher) node(inherited int64, depth int) bool {
 		return true
 	}
 	lb = max(lb, inherited)
-	if debugTie != nil && lb == s.bestScalar {
-		debugTie()
-	}
 	if s.prune(lb, hlb) {
 		return true
 	}
@@ -1035,4 +1032,3 @@ func (s *searcher) dropRedundant() {
 	}
 }
 
-var debugTie func()
