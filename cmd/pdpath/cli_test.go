@@ -1,0 +1,186 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCLI runs one command line in-process and returns its exit status and
+// output streams.
+func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	e := &env{stdout: &out, stderr: &errOut, stdin: strings.NewReader(stdin), getenv: func(string) string { return "" }}
+	code := run(context.Background(), e, args)
+	return code, out.String(), errOut.String()
+}
+
+// decodeOne checks that out holds exactly one JSON document and decodes it.
+func decodeOne(t *testing.T, out string, v any) {
+	t.Helper()
+	dec := json.NewDecoder(strings.NewReader(out))
+	if err := dec.Decode(v); err != nil {
+		t.Fatalf("stdout is not a JSON document: %v\n%s", err, out)
+	}
+	if dec.More() {
+		t.Fatalf("stdout holds more than one JSON document:\n%s", out)
+	}
+}
+
+// bundledIndex ingests the bundled catalog once into a temporary index.
+func bundledIndex(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "index")
+	code, out, errOut := runCLI(t, "", "ingest", "--index", dir, "--json", filepath.Join("..", "..", "datasets", "catalog"))
+	if code != 0 {
+		t.Fatalf("ingest exit %d: %s", code, errOut)
+	}
+	var rep struct {
+		Added          int               `json:"added"`
+		Updated        int               `json:"updated"`
+		Retired        int               `json:"retired"`
+		Rejected       []json.RawMessage `json:"rejected"`
+		CatalogVersion int               `json:"catalog_version"`
+	}
+	decodeOne(t, out, &rep)
+	if rep.Added < 400 || len(rep.Rejected) != 0 || rep.CatalogVersion != 1 {
+		t.Fatalf("bundled catalog ingest: %s", out)
+	}
+	return dir
+}
+
+func TestCLIContract(t *testing.T) {
+	dir := bundledIndex(t)
+
+	t.Run("re-ingest changes nothing", func(t *testing.T) {
+		code, out, _ := runCLI(t, "", "ingest", "--index", dir, "--json", filepath.Join("..", "..", "datasets", "catalog"))
+		var rep map[string]any
+		decodeOne(t, out, &rep)
+		if code != 0 || rep["added"] != 0.0 || rep["updated"] != 0.0 || rep["retired"] != 0.0 || rep["catalog_version"] != 1.0 {
+			t.Errorf("exit %d, report %s", code, out)
+		}
+	})
+
+	t.Run("empty query counts the catalog", func(t *testing.T) {
+		code, out, _ := runCLI(t, "", "search", "--index", dir, "--json", "--limit", "3", "")
+		var res struct {
+			Total int `json:"total"`
+			Hits  []struct {
+				ID, Title, Issuer string
+				Score             float64
+			} `json:"hits"`
+		}
+		decodeOne(t, out, &res)
+		if code != 0 || res.Total < 400 || len(res.Hits) != 3 || res.Hits[0].Title == "" || res.Hits[0].Issuer == "" {
+			t.Errorf("exit %d, result %s", code, out)
+		}
+	})
+
+	t.Run("recommend returns reasons and honours the budget", func(t *testing.T) {
+		profile := `{"goals":"my students rarely talk to each other in discussions","gaps":[{"framework":"FFT","code":"3b","weight":1}],"preferences":{"max_cost_usd":50}}`
+		code, out, errOut := runCLI(t, profile, "recommend", "--index", dir, "--json", "--profile", "-", "--limit", "5")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		var res struct {
+			Items []struct {
+				ID      string   `json:"id"`
+				Title   string   `json:"title"`
+				Issuer  string   `json:"issuer"`
+				Score   float64  `json:"score"`
+				Reasons []string `json:"reasons"`
+			} `json:"items"`
+		}
+		decodeOne(t, out, &res)
+		if len(res.Items) != 5 {
+			t.Fatalf("%d items, want 5: %s", len(res.Items), out)
+		}
+		for _, it := range res.Items {
+			if it.ID == "" || it.Title == "" || len(it.Reasons) == 0 {
+				t.Errorf("item without id, title or reasons: %+v", it)
+			}
+		}
+	})
+
+	t.Run("unknown profile field is a clear error", func(t *testing.T) {
+		code, _, errOut := runCLI(t, `{"goal":"typo"}`, "recommend", "--index", dir, "--profile", "-")
+		if code != 1 || !strings.Contains(errOut, "goal") {
+			t.Errorf("exit %d, stderr %q; want 1 and the field named", code, errOut)
+		}
+	})
+
+	t.Run("plan orders and schedules", func(t *testing.T) {
+		req := `{"targets":[{"framework":"UDL","code":"7"}],"constraints":{"max_cost_usd":300,"hours_per_month":10,"start":"2027-01"}}`
+		code, out, errOut := runCLI(t, req, "plan", "--index", dir, "--json", "--request", "-")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		var plan struct {
+			Steps []struct {
+				ID    string `json:"id"`
+				Month string `json:"month"`
+			} `json:"steps"`
+			Covered   []string `json:"covered"`
+			Uncovered []string `json:"uncovered"`
+			Optimal   bool     `json:"optimal"`
+		}
+		decodeOne(t, out, &plan)
+		if len(plan.Steps) == 0 || len(plan.Covered) != 1 || plan.Covered[0] != "UDL:7" || plan.Steps[0].Month < "2027-01" {
+			t.Errorf("plan = %s", out)
+		}
+	})
+
+	t.Run("eval reports every ranker", func(t *testing.T) {
+		code, out, errOut := runCLI(t, "", "eval", "--index", dir, "--json", "--judgments", filepath.Join("..", "..", "datasets", "eval", "judgments.jsonl"))
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		var rep struct {
+			Cases   int                           `json:"cases"`
+			K       int                           `json:"k"`
+			Rankers map[string]map[string]float64 `json:"rankers"`
+		}
+		decodeOne(t, out, &rep)
+		for _, name := range []string{"bm25", "popularity", "semantic", "competency", "pdpath"} {
+			if _, ok := rep.Rankers[name]; !ok {
+				t.Errorf("ranker %s missing: %s", name, out)
+			}
+		}
+		if rep.Cases < 50 || rep.K != 10 {
+			t.Errorf("cases %d k %d", rep.Cases, rep.K)
+		}
+		// The full ranker must beat plain search by the margin the
+		// project promises on its own judgments.
+		if pd, bm := rep.Rankers["pdpath"]["ndcg"], rep.Rankers["bm25"]["ndcg"]; pd < 1.3*bm {
+			t.Errorf("pdpath nDCG@10 %.4f < 1.3 × bm25 %.4f", pd, bm)
+		}
+	})
+}
+
+func TestCLIUsageAndFailures(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want int
+	}{
+		{"no command", nil, 2},
+		{"unknown command", []string{"frobnicate"}, 2},
+		{"ingest without input", []string{"ingest"}, 2},
+		{"bad flag", []string{"search", "--limit", "x", "q"}, 2},
+		{"recommend without profile", []string{"recommend"}, 2},
+		{"missing input path", []string{"ingest", "--index", t.TempDir(), "/no/such/feed.csv"}, 1},
+		{"recommend on empty catalog", []string{"recommend", "--index", t.TempDir(), "--profile", os.DevNull}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if code, _, errOut := runCLI(t, "", tt.args...); code != tt.want {
+				t.Errorf("exit %d, want %d (stderr %q)", code, tt.want, errOut)
+			}
+		})
+	}
+}
