@@ -1031,4 +1031,3 @@ func (s *searcher) dropRedundant() {
 		}
 	}
 }
-
