@@ -113,50 +113,81 @@ func (ix *Index) DocCount() (uint64, error) {
 // BatchSize. The version marker travels in the last batch, so an index whose
 // marker equals the catalog's holds every document of that version.
 // progress, when not nil, is called after each batch.
+//
+// Building a batch (document conversion and field mapping) and writing the
+// previous one (analysis and a durable segment) overlap: one goroutine fills
+// batches while this one writes them, and a batch is only ever used by one
+// goroutine at a time.
 func (ix *Index) Apply(ctx context.Context, put []*catalog.Credential, del []string, version int64, progress func(done, total int)) error {
 	if ix.readOnly {
 		return errors.New("index: apply on a read-only index")
 	}
+	type filled struct {
+		batch *bleve.Batch
+		done  int
+		err   error
+	}
 	total := len(put) + len(del)
-	done := 0
-	batch := ix.b.NewBatch()
-	flush := func(last bool) error {
-		if last {
-			batch.SetInternal(versionKey, []byte(strconv.FormatInt(version, 10)))
+	ready := make(chan filled, 1)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(ready)
+		batch := ix.b.NewBatch()
+		done := 0
+		fail := func(err error) {
+			select {
+			case ready <- filled{err: err}:
+			case <-stop:
+			}
 		}
-		if err := ix.b.Batch(batch); err != nil {
+		send := func(last bool) bool {
+			if last {
+				batch.SetInternal(versionKey, []byte(strconv.FormatInt(version, 10)))
+			}
+			select {
+			case ready <- filled{batch: batch, done: done}:
+			case <-stop:
+				return false
+			}
+			batch = ix.b.NewBatch()
+			return true
+		}
+		for _, id := range del {
+			batch.Delete(id)
+			done++
+			if batch.Size() >= BatchSize && !send(false) {
+				return
+			}
+		}
+		for _, c := range put {
+			if err := ctx.Err(); err != nil {
+				fail(fmt.Errorf("index: apply interrupted: %w", err))
+				return
+			}
+			if err := batch.Index(c.ID, ix.Document(c)); err != nil {
+				fail(fmt.Errorf("index: credential %q: %w", c.ID, err))
+				return
+			}
+			done++
+			if batch.Size() >= BatchSize && !send(false) {
+				return
+			}
+		}
+		send(true)
+	}()
+	for f := range ready {
+		if f.err != nil {
+			return f.err
+		}
+		if err := ix.b.Batch(f.batch); err != nil {
 			return fmt.Errorf("index: write batch: %w", err)
 		}
-		batch.Reset()
 		if progress != nil {
-			progress(done, total)
-		}
-		return nil
-	}
-	for _, id := range del {
-		batch.Delete(id)
-		done++
-		if batch.Size() >= BatchSize {
-			if err := flush(false); err != nil {
-				return err
-			}
+			progress(f.done, total)
 		}
 	}
-	for _, c := range put {
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("index: apply interrupted: %w", err)
-		}
-		if err := batch.Index(c.ID, ix.Document(c)); err != nil {
-			return fmt.Errorf("index: credential %q: %w", c.ID, err)
-		}
-		done++
-		if batch.Size() >= BatchSize {
-			if err := flush(false); err != nil {
-				return err
-			}
-		}
-	}
-	return flush(true)
+	return nil
 }
 
 // Document is the indexed form of a credential. It is exported so

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -41,17 +42,24 @@ var acronyms = map[string][]string{
 	"sor":   {"science of reading"},
 }
 
-// phrases is the inverse of acronyms: a normalized phrase to its acronyms.
-var phrases = func() map[string][]string {
-	m := map[string][]string{}
+// phrases maps the first word of each spelled-out form to the forms that
+// start with it (as word lists) and their acronyms, so a text is scanned
+// once, word by word.
+var phrases = func() map[string][]phrase {
+	m := map[string][]phrase{}
 	for acr, list := range acronyms {
 		for _, p := range list {
-			p = normalizeText(p)
-			m[p] = append(m[p], acr)
+			words := strings.Fields(normalizeText(p))
+			m[words[0]] = append(m[words[0]], phrase{words: words, acronym: acr})
 		}
 	}
 	return m
 }()
+
+type phrase struct {
+	words   []string
+	acronym string
+}
 
 // normalizeText lower-cases s and folds punctuation to single spaces so
 // "Social-Emotional Learning" and "social emotional learning" compare equal.
@@ -75,7 +83,7 @@ func normalizeText(s string) string {
 // yields "udl". The result is indexed in its own field so either spelling
 // of a query finds the document.
 func expansions(text string) string {
-	norm := " " + normalizeText(text) + " "
+	words := strings.Fields(normalizeText(text))
 	seen := map[string]bool{}
 	var out []string
 	add := func(s string) {
@@ -84,15 +92,13 @@ func expansions(text string) string {
 			out = append(out, s)
 		}
 	}
-	for _, word := range strings.Fields(norm) {
+	for i, word := range words {
 		for _, p := range acronyms[word] {
 			add(p)
 		}
-	}
-	for p, acrs := range phrases {
-		if strings.Contains(norm, " "+p+" ") {
-			for _, a := range acrs {
-				add(a)
+		for _, p := range phrases[word] {
+			if len(words)-i >= len(p.words) && slices.Equal(words[i:i+len(p.words)], p.words) {
+				add(p.acronym)
 			}
 		}
 	}

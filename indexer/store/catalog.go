@@ -109,7 +109,30 @@ func (c *Catalog) Refresh(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	c.cur.Store(gen)
+	c.swap(gen)
+	return old != nil, nil
+}
+
+// install makes a generation this process just wrote live without reading
+// its records back from disk.
+func (c *Catalog) install(name string, st *state) error {
+	c.refreshMu.Lock()
+	defer c.refreshMu.Unlock()
+	reg, err := registryFor(st)
+	if err != nil {
+		return err
+	}
+	ix, err := index.OpenReadOnly(filepath.Join(c.dir, name, bleveDir))
+	if err != nil {
+		return fmt.Errorf("store: open new generation %s: %w", name, err)
+	}
+	c.swap(newGeneration(name, st, reg, ix))
+	return nil
+}
+
+// swap replaces the live generation; callers hold refreshMu.
+func (c *Catalog) swap(gen *generation) {
+	old := c.cur.Swap(gen)
 	if old != nil && old.ix != nil {
 		// Searches already running on the old index finish first.
 		time.AfterFunc(c.opts.CloseDelay, func() { old.ix.Close() })
@@ -117,7 +140,6 @@ func (c *Catalog) Refresh(ctx context.Context) (bool, error) {
 	if old != nil {
 		c.log.Info("catalog refreshed", "version", gen.snap.Version, "credentials", len(gen.snap.Credentials))
 	}
-	return old != nil, nil
 }
 
 // Watch calls Refresh every interval until ctx ends, so a long-running

@@ -185,8 +185,7 @@ func (c *Catalog) IngestInputs(ctx context.Context, inputs []Input) (catalog.Rep
 	rep.CatalogVersion = next.Version
 	c.log.Info("catalog ingested", "version", next.Version, "added", rep.Added, "updated", rep.Updated, "retired", rep.Retired, "rejected", len(rep.Rejected))
 	c.removeOld(genName(next.Version))
-	_, err = c.Refresh(ctx)
-	return rep, err
+	return rep, c.install(genName(next.Version), next)
 }
 
 // sourceKey is how provenance names a source: URLs as given, files by
