@@ -2,7 +2,10 @@ package api
 
 import (
 	"context"
+	"net"
+	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -166,7 +169,7 @@ func TestRedisOutage(t *testing.T) {
 		if r.status != 200 || r.header.Get("X-Cache") != "miss" {
 			t.Errorf("request %d with Redis down: %d, X-Cache %s", i, r.status, r.header.Get("X-Cache"))
 		}
-		if d := time.Since(start); d > time.Second {
+		if d := time.Since(start); d > 5*time.Second { // hangs, not speed: loaded machines stay under it
 			t.Errorf("request %d with Redis down took %v", i, d)
 		}
 		if r := h.do("POST", "/v1/recommendations", "reader", `{"profile":{"goals":"digital tools"}}`); r.status != 200 {
@@ -249,5 +252,58 @@ func TestConcurrentMissesComputeOnce(t *testing.T) {
 	}
 	if got := h.metric("pdpath_cache_shared_total", nil); got != n-1 {
 		t.Errorf("shared answers counted %v, want %d", got, n-1)
+	}
+}
+
+// TestGracefulShutdown ends the server's context while a request is being
+// computed: the request is answered, then Serve returns.
+func TestGracefulShutdown(t *testing.T) {
+	h := newHarness(t, options{memory: true})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- h.srv.Serve(ctx, ln) }()
+
+	gate := make(chan struct{})
+	h.rec.gate.Store(&gate)
+	answered := make(chan int, 1)
+	go func() {
+		req, _ := http.NewRequest("POST", "http://"+ln.Addr().String()+"/v1/recommendations", strings.NewReader(`{"profile":{"goals":"shutdown"}}`))
+		req.Header.Set("Authorization", "Bearer "+h.keys["reader"])
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			answered <- 0
+			return
+		}
+		resp.Body.Close()
+		answered <- resp.StatusCode
+	}()
+	for h.rec.calls.Load() == 0 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	stop()
+	time.Sleep(100 * time.Millisecond)
+	select {
+	case err := <-served:
+		t.Fatalf("Serve returned with a request in flight: %v", err)
+	default:
+	}
+	close(gate)
+	if code := <-answered; code != 200 {
+		t.Errorf("request in flight at shutdown answered %d", code)
+	}
+	select {
+	case err := <-served:
+		if err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Serve did not return after the last request")
+	}
+	if _, err := net.DialTimeout("tcp", ln.Addr().String(), time.Second); err == nil {
+		t.Error("still accepting connections after shutdown")
 	}
 }

@@ -160,9 +160,16 @@ type frameworksResponse struct {
 
 func (s *Server) listFrameworks(c *gin.Context) error {
 	version := s.cfg.Catalog.Version()
-	fws := s.cfg.Catalog.Frameworks().Frameworks()
-	if fws == nil {
-		fws = []*catalog.Framework{}
+	fws := []*catalog.Framework{}
+	for _, fw := range s.cfg.Catalog.Frameworks().Frameworks() {
+		if strings.HasPrefix(fw.Source, "/") {
+			// A framework imported from a file names the server's
+			// path to it; that is the operator's business.
+			c := *fw
+			c.Source = ""
+			fw = &c
+		}
+		fws = append(fws, fw)
 	}
 	writeJSON(c, http.StatusOK, frameworksResponse{Frameworks: fws, CatalogVersion: version})
 	return nil

@@ -143,8 +143,12 @@ func (s *Server) recoverPanics(c *gin.Context) {
 func (s *Server) withTimeout(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.RequestTimeout)
 	defer cancel()
+	orig := c.Request
 	c.Request = c.Request.WithContext(ctx)
 	c.Next()
+	// Middleware earlier in the chain sees the request it passed on,
+	// not one whose context is about to be cancelled.
+	c.Request = orig
 }
 
 // limitBody caps the request body at n bytes. A declared length over the

@@ -225,3 +225,20 @@ func TestPathways(t *testing.T) {
 		t.Errorf("after delete: %d", r.status)
 	}
 }
+
+// TestForwardedForIgnoredFromUntrustedPeers: with no trusted proxies, a
+// client cannot pick its own rate-limit bucket with X-Forwarded-For.
+func TestForwardedForIgnoredFromUntrustedPeers(t *testing.T) {
+	h := newHarness(t, options{openReader: true, memory: true})
+	h.srv.cfg.AnonymousLimit = auth.Limit{Rate: 0.01, Burst: 1}
+	for i, xff := range []string{"198.51.100.1", "198.51.100.2"} {
+		r := h.doHeader("GET", "/v1/frameworks", "", nil, http.Header{"X-Forwarded-For": {xff}})
+		want := 200
+		if i == 1 {
+			want = http.StatusTooManyRequests
+		}
+		if r.status != want {
+			t.Errorf("request %d from %s: %d, want %d", i+1, xff, r.status, want)
+		}
+	}
+}

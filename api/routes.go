@@ -49,8 +49,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 	//     include 404s, 429s and panics turned into 500s.
 	//  3. recoverPanics: inside observe (which then sees the 500) and
 	//     outside every handler.
-	//  4. withTimeout: bounds the work of whatever runs after it.
-	e.Use(s.withRequestID, s.observe, s.recoverPanics, s.withTimeout)
+	e.Use(s.withRequestID, s.observe, s.recoverPanics)
 	e.NoRoute(s.handle(func(c *gin.Context) error {
 		return notFound("no route %s %s; the routes are listed at /openapi.json", c.Request.Method, c.Request.URL.Path)
 	}))
@@ -60,12 +59,14 @@ func (s *Server) routes() (*gin.Engine, error) {
 	}))
 
 	// Each route's own chain, in this order:
-	//  limitBody → require → rateLimit → cache → handler
+	//  limitBody → require → rateLimit → cache → withTimeout → handler
 	// limitBody first, so an oversize body is refused before any work;
 	// require before rateLimit, which buckets by the caller it names;
 	// rateLimit before the cache, so hits count against the limit too;
-	// the cache last, so it stores and replays only the handler's answer
-	// and only for callers already admitted.
+	// the cache after both, so it stores and replays only the handler's
+	// answer and only for callers already admitted; withTimeout bounds the
+	// handler's work (a cache hit has its own, much shorter, Redis
+	// timeout and does not pay for a timer it cannot use).
 	for _, r := range s.table() {
 		var chain []gin.HandlerFunc
 		limit := r.body
@@ -79,7 +80,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 		if r.cacheAs != "" {
 			chain = append(chain, s.cache.Handler(r.cacheAs, s.cfg.CacheTTL))
 		}
-		chain = append(chain, s.handle(r.h))
+		chain = append(chain, s.withTimeout, s.handle(r.h))
 		e.Handle(r.method, r.path, chain...)
 	}
 	return e, nil

@@ -60,6 +60,8 @@ type Keys interface {
 // Config is everything a Server needs. Catalog, Recommender and Keys are
 // required; the rest have working defaults.
 type Config struct {
+	// Addr is where Run listens (default 127.0.0.1:8080).
+	Addr        string
 	Logger      *slog.Logger
 	Catalog     Catalog
 	Recommender Recommender
@@ -224,9 +226,14 @@ func (s *Server) ensureModel() {
 	}
 }
 
-// Run serves on addr until ctx ends, then stops accepting connections and
-// waits (up to ShutdownTimeout, default 15 s) for requests in flight.
-func (s *Server) Run(ctx context.Context, addr string) error {
+// Run serves on Config.Addr until ctx ends, then stops accepting
+// connections and waits (up to ShutdownTimeout, default 15 s) for requests
+// in flight.
+func (s *Server) Run(ctx context.Context) error {
+	addr := s.cfg.Addr
+	if addr == "" {
+		addr = "127.0.0.1:8080"
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("api: listen on %s: %w", addr, err)

@@ -41,6 +41,10 @@ type Model struct {
 	keys [][]string
 	// titles are normalized titles, to spot one course under two issuers.
 	titles []string
+	// issuerOf numbers each credential's issuer; issuerIdx maps a
+	// lower-cased issuer name or issuer id to that number.
+	issuerOf  []int32
+	issuerIdx map[string]int32
 	// prereqs are resolved prerequisite indexes (from the feed's field, or
 	// stated in the criteria's prose); unresolved are the field's ids the
 	// catalog does not know, reported by name.
@@ -135,8 +139,22 @@ func BuildModel(ctx context.Context, snap *catalog.Snapshot, opt BuildOptions) (
 	}
 	m.space.SetAliases(frameworks.CanonicalName)
 	n := len(m.creds)
+	m.issuerOf = make([]int32, n)
+	m.issuerIdx = map[string]int32{}
 	for i, c := range m.creds {
 		m.byID[c.ID] = int32(i)
+		name := strings.ToLower(strings.TrimSpace(c.Issuer))
+		idx, ok := m.issuerIdx[name]
+		if !ok {
+			idx = int32(len(m.issuerIdx))
+			m.issuerIdx[name] = idx
+		}
+		m.issuerOf[i] = idx
+		if c.IssuerID != "" {
+			if _, taken := m.issuerIdx[strings.ToLower(c.IssuerID)]; !taken {
+				m.issuerIdx[strings.ToLower(c.IssuerID)] = idx
+			}
+		}
 	}
 	for i, c := range m.creds {
 		for _, alt := range c.AltIDs {

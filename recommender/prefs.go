@@ -30,11 +30,15 @@ type prefs struct {
 	p        catalog.Preferences
 	issuers  []string
 	excluded []string
+	// allow and deny are the issuer filters resolved to the model's
+	// issuer numbers, so testing a credential compares integers.
+	allow, deny map[int32]bool
+	issuerOf    []int32
 	// none: no filter at all, the common case, checked in one branch.
 	none bool
 }
 
-func newPrefs(p catalog.Preferences) prefs {
+func newPrefs(p catalog.Preferences, m *Model) prefs {
 	lower := func(in []string) []string {
 		var out []string
 		for _, s := range in {
@@ -42,7 +46,17 @@ func newPrefs(p catalog.Preferences) prefs {
 		}
 		return out
 	}
-	f := prefs{p: p, issuers: lower(p.Issuers), excluded: lower(p.ExcludeIssuers)}
+	f := prefs{p: p, issuers: lower(p.Issuers), excluded: lower(p.ExcludeIssuers), issuerOf: m.issuerOf}
+	resolve := func(names []string) map[int32]bool {
+		out := map[int32]bool{}
+		for _, n := range names {
+			if i, ok := m.issuerIdx[n]; ok {
+				out[i] = true
+			}
+		}
+		return out
+	}
+	f.allow, f.deny = resolve(f.issuers), resolve(f.excluded)
 	f.none = !slices.ContainsFunc(allPrefs, f.set)
 	return f
 }
@@ -105,7 +119,7 @@ func intersects(have, want []string, fold bool) bool {
 // test reports whether credential c fails the named filter, or does not
 // state the field it filters on. It allocates nothing: it runs for every
 // candidate of every request.
-func (f prefs) test(name string, c *catalog.Credential) (fail, unstated bool) {
+func (f prefs) test(name string, c *catalog.Credential, i int32) (fail, unstated bool) {
 	switch name {
 	case prefMaxCost:
 		if f.p.MaxCostUSD == nil {
@@ -124,9 +138,9 @@ func (f prefs) test(name string, c *catalog.Credential) (fail, unstated bool) {
 		}
 		return *c.Hours > *f.p.MaxHours, false
 	case prefIssuers:
-		return len(f.issuers) > 0 && !issuerIn(c, f.issuers), false
+		return len(f.issuers) > 0 && !f.allow[f.issuerOf[i]], false
 	case prefExcludeIssuers:
-		return len(f.excluded) > 0 && issuerIn(c, f.excluded), false
+		return len(f.excluded) > 0 && f.deny[f.issuerOf[i]], false
 	case prefFormats:
 		if len(f.p.Formats) == 0 {
 			return false, false
@@ -166,8 +180,8 @@ func containsFold(list []string, s string) bool {
 
 // violation describes how credential c fails the named filter, or "" when
 // it meets it; unstated reports a filtered field c does not state.
-func (f prefs) violation(name string, c *catalog.Credential) (why string, unstated bool) {
-	if fail, un := f.test(name, c); !fail {
+func (f prefs) violation(name string, c *catalog.Credential, i int32) (why string, unstated bool) {
+	if fail, un := f.test(name, c, i); !fail {
 		return "", un
 	}
 	if !f.set(name) {
@@ -226,17 +240,17 @@ var allPrefs = []string{prefExcludeIssuers, prefIssuers, prefMaxCost, prefMaxHou
 // check applies every filter not relaxed. It returns whether c passes, the
 // filtered fields c does not state (it passes, ranked lower) and the
 // violations of relaxed filters (it passes because they were relaxed).
-func (f prefs) check(c *catalog.Credential, relaxed map[string]bool) (ok bool, unstated, violates []string) {
+func (f prefs) check(c *catalog.Credential, i int32, relaxed map[string]bool) (ok bool, unstated, violates []string) {
 	if f.none {
 		return true, nil, nil
 	}
 	for _, name := range allPrefs {
-		fail, un := f.test(name, c)
+		fail, un := f.test(name, c, i)
 		switch {
 		case un:
 			unstated = append(unstated, name)
 		case fail && relaxed[name]:
-			why, _ := f.violation(name, c)
+			why, _ := f.violation(name, c, i)
 			violates = append(violates, why)
 		case fail:
 			return false, nil, nil
@@ -246,10 +260,10 @@ func (f prefs) check(c *catalog.Credential, relaxed map[string]bool) (ok bool, u
 }
 
 // failures lists every filter c fails, for "why not".
-func (f prefs) failures(c *catalog.Credential) []string {
+func (f prefs) failures(c *catalog.Credential, i int32) []string {
 	var out []string
 	for _, name := range allPrefs {
-		if why, _ := f.violation(name, c); why != "" {
+		if why, _ := f.violation(name, c, i); why != "" {
 			out = append(out, why)
 		}
 	}

@@ -57,7 +57,9 @@ const (
 	// gap code contributes (by prior); weaker matches contribute fewer.
 	compCandidatesPerKey = 60
 	priorScanLimit       = 20000
-	mmrPoolFactor        = 5
+	// priorFillScan bounds the scan that tops up a thin candidate list.
+	priorFillScan = 3000
+	mmrPoolFactor = 5
 )
 
 // Recommend ranks credentials for profile p. The profile should have been
@@ -120,7 +122,6 @@ type request struct {
 	// index.
 	hits    map[int32]float64
 	lexical *semantic.Accumulator
-	coldSet bool
 }
 
 // cand is one candidate with its features.
@@ -137,6 +138,8 @@ type cand struct {
 	unstated []string
 	violates []string
 	score    float64
+	// checked caches the strict filter test: 0 not yet, 1 pass, 2 fail.
+	checked int8
 }
 
 // newRequest resolves the profile: earned ids to credentials, gaps to
@@ -183,7 +186,7 @@ func (e *Engine) newRequest(ctx context.Context, m *Model, p catalog.Profile, se
 		r.lexQuery = m.sem.Query(semantic.Part{Text: r.searchText})
 		r.affinity = m.earnedCentroid(r.earnedOrder)
 	}
-	r.prefs = newPrefs(p.Preferences)
+	r.prefs = newPrefs(p.Preferences, m)
 	if search && r.searchText != "" && e.opts.Searcher != nil {
 		hits, err := e.opts.Searcher.SearchText(ctx, r.searchText, searchCandidates)
 		if err != nil {
@@ -323,7 +326,7 @@ func (r *request) nextSteps() []int32 {
 func (r *request) addPriorCandidates(want int, relaxed map[string]bool) {
 	added := 0
 	for k, i := range r.m.priorOrder {
-		if added >= want || k >= priorScanLimit {
+		if added >= want || k >= priorFillScan {
 			return
 		}
 		if r.earned[i] {
@@ -332,7 +335,7 @@ func (r *request) addPriorCandidates(want int, relaxed map[string]bool) {
 		if _, ok := r.cands[i]; ok {
 			continue
 		}
-		if ok, _, _ := r.prefs.check(r.m.creds[i], relaxed); !ok {
+		if ok, _, _ := r.prefs.check(r.m.creds[i], i, relaxed); !ok {
 			continue
 		}
 		r.cands[i] = &cand{idx: i, unlocks: -1}
@@ -389,7 +392,7 @@ func (r *request) chooseRelaxation(relaxed map[string]bool) string {
 // within the prior scan meets the filters not relaxed.
 func (r *request) anyPasses(relaxed map[string]bool) bool {
 	for _, c := range r.cands {
-		if ok, _, _ := r.prefs.check(r.m.creds[c.idx], relaxed); ok {
+		if ok, _, _ := r.prefs.check(r.m.creds[c.idx], c.idx, relaxed); ok {
 			return true
 		}
 	}
@@ -397,7 +400,7 @@ func (r *request) anyPasses(relaxed map[string]bool) bool {
 		if k >= priorScanLimit {
 			break
 		}
-		if ok, _, _ := r.prefs.check(r.m.creds[i], relaxed); ok && !r.earned[i] {
+		if ok, _, _ := r.prefs.check(r.m.creds[i], i, relaxed); ok && !r.earned[i] {
 			return true
 		}
 	}
@@ -409,8 +412,23 @@ func (r *request) anyPasses(relaxed map[string]bool) bool {
 // violates.
 func (r *request) passing(relaxed map[string]bool) []*cand {
 	out := make([]*cand, 0, len(r.cands))
+	strict := len(relaxed) == 0
 	for _, c := range r.cands {
-		ok, unstated, violates := r.prefs.check(r.m.creds[c.idx], relaxed)
+		if strict && c.checked != 0 {
+			// Filters in full force were already applied to c.
+			if c.checked == 1 {
+				c.violates = nil
+				out = append(out, c)
+			}
+			continue
+		}
+		ok, unstated, violates := r.prefs.check(r.m.creds[c.idx], c.idx, relaxed)
+		if strict {
+			c.checked = 2
+			if ok {
+				c.checked = 1
+			}
+		}
 		if !ok {
 			continue
 		}

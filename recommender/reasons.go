@@ -55,7 +55,13 @@ func (r *request) goalReason(cr *catalog.Credential) string {
 	if len(r.goalWords) == 0 {
 		return ""
 	}
-	text := cr.Title + " " + cr.Description + " " + strings.Join(cr.Tags, " ")
+	desc := cr.Description
+	if len(desc) > 1200 {
+		// The words a reason quotes are in the opening; a long
+		// description's tail only costs time.
+		desc = desc[:1200]
+	}
+	text := cr.Title + " " + desc + " " + strings.Join(cr.Tags, " ")
 	var matched []string
 	surface := map[string]string{}
 	for _, w := range semantic.Words(text) {

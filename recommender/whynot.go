@@ -78,8 +78,8 @@ func (e *Engine) WhyNot(ctx context.Context, p catalog.Profile, id string, opt R
 			return ex, nil
 		}
 	}
-	if fails := r.prefs.failures(c); len(fails) > 0 {
-		if ok, _, _ := r.prefs.check(c, relaxedSet(relaxed)); !ok {
+	if fails := r.prefs.failures(c, i); len(fails) > 0 {
+		if ok, _, _ := r.prefs.check(c, i, relaxedSet(relaxed)); !ok {
 			ex.Status = StatusFiltered
 			for _, f := range fails {
 				ex.Reasons = append(ex.Reasons, "Filtered out by your preferences: "+f)

@@ -2,6 +2,8 @@ package auth
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -53,8 +56,10 @@ type Store struct {
 	// the file again.
 	recheck time.Duration
 
-	mu        sync.RWMutex
-	byHash    map[string]Key
+	mu sync.RWMutex
+	// byHash is keyed by the raw digest, so a lookup hashes the presented
+	// secret without allocating.
+	byHash    map[[sha256.Size]byte]Key
 	stamp     fileStamp
 	checkedAt time.Time
 }
@@ -85,7 +90,7 @@ func (s *Store) Path() string { return s.path }
 // which is safe here: it is keyed by the SHA-256 of the presented secret,
 // and timing reveals nothing about the secrets of stored keys.
 func (s *Store) Lookup(secret string) (Key, bool) {
-	h := HashSecret(secret)
+	h := sha256.Sum256([]byte(strings.TrimSpace(secret)))
 	s.mu.RLock()
 	k, ok := s.byHash[h]
 	stale := time.Since(s.checkedAt) > s.recheck
@@ -223,9 +228,13 @@ func (s *Store) reload(force bool) error {
 	if err != nil {
 		return err
 	}
-	m := make(map[string]Key, len(f.Keys))
+	m := make(map[[sha256.Size]byte]Key, len(f.Keys))
 	for _, k := range f.Keys {
-		m[k.Hash] = k
+		var d [sha256.Size]byte
+		if b, err := hex.DecodeString(k.Hash); err == nil && len(b) == len(d) {
+			copy(d[:], b)
+			m[d] = k
+		}
 	}
 	s.mu.Lock()
 	s.byHash, s.stamp, s.checkedAt = m, st, time.Now()

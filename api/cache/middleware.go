@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -75,7 +76,7 @@ type captured struct {
 
 // Handler returns the middleware for one route. It must run after
 // authentication and rate limiting (a cached answer is still only for callers
-// allowed to see it) and directly before the route's handler. Requests are
+// allowed to see it) and before the route's handler. Requests are
 // identified by route, method, sorted query and compacted JSON body;
 // responses other than 200 are never stored, but concurrent identical
 // requests share whatever the first of them computed.
@@ -102,7 +103,7 @@ func (rc *ResponseCache) Handler(route string, ttl time.Duration) gin.HandlerFun
 			c.Data(http.StatusOK, jsonContentType, v)
 			c.Abort()
 			return
-		case err == ErrMiss:
+		case errors.Is(err, ErrMiss):
 			rc.opts.Metrics.lookup(route, "miss")
 		default:
 			rc.opts.Metrics.lookup(route, "error")
@@ -141,6 +142,9 @@ func (rc *ResponseCache) Handler(route string, ttl time.Duration) gin.HandlerFun
 // capture runs the rest of the chain with the response held in memory.
 func (rc *ResponseCache) capture(c *gin.Context) *captured {
 	real := c.Writer
+	// The request's own context, before handlers further down wrap it
+	// (with a timeout they cancel when they return).
+	ctx := c.Request.Context()
 	w := &captureWriter{ResponseWriter: real, header: http.Header{}, status: http.StatusOK}
 	c.Writer = w
 	defer func() { c.Writer = real }()
@@ -149,7 +153,7 @@ func (rc *ResponseCache) capture(c *gin.Context) *captured {
 		status:    w.status,
 		header:    w.header,
 		body:      w.body.Bytes(),
-		abandoned: c.Request.Context().Err() != nil,
+		abandoned: ctx.Err() != nil,
 	}
 }
 
@@ -163,25 +167,24 @@ func write(c *gin.Context, res *captured) {
 	c.Writer.Write(res.body)
 }
 
-// key builds "resp:ROUTE:vVERSION:HASH".
+// key builds "resp:ROUTE:vVERSION:HASH", HASH covering the method, path,
+// canonical query and compacted body.
 func (rc *ResponseCache) key(route string, r *http.Request, body []byte) string {
-	h := sha256.New()
-	io.WriteString(h, r.Method)
-	h.Write([]byte{0})
-	io.WriteString(h, r.URL.Path)
-	h.Write([]byte{0})
+	buf := bytes.NewBuffer(make([]byte, 0, 64+len(r.URL.Path)+len(r.URL.RawQuery)+len(body)))
+	buf.WriteString(r.Method)
+	buf.WriteByte(0)
+	buf.WriteString(r.URL.Path)
+	buf.WriteByte(0)
 	// Encode sorts by parameter name, so ?a=1&b=2 and ?b=2&a=1 share an
 	// entry.
-	io.WriteString(h, canonicalQuery(r.URL.RawQuery))
-	h.Write([]byte{0})
-	var compact bytes.Buffer
-	if len(body) > 0 && json.Compact(&compact, body) == nil {
-		h.Write(compact.Bytes())
-	} else {
-		h.Write(body)
+	buf.WriteString(canonicalQuery(r.URL.RawQuery))
+	buf.WriteByte(0)
+	if n := buf.Len(); len(body) > 0 && json.Compact(buf, body) != nil {
+		buf.Truncate(n)
+		buf.Write(body)
 	}
-	var sum [sha256.Size]byte
-	return "resp:" + route + ":v" + strconv.FormatInt(rc.opts.Version(), 10) + ":" + hex.EncodeToString(h.Sum(sum[:0])[:16])
+	sum := sha256.Sum256(buf.Bytes())
+	return "resp:" + route + ":v" + strconv.FormatInt(rc.opts.Version(), 10) + ":" + hex.EncodeToString(sum[:16])
 }
 
 func canonicalQuery(raw string) string {
@@ -209,6 +212,15 @@ func (rc *ResponseCache) ttl(base time.Duration) time.Duration {
 func readBody(r *http.Request) ([]byte, error) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, nil
+	}
+	if n := r.ContentLength; n > 0 && n <= 1<<20 {
+		// The server's body reader stops at the declared length, so one
+		// exact read is the whole body.
+		body := make([]byte, n)
+		if _, err := io.ReadFull(r.Body, body); err != nil {
+			return nil, err
+		}
+		return body, nil
 	}
 	return io.ReadAll(r.Body)
 }

@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
 	"net"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -27,6 +30,7 @@ import (
 // serveSettings are serve's settings after flag, environment and default.
 type serveSettings struct {
 	index, addr, redisURL, pathwaysDSN string
+	cachePrefix                        string
 	openReader, allowPrivate, logJSON  bool
 	rate, anonRate                     float64
 	burst, anonBurst                   int
@@ -47,6 +51,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	fs.Int("anon-rate-burst", 0, "burst per client address for keyless readers (env PDPATH_ANON_RATE_BURST, default 2× the rate)")
 	fs.Bool("allow-private-feeds", false, "let feeds live on loopback and private addresses, for an aggregator on the operator's own network (env PDPATH_ALLOW_PRIVATE_FEEDS=true)")
 	fs.String("trusted-proxies", "", "comma-separated CIDRs or addresses whose X-Forwarded-For names the client (env PDPATH_TRUSTED_PROXIES; default none)")
+	fs.String("cache-prefix", "", "start of every Redis key (env PDPATH_CACHE_PREFIX; default pdpath:HASH: with HASH from the index directory's path, so servers of different catalogs can share one Redis)")
 	fs.Duration("cache-ttl", 0, "how long a cached response is kept, ±10% (env PDPATH_CACHE_TTL, default 10m)")
 	fs.Bool("log-json", false, "write logs as JSON lines (env PDPATH_LOG_JSON=true; default key=value text)")
 	if _, err := fs.parse(args, 0, 0); err != nil {
@@ -97,11 +102,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			return usagef("--redis: %v", err)
 		}
 		defer client.Close()
-		rc := cache.NewRedis(client, cache.RedisOptions{Prefix: "pdpath:", Logger: log, Metrics: cacheMetrics})
+		rc := cache.NewRedis(client, cache.RedisOptions{Prefix: st.cachePrefix, Logger: log, Metrics: cacheMetrics})
 		if err := rc.Ping(ctx); err != nil {
 			log.Warn("redis is not answering; serving uncached until it does", "err", err)
 		} else {
-			log.Info("caching responses in redis", "addr", client.Options().Addr, "db", client.Options().DB)
+			log.Info("caching responses in redis", "addr", client.Options().Addr, "db", client.Options().DB, "prefix", st.cachePrefix)
 		}
 		respCache = rc
 	}
@@ -226,6 +231,10 @@ func serveConfig(fs *flagSet) (serveSettings, error) {
 		}
 		st.cacheTTL = d
 	}
+	st.cachePrefix = get("cache-prefix", "PDPATH_CACHE_PREFIX")
+	if st.cachePrefix == "" {
+		st.cachePrefix = defaultCachePrefix(st.index)
+	}
 	if v := get("trusted-proxies", "PDPATH_TRUSTED_PROXIES"); v != "" {
 		for _, p := range strings.Split(v, ",") {
 			if p = strings.TrimSpace(p); p != "" {
@@ -237,4 +246,17 @@ func serveConfig(fs *flagSet) (serveSettings, error) {
 		return st, usagef("%v", err)
 	}
 	return st, nil
+}
+
+// defaultCachePrefix names a catalog in Redis keys. Cache keys carry the
+// catalog version, and two catalogs at the same version are not the same
+// catalog: servers of different index directories must not share entries,
+// while servers of one directory should.
+func defaultCachePrefix(index string) string {
+	abs, err := filepath.Abs(index)
+	if err != nil {
+		abs = index
+	}
+	sum := sha256.Sum256([]byte(abs))
+	return "pdpath:" + hex.EncodeToString(sum[:4]) + ":"
 }

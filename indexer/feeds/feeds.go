@@ -9,6 +9,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -172,6 +174,9 @@ func detect(data []byte) (string, any, error) {
 	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
 		return "", nil, errors.New("not JSON or CSV: the file is binary or not UTF-8 text")
 	}
+	if err := notAFeed(trimmed); err != nil {
+		return "", nil, err
+	}
 	cols, err := csvtable.Header(data)
 	if err != nil {
 		return "", nil, fmt.Errorf("not JSON, and not readable as CSV: %w", err)
@@ -187,10 +192,49 @@ func detect(data []byte) (string, any, error) {
 		return FormatFrameworkCSV, nil, nil
 	}
 	if len(cols) == 1 {
+		semi := strings.Split(cols[0], ";")
+		for i := range semi {
+			semi[i] = strings.Trim(semi[i], "_")
+		}
+		if slices.Contains(semi, "id") && slices.Contains(semi, "title") || frameworkcsv.IsFrameworkHeader(semi) {
+			return "", nil, fmt.Errorf("CSV header (%s): the columns are separated by \";\", but a feed CSV separates columns "+
+				"with commas (\";\" separates several values within one cell)", cols[0])
+		}
 		return "", nil, errors.New("not JSON, and not a CSV with a recognised header: the first line has no comma-separated columns")
 	}
 	return "", nil, fmt.Errorf("unrecognised CSV header (%s): a credentials CSV needs id and title columns, a framework CSV a code column and a name, text or description column",
 		strings.Join(cols, ","))
+}
+
+var (
+	compactJWT = regexp.MustCompile(`^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$`)
+	htmlTitle  = regexp.MustCompile(`(?is)<title[^>]*>\s*(.*?)\s*</title>`)
+)
+
+// notAFeed recognises the text files that servers and tools hand over in
+// place of a feed (an HTML error or login page, an XML document, a signed
+// credential in compact JWT form) and says what the file is.
+func notAFeed(trimmed []byte) error {
+	if compactJWT.Match(trimmed) {
+		return errors.New("not a feed: the file is a compact JWT (a signed credential in VC-JWT form), " +
+			"which cannot be read without verifying it; use the credential's JSON(-LD) document")
+	}
+	if trimmed[0] != '<' {
+		return nil
+	}
+	head := strings.ToLower(string(trimmed[:min(len(trimmed), 1024)]))
+	if !strings.Contains(head, "<html") && !strings.Contains(head, "<!doctype html") {
+		return errors.New("not a feed: the file is an XML or HTML document; feeds are JSON(-LD) or CSV")
+	}
+	msg := "not a feed: the file is an HTML page (an error or login page served in place of the feed?)"
+	if m := htmlTitle.FindSubmatch(trimmed); m != nil {
+		title := strings.Join(strings.Fields(string(m[1])), " ")
+		if r := []rune(title); len(r) > 80 {
+			title = string(r[:80]) + "…"
+		}
+		msg += fmt.Sprintf(" titled %q", title)
+	}
+	return errors.New(msg)
 }
 
 // classifyJSON decides a JSON document's format from its @context, its
@@ -242,6 +286,15 @@ func classifyObject(m map[string]any, depth int) string {
 	}
 	if strings.Contains(ctx, "w3.org/2018/credentials") || strings.Contains(ctx, "w3.org/ns/credentials") {
 		return FormatOpenBadges3
+	}
+	// A search API's wrapper ({"data": [...]}) around CTDL resources or
+	// Registry envelopes.
+	if d, ok := m["data"]; ok && depth == 0 && m["@type"] == nil && m["@graph"] == nil {
+		for _, e := range jsonval.List(d) {
+			if n, ok := e.(map[string]any); ok && classifyObject(n, depth+1) == FormatCTDL {
+				return FormatCTDL
+			}
+		}
 	}
 	if g, ok := m["@graph"].([]any); ok && depth == 0 {
 		for _, e := range g {

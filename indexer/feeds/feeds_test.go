@@ -23,6 +23,8 @@ func TestParseDetectsFormat(t *testing.T) {
 		{"CTDL node", `{"@type":"ceterms:Badge","ceterms:ctid":"ce-1","ceterms:name":"B"}`, FormatCTDL, 1, ""},
 		{"CTDL graph", `{"@context":"https://credreg.net/ctdl/schema/context/json","@graph":[{"@type":"ceterms:Certification","@id":"https://x.example/1","ceterms:name":{"en":"C"}}]}`, FormatCTDL, 1, ""},
 		{"CTDL envelopes", `[{"envelope_id":"e","decoded_resource":{"@type":"ceterms:Degree","ceterms:ctid":"ce-2","ceterms:name":"D"}}]`, FormatCTDL, 1, ""},
+		{"CTDL search API wrapper", `{"data":[{"@type":"ceterms:Badge","ceterms:ctid":"ce-3","ceterms:name":{"en-US":"B"}}],"valid":true}`, FormatCTDL, 1, ""},
+		{"CTDL search API wrapper of envelopes", `{"data":[{"decoded_resource":{"@type":"ceterms:Certificate","ceterms:ctid":"ce-4","ceterms:name":"C"}}]}`, FormatCTDL, 1, ""},
 		{"CASE", `{"CFDocument":{"identifier":"d","title":"T"},"CFItems":[]}`, FormatCASE, 0, ""},
 		{"credentials CSV", "id,title\nx,Y\n", FormatCSV, 1, ""},
 		{"credentials CSV with BOM and CRLF", "\xef\xbb\xbfTitle,ID\r\nY,x\r\n", FormatCSV, 1, ""},
@@ -36,6 +38,16 @@ func TestParseDetectsFormat(t *testing.T) {
 		{"binary", "\x89PNG\r\n\x1a\n\x00\x00", "", 0, "binary or not UTF-8"},
 		{"plain text", "just some words\nand more\n", "", 0, "not a CSV with a recognised header"},
 		{"unknown CSV", "name,email\nA,a@example.org\n", "", 0, "unrecognised CSV header (name,email)"},
+		{"wrapper of something else", `{"data":[{"hello":"world"}]}`, "", 0, "unrecognised JSON"},
+		{"truncated JSON", "{\"type\": \"BadgeClass\",\n \"name\": \"B", "", 0, "ends at line 2, column 11 before the document is complete"},
+		{"HTML error page", "<!DOCTYPE html>\n<html><head><title>502 Bad\n Gateway</title></head><body>nginx</body></html>\n", "", 0,
+			`an HTML page (an error or login page served in place of the feed?) titled "502 Bad Gateway"`},
+		{"HTML without a title", "<html><body>Sign in</body></html>", "", 0, "the file is an HTML page"},
+		{"XML", "<?xml version=\"1.0\"?>\n<feed/>\n", "", 0, "the file is an XML or HTML document"},
+		{"HTML fragment", "<h1>404 Not Found</h1>\n", "", 0, "the file is an XML or HTML document"},
+		{"compact JWT", "eyJhbGciOiJFUzI1NiJ9.eyJ2YyI6e319.c2ln\n", "", 0, "compact JWT"},
+		{"semicolon-separated CSV", "ID;Title;Cost USD\nx;Y;10\n", "", 0, `CSV header (id;title;cost_usd): the columns are separated by ";"`},
+		{"semicolon-separated framework CSV", "code;name\n1;One\n", "", 0, `the columns are separated by ";"`},
 	}
 	for _, test := range tests {
 		t.Run(test.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package frameworks
 
 import (
 	"net/url"
+	"regexp"
 	"strings"
 	"unicode"
 )
@@ -43,14 +44,15 @@ var builtins = []*builtin{
 		aliases: []string{"InTASC Model Core Teaching Standards", "InTASC Standards", "CCSSO InTASC",
 			"InTASC Model Core Teaching Standards and Learning Progressions for Teachers",
 			"Model Core Teaching Standards", "Interstate Teacher Assessment and Support Consortium",
-			"InTASC Core Teaching Standards"},
+			"InTASC Core Teaching Standards", "CCSSO InTASC Standards", "CCSSO InTASC Model Core Teaching Standards"},
 		sites: []site{{host: "ccsso.org", paths: []string{"intasc"}}},
 		codes: numbered{max: 10, words: []string{"standard"}},
 	},
 	{
 		name: PSEL, title: "Professional Standards for Educational Leaders (2015)",
 		aliases: []string{"PSEL 2015", "NPBEA PSEL", "Professional Standards for Educational Leaders",
-			"Professional Standards for Educational Leaders 2015", "PSEL Standards"},
+			"Professional Standards for Educational Leaders 2015", "PSEL Standards",
+			"NPBEA Professional Standards for Educational Leaders"},
 		sites: []site{{host: "npbea.org"}},
 		codes: numbered{max: 10, words: []string{"standard"}},
 	},
@@ -89,7 +91,7 @@ var builtins = []*builtin{
 	{
 		name: DigCompEdu, title: "European Framework for the Digital Competence of Educators",
 		aliases: []string{"DigCompEdu Framework", "European Framework for the Digital Competence of Educators",
-			"Digital Competence of Educators", "JRC DigCompEdu"},
+			"Digital Competence of Educators", "JRC DigCompEdu", "Digital Competence Framework for Educators"},
 		sites:        []site{{host: "europa.eu", paths: []string{"digcompedu"}}},
 		hierarchical: true,
 		codes:        digCompEduCodes{},
@@ -106,11 +108,11 @@ func builtinNamed(name string) *builtin {
 }
 
 // key folds a name for alias lookup: case, spacing and punctuation do not
-// count ("ISTE-E", "iste e" and "Iste_E" are the same key), nor does a
-// leading "the".
+// count ("ISTE-E", "iste e" and "Iste_E" are the same key), nor do a
+// leading "the" and a possessive "'s" ("Danielson's Framework").
 func key(s string) string {
 	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
+	for _, r := range possessive.ReplaceAllString(strings.ToLower(s), "") {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			b.WriteRune(r)
 		}
@@ -121,6 +123,8 @@ func key(s string) string {
 	}
 	return k
 }
+
+var possessive = regexp.MustCompile(`['\x{2019}]s\b`)
 
 // parseWeb reads s as a web address: a URL, or a bare host such as
 // "www.iste.org/standards". It returns nil when s is not one.

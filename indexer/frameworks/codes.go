@@ -93,13 +93,14 @@ func (fftCodes) normalize(s string) (string, string, bool) {
 }
 
 // isteCodes: ISTE Standards for Educators "2.1".."2.7", also written as the
-// standard's number within the educator set ("Standard 4") or its role
-// name ("Collaborator"). Indicators ("2.4.b") keep to their standard.
+// standard's number within the educator set ("Standard 4", indicator "4b")
+// or its role name ("Collaborator"). Indicators ("2.4.b") keep to their
+// standard.
 type isteCodes struct{}
 
 var (
 	isteDotted = regexp.MustCompile(`(?:^|[^0-9.])([1-7])\.([1-7])(?:\.?([a-e]))?(?:$|[^0-9a-z])`)
-	isteSingle = regexp.MustCompile(`(?:^|[^0-9.])([1-7])(?:$|[^0-9.a-z])`)
+	isteSingle = regexp.MustCompile(`(?:^|[^0-9.])([1-7])\.?([a-e])?(?:$|[^0-9.a-z])`)
 	isteRoles  = regexp.MustCompile(`\b(learner|leader|citizen|collaborator|designer|facilitator|analyst)\b`)
 )
 
@@ -120,7 +121,12 @@ func (isteCodes) normalize(s string) (string, string, bool) {
 		return code, detail, true
 	}
 	if m := isteSingle.FindStringSubmatch(s); m != nil {
-		return "2." + m[1], "", true
+		// "4b": indicator b of the fourth educator standard, 2.4.
+		code := "2." + m[1]
+		if m[2] != "" {
+			return code, code + "." + m[2], true
+		}
+		return code, "", true
 	}
 	if m := isteRoles.FindStringSubmatch(s); m != nil {
 		return isteRoleCodes[m[1]], "", true

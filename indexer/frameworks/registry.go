@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"regexp"
 	"strings"
 	"sync"
 
@@ -128,24 +129,39 @@ func (r *Registry) canonical(s string) (string, bool) {
 		}
 		return "", false
 	}
-	// "InTASC 2013", "PSEL (2015)": a trailing year or version.
+	// "InTASC 2013", "PSEL (2015)", "UDL Guidelines v2.2", "Framework for
+	// Teaching 2013 Edition": a trailing year or version.
 	if k := strings.TrimRight(key(s), "0123456789"); k != key(s) && k != "" {
 		if name, ok := r.aliases[k]; ok {
 			return name, true
 		}
 	}
+	if rest := versionSuffix.ReplaceAllString(s, ""); rest != s && rest != "" {
+		if name, ok := r.canonical(rest); ok {
+			return name, true
+		}
+	}
 	// "European Framework for the Digital Competence of Educators
-	// (DigCompEdu)": a full name with its short name in parentheses; either
-	// part may be the known one.
-	if open := strings.LastIndexByte(s, '('); open > 0 && strings.HasSuffix(s, ")") {
-		for _, part := range []string{s[open+1 : len(s)-1], s[:open]} {
-			if name, ok := r.canonical(part); ok {
-				return name, true
+	// (DigCompEdu)", "Universal Design for Learning (UDL) Guidelines": a
+	// full name with its short name in parentheses; either the short name or
+	// the rest may be the known one.
+	if open := strings.IndexByte(s, '('); open > 0 {
+		if n := strings.IndexByte(s[open:], ')'); n > 0 {
+			shut := open + n
+			for _, part := range []string{s[open+1 : shut], s[:open] + s[shut+1:]} {
+				if name, ok := r.canonical(part); ok {
+					return name, true
+				}
 			}
 		}
 	}
 	return "", false
 }
+
+// versionSuffix matches a year, version or edition at the end of a
+// framework name: " 2013", " (2015)", " v2.2", " version 2.2", " 2013
+// Edition".
+var versionSuffix = regexp.MustCompile(`(?i)[\s,:(-]*\b(?:(?:v|ver|version|rev|revised|edition|ed)\.?\s*)?[0-9]+(?:\.[0-9]+)*(?:\s*(?:edition|ed\.|update|version))?\s*\)?\s*$`)
 
 // Add registers a framework imported from a CASE package or a framework
 // CSV; its Name, Title and Aliases resolve to it from then on. A framework

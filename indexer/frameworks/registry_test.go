@@ -260,3 +260,68 @@ func TestAdd(t *testing.T) {
 		t.Errorf("%d frameworks, want the 7 built-in and 2 imported", n)
 	}
 }
+
+// TestCanonicalNameAsPublished covers framework names as issuers write them
+// beyond the listed aliases: a version or edition after the name, the short
+// name in parentheses inside the full one, a possessive, a publisher before
+// the name.
+func TestCanonicalNameAsPublished(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string // "" for unknown
+	}{
+		{"UDL Guidelines v2.2", UDL},
+		{"UDL Guidelines version 2.2", UDL},
+		{"Universal Design for Learning (UDL) Guidelines", UDL},
+		{"Danielson Framework for Teaching 2013 Edition", FFT},
+		{"Danielson Framework for Teaching, 2013", FFT},
+		{"Danielson's Framework for Teaching", FFT},
+		{"Danielson\u2019s Framework for Teaching", FFT},
+		{"Professional Standards for Educational Leaders (PSEL) 2015", PSEL},
+		{"NPBEA Professional Standards for Educational Leaders", PSEL},
+		{"CCSSO InTASC Standards", InTASC},
+		{"Digital Competence Framework for Educators", DigCompEdu},
+		{"ISTE Standards for Educators (2017)", ISTEE},
+		// Still unknown: a bare number, a name with only a version known,
+		// a family of standards that is not one framework.
+		{"2013", ""},
+		{"Version 2.2", ""},
+		{"ISTE Standards", ""},
+		{"Teacher's Standards", ""},
+	}
+	for _, test := range tests {
+		t.Run(test.in, func(t *testing.T) {
+			got, ok := CanonicalName(test.in)
+			if got != test.want || ok != (test.want != "") {
+				t.Errorf("CanonicalName(%q) = %q, %v; want %q", test.in, got, ok, test.want)
+			}
+		})
+	}
+}
+
+// TestResolveISTEIndicators covers ISTE educator indicators written with
+// the standard's number within the educator set ("4b" is 2.4.b).
+func TestResolveISTEIndicators(t *testing.T) {
+	r := bundled(t)
+	tests := []struct {
+		code     string
+		wantCode string
+		wantName string
+	}{
+		{"4b", "2.4", "Collaborator (2.4.b)"},
+		{"ISTE-E 4a", "2.4", "Collaborator (2.4.a)"},
+		{"Educator Standard 3c", "2.3", "Citizen (2.3.c)"},
+		{"Standard 5.b", "2.5", "Designer (2.5.b)"},
+		{"Standard 6", "2.6", "Facilitator"},
+		{"2.7.a", "2.7", "Analyst (2.7.a)"},
+	}
+	for _, test := range tests {
+		t.Run(test.code, func(t *testing.T) {
+			got, ok := r.Resolve(catalog.Competency{Framework: "ISTE", Code: test.code})
+			want := catalog.Competency{Framework: ISTEE, Code: test.wantCode, Name: test.wantName}
+			if !ok || got != want {
+				t.Errorf("Resolve(ISTE %q) = %+v, %v; want %+v", test.code, got, ok, want)
+			}
+		})
+	}
+}

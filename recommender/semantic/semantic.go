@@ -42,7 +42,9 @@ type Options struct {
 	// the training documents so a tiny catalog is not overfitted.
 	Dims int
 	// Oversample and PowerIters are the randomized SVD's extra sample
-	// columns (default 10) and power iterations (default 2).
+	// columns (default 20) and power iterations (default 4). With fewer,
+	// the trailing dimensions depend on the random test matrix, and so on
+	// the order terms happened to be numbered in.
 	Oversample int
 	PowerIters int
 	// MaxTrainDocs caps the documents the SVD is computed from (default
@@ -51,7 +53,7 @@ type Options struct {
 	// as the full one's and the build stays linear in the catalog.
 	MaxTrainDocs int
 	// PostingsPerTerm caps each term's posting list, keeping its
-	// highest-weighted documents (default 1,024).
+	// highest-weighted documents (default 512).
 	PostingsPerTerm int
 	// ExpansionTerms caps how many of the commonest terms may expand a
 	// query (default 2,048): the scan for a query's nearest terms costs
@@ -69,16 +71,16 @@ func (o Options) withDefaults(trainDocs int) Options {
 		o.Dims = limit
 	}
 	if o.Oversample <= 0 {
-		o.Oversample = 10
+		o.Oversample = 20
 	}
 	if o.PowerIters <= 0 {
-		o.PowerIters = 2
+		o.PowerIters = 4
 	}
 	if o.MaxTrainDocs <= 0 {
 		o.MaxTrainDocs = 50_000
 	}
 	if o.PostingsPerTerm <= 0 {
-		o.PostingsPerTerm = 1024
+		o.PostingsPerTerm = 512
 	}
 	if o.ExpansionTerms <= 0 {
 		o.ExpansionTerms = 2048
@@ -128,20 +130,15 @@ func Build(ctx context.Context, docs []Document, opt Options) (*Model, error) {
 		return nil, ErrEmpty
 	}
 	m := &Model{vocab: map[string]int32{}}
-	bags := tokenizeAll(docs)
-	// Vocabulary and document frequencies, in document order so term ids
-	// (and so the whole build) are deterministic.
-	var df []int32
+	bags, terms := tokenizeAll(docs)
+	m.terms = terms
+	for id, t := range terms {
+		m.vocab[t] = int32(id)
+	}
+	df := make([]int32, len(terms))
 	for _, bag := range bags {
 		for _, tc := range bag {
-			id, ok := m.vocab[tc.term]
-			if !ok {
-				id = int32(len(m.terms))
-				m.vocab[tc.term] = id
-				m.terms = append(m.terms, tc.term)
-				df = append(df, 0)
-			}
-			df[id]++
+			df[tc.id]++
 		}
 	}
 	if len(m.terms) == 0 {
@@ -153,7 +150,7 @@ func Build(ctx context.Context, docs []Document, opt Options) (*Model, error) {
 		m.idf[t] = float32(math.Log(1 + n/float64(d)))
 	}
 	full := m.weigh(bags)
-	bags = nil
+	clear(bags)
 
 	train, trainRows := sampleRows(full, opt.MaxTrainDocs)
 	opt = opt.withDefaults(trainRows)
@@ -179,17 +176,26 @@ func Build(ctx context.Context, docs []Document, opt Options) (*Model, error) {
 }
 
 type termCount struct {
-	term  string
-	count float64
+	id    int32
+	count float32
 }
 
-// tokenizeAll tokenizes documents on every available core; tokenizing is
-// most of a large build and the documents are independent.
-func tokenizeAll(docs []Document) [][]termCount {
+// tokenizeAll turns documents into bags of term ids with counts, and
+// returns the vocabulary in order of first appearance (so ids, and the
+// whole build, are deterministic). Documents are tokenized on every
+// available core in contiguous chunks, each with its own vocabulary,
+// merged in chunk order; bags hold ids, never strings, which keeps a
+// million-document build to a few hundred megabytes.
+func tokenizeAll(docs []Document) ([][]termCount, []string) {
 	bags := make([][]termCount, len(docs))
-	workers := min(runtime.GOMAXPROCS(0), 8)
-	var wg sync.WaitGroup
+	workers := max(1, min(runtime.GOMAXPROCS(0), 8))
 	chunk := (len(docs) + workers - 1) / workers
+	type local struct {
+		vocab map[string]int32
+		order []string
+	}
+	locals := make([]local, workers)
+	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		lo, hi := w*chunk, min((w+1)*chunk, len(docs))
 		if lo >= hi {
@@ -198,41 +204,76 @@ func tokenizeAll(docs []Document) [][]termCount {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			counts := map[string]float64{}
+			lv := local{vocab: map[string]int32{}}
+			counts := map[int32]float32{}
+			add := func(t string, c float32) {
+				id, ok := lv.vocab[t]
+				if !ok {
+					id = int32(len(lv.order))
+					lv.vocab[t] = id
+					lv.order = append(lv.order, t)
+				}
+				counts[id] += c
+			}
 			for i := lo; i < hi; i++ {
 				clear(counts)
 				for _, t := range Tokenize(docs[i].Title) {
-					counts[t] += 2
+					add(t, 2)
 				}
 				for _, t := range Tokenize(docs[i].Body) {
-					counts[t]++
+					add(t, 1)
 				}
 				for _, t := range docs[i].Extra {
-					counts[t]++
+					add(t, 1)
 				}
 				bag := make([]termCount, 0, len(counts))
-				for t, c := range counts {
-					bag = append(bag, termCount{t, c})
+				for id, c := range counts {
+					bag = append(bag, termCount{id, c})
 				}
-				slices.SortFunc(bag, func(a, b termCount) int { return cmp.Compare(a.term, b.term) })
 				bags[i] = bag
 			}
+			locals[w] = lv
 		}()
 	}
 	wg.Wait()
-	return bags
+	global := map[string]int32{}
+	var terms []string
+	for w, lv := range locals {
+		remap := make([]int32, len(lv.order))
+		for k, t := range lv.order {
+			id, ok := global[t]
+			if !ok {
+				id = int32(len(terms))
+				global[t] = id
+				terms = append(terms, t)
+			}
+			remap[k] = id
+		}
+		for i := w * chunk; i < min((w+1)*chunk, len(docs)); i++ {
+			for k := range bags[i] {
+				bags[i][k].id = remap[bags[i][k].id]
+			}
+			slices.SortFunc(bags[i], func(a, b termCount) int { return cmp.Compare(a.id, b.id) })
+		}
+	}
+	return bags, terms
 }
 
 // weigh turns bags of terms into unit TF-IDF rows with sublinear term
 // frequency, so a word repeated in a long description does not swamp it.
 func (m *Model) weigh(bags [][]termCount) *csr {
-	a := &csr{rows: len(bags), cols: len(m.terms), rowPtr: make([]int, 1, len(bags)+1)}
+	nnz := 0
+	for _, bag := range bags {
+		nnz += len(bag)
+	}
+	a := &csr{rows: len(bags), cols: len(m.terms), rowPtr: make([]int, 1, len(bags)+1),
+		colIdx: make([]int32, 0, nnz), vals: make([]float32, 0, nnz)}
 	for _, bag := range bags {
 		start := len(a.vals)
 		var norm float64
 		for _, tc := range bag {
-			id := m.vocab[tc.term]
-			w := (1 + math.Log(tc.count)) * float64(m.idf[id])
+			id := tc.id
+			w := (1 + math.Log(float64(tc.count))) * float64(m.idf[id])
 			a.colIdx = append(a.colIdx, id)
 			a.vals = append(a.vals, float32(w))
 			norm += w * w
@@ -286,6 +327,13 @@ func (m *Model) embedDocs(a *csr) {
 
 func (m *Model) buildPostings(a *csr, perTerm int) {
 	m.postings = make([][]Posting, len(m.terms))
+	df := make([]int, len(m.terms))
+	for _, t := range a.colIdx {
+		df[t]++
+	}
+	for t, d := range df {
+		m.postings[t] = make([]Posting, 0, d)
+	}
 	for i := 0; i < a.rows; i++ {
 		for p := a.rowPtr[i]; p < a.rowPtr[i+1]; p++ {
 			t := a.colIdx[p]
@@ -295,7 +343,8 @@ func (m *Model) buildPostings(a *csr, perTerm int) {
 	for t, list := range m.postings {
 		if len(list) > perTerm {
 			slices.SortStableFunc(list, func(a, b Posting) int { return cmp.Compare(b.Weight, a.Weight) })
-			list = slices.Clip(list[:perTerm])
+			// Clone so the long list's array is freed.
+			list = slices.Clone(list[:perTerm])
 			slices.SortFunc(list, func(a, b Posting) int { return cmp.Compare(a.Doc, b.Doc) })
 			m.postings[t] = list
 		}

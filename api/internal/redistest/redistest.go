@@ -81,6 +81,8 @@ type Proxy struct {
 	mu    sync.Mutex
 	ln    net.Listener
 	conns map[net.Conn]bool
+	// stalled: connections are accepted and read, never answered.
+	stalled bool
 }
 
 // NewProxy starts a proxy in front of the test Redis; it is closed when the
@@ -123,9 +125,32 @@ func (p *Proxy) Stop() {
 	p.conns = map[net.Conn]bool{}
 }
 
-// Start listens again on the same address: Redis is back.
+// Stall drops the open connections and answers nothing on new ones until
+// Start: Redis is there but hangs.
+func (p *Proxy) Stall() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.stalled = true
+	for c := range p.conns {
+		c.Close()
+	}
+	p.conns = map[net.Conn]bool{}
+}
+
+// Start listens again on the same address, or stops stalling: Redis is back.
 func (p *Proxy) Start(t testing.TB) {
 	t.Helper()
+	p.mu.Lock()
+	wasStalled, listening := p.stalled, p.ln != nil
+	p.stalled = false
+	for c := range p.conns {
+		c.Close()
+	}
+	p.conns = map[net.Conn]bool{}
+	p.mu.Unlock()
+	if wasStalled && listening {
+		return
+	}
 	var ln net.Listener
 	var err error
 	for range 50 {
@@ -150,6 +175,14 @@ func (p *Proxy) serve(ln net.Listener) {
 			if err != nil {
 				return
 			}
+			p.mu.Lock()
+			if p.stalled {
+				p.conns[in] = true
+				p.mu.Unlock()
+				go io.Copy(io.Discard, in)
+				continue
+			}
+			p.mu.Unlock()
 			out, err := net.Dial("tcp", p.target)
 			if err != nil {
 				in.Close()

@@ -1,15 +1,19 @@
 // Package credentialcsv reads credentials from the CSV layout of the SPEC: a
 // header row, columns in any order (unknown ones ignored), several values in
-// a cell separated by ";", competencies written FRAMEWORK:CODE. A record
-// with a bad field is rejected as "line N" naming the field; the others
-// still land.
+// a cell separated by ";" (or by "," in a cell without ";"), competencies
+// written FRAMEWORK:CODE, and values in the words spreadsheets use ("K-5",
+// "Self-paced online", "USD 45", "Beginner"). A record with a bad field is
+// rejected as "line N" naming the field; the others still land.
 package credentialcsv
 
 import (
 	"fmt"
 	"math"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/indexer/feeds/feed"
@@ -78,17 +82,15 @@ func Record(row csvtable.Row) (catalog.Credential, error) {
 		c.Issuer = iss
 	}
 
-	for _, v := range row.Split("competencies", ";") {
-		comp, err := Competency(v)
-		if err != nil {
-			return c, fail("competencies", "%v", err)
-		}
-		c.Competencies = append(c.Competencies, comp)
+	comps, err := Competencies(row.Raw("competencies"))
+	if err != nil {
+		return c, fail("competencies", "%v", err)
 	}
+	c.Competencies = comps
 
 	if v := row.Get("level"); v != "" {
-		n, err := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(strings.ToLower(v), "level")))
-		if err != nil || n < 0 {
+		n, ok := Level(v)
+		if !ok {
 			return c, fail("level", "%q is not a whole number (1 = entry)", v)
 		}
 		c.Level = n
@@ -104,7 +106,6 @@ func Record(row csvtable.Row) (catalog.Credential, error) {
 		c.Prerequisites = textnorm.AppendUnique(c.Prerequisites, id)
 	}
 
-	var err error
 	if c.CostUSD, err = amount(row.Get("cost_usd"), "cost_usd"); err != nil {
 		return c, err
 	}
@@ -127,17 +128,74 @@ func Record(row csvtable.Row) (catalog.Credential, error) {
 		if v = strings.TrimSpace(v); v == "" {
 			continue
 		}
-		band := GradeBand(v)
-		if band == "" {
+		bands := GradeBands(v)
+		if len(bands) == 0 {
 			return c, fail("grade_bands", "%q is not one of %s", v, strings.Join(catalog.GradeBands, ", "))
 		}
-		c.GradeBands = textnorm.AppendUnique(c.GradeBands, band)
+		for _, band := range bands {
+			c.GradeBands = textnorm.AppendUnique(c.GradeBands, band)
+		}
 	}
-	for _, v := range row.Split("subjects", ";") {
+	for _, v := range values(row.Raw("subjects")) {
 		c.Subjects = textnorm.AppendUnique(c.Subjects, Subject(v))
 	}
-	c.Tags = textnorm.CleanList(row.Split("tags", ";"))
+	c.Tags = textnorm.CleanList(values(row.Raw("tags")))
 	return c, nil
+}
+
+// values splits a cell holding several values: on ";" as the SPEC says, or
+// on "," when the cell has no ";" ("math, science"), as spreadsheets are
+// often filled in.
+func values(cell string) []string {
+	sep := ";"
+	if !strings.Contains(cell, ";") {
+		sep = ","
+	}
+	var out []string
+	for _, v := range strings.Split(cell, sep) {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// Competencies reads a competencies cell: FRAMEWORK:CODE entries separated
+// by ";" (or by "," when every part is an entry or a code, so that a
+// framework name holding a comma stays whole). An entry that is only a code
+// ("InTASC:6;7", "UDL:7.1, 7.2") belongs to the framework named before it.
+func Competencies(cell string) ([]catalog.Competency, error) {
+	var out []catalog.Competency
+	for _, entry := range strings.Split(cell, ";") {
+		parts := strings.Split(entry, ",")
+		for _, v := range parts {
+			if v = strings.TrimSpace(v); v != "" && !strings.Contains(v, ":") && !codeOnly(v) {
+				parts = []string{entry}
+				break
+			}
+		}
+		for _, v := range parts {
+			if v = strings.TrimSpace(v); v == "" {
+				continue
+			}
+			if n := len(out); n > 0 && codeOnly(v) {
+				out = append(out, catalog.Competency{Framework: out[n-1].Framework, Code: v})
+				continue
+			}
+			comp, err := Competency(v)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, comp)
+		}
+	}
+	return out, nil
+}
+
+// codeOnly reports whether a competency entry is a bare code ("7", "#6",
+// "3b", "7.2") rather than FRAMEWORK:CODE.
+func codeOnly(v string) bool {
+	return v != "" && !strings.Contains(v, ":") && strings.IndexAny(v[:1], "#0123456789") == 0
 }
 
 // Competency reads one FRAMEWORK:CODE entry. A framework written as a URL
@@ -157,16 +215,19 @@ func Competency(v string) (catalog.Competency, error) {
 	return catalog.Competency{Framework: strings.TrimSpace(v[:i]), Code: strings.TrimSpace(v[i+1:])}, nil
 }
 
-// amount reads a non-negative number: "25", "25.50", "$1,200", "free".
+// amount reads a non-negative number: "25", "25.50", "$1,200", "USD 45",
+// "free". "n/a", "TBD" and a dash state no amount.
 func amount(v, field string) (*float64, error) {
-	if v == "" {
-		return nil, nil
-	}
 	s := strings.ToLower(v)
-	if s == "free" {
+	switch s {
+	case "", "n/a", "na", "tbd", "-", "\u2013", "\u2014":
+		return nil, nil
+	case "free":
 		return catalog.Float(0), nil
 	}
-	s = strings.TrimPrefix(s, "$")
+	for _, cur := range []string{"us$", "$", "usd"} {
+		s = strings.TrimSpace(strings.TrimPrefix(s, cur))
+	}
 	for _, unit := range []string{"usd", "hours", "hour", "hrs", "hr", "h"} {
 		if strings.HasSuffix(s, unit) {
 			s = strings.TrimSuffix(s, unit)
@@ -194,8 +255,10 @@ func squash(v string) string {
 	}, strings.ToLower(strings.TrimSpace(v)))
 }
 
-// Format normalises a delivery format: "Online", "in person", "blended"...
-// It returns "" for a value it does not recognise.
+// Format normalises a delivery format: "Online", "in person", "blended",
+// or a phrase that says one ("Self-paced online", "Hybrid/Blended"; online
+// and in person together are hybrid). It returns "" for a value it does not
+// recognise.
 func Format(v string) string {
 	switch squash(v) {
 	case "online", "virtual", "remote", "onlineonly", "elearning":
@@ -205,7 +268,45 @@ func Format(v string) string {
 	case "hybrid", "blended", "blendedlearning", "blendeddelivery", "mixed":
 		return catalog.FormatHybrid
 	}
+	has := func(words ...string) bool {
+		for _, w := range strings.FieldsFunc(strings.ToLower(v), func(r rune) bool { return !unicode.IsLetter(r) && r != '-' }) {
+			if slices.Contains(words, w) {
+				return true
+			}
+		}
+		return false
+	}
+	online := has("online", "virtual", "remote", "e-learning", "elearning", "web-based")
+	inPerson := has("in-person", "face-to-face", "f2f", "onsite", "on-site", "classroom") ||
+		strings.Contains(strings.ToLower(v), "in person") || strings.Contains(strings.ToLower(v), "face to face")
+	switch {
+	case has("hybrid", "blended") || (online && inPerson):
+		return catalog.FormatHybrid
+	case online:
+		return catalog.FormatOnline
+	case inPerson:
+		return catalog.FormatInPerson
+	}
 	return ""
+}
+
+// Level reads a level cell: a whole number ("2", "Level 2", "2.0") or a
+// stage word (beginner or introductory 1, intermediate 2, advanced 3).
+func Level(v string) (int, bool) {
+	s := strings.TrimSpace(strings.TrimPrefix(strings.ToLower(strings.TrimSpace(v)), "level"))
+	switch s {
+	case "beginner", "beginning", "entry", "introductory", "foundational", "novice":
+		return 1, true
+	case "intermediate":
+		return 2, true
+	case "advanced":
+		return 3, true
+	}
+	n, err := strconv.ParseFloat(s, 64)
+	if err != nil || n < 0 || n != math.Trunc(n) || n > 1000 {
+		return 0, false
+	}
+	return int(n), true
 }
 
 // GradeBand normalises a grade band ("pre-k", "K2", "grades 6-8",
@@ -228,6 +329,64 @@ func GradeBand(v string) string {
 		return "adult"
 	}
 	return ""
+}
+
+// gradeRange reads a grade or a span of grades ("6", "Grade 6",
+// "K-5", "PK-2", "grades 6 to 12", "9th-12th"): PreK is -1 and K is 0.
+var gradeRange = regexp.MustCompile(`^(?:grades?|gr\.?)?(pre-?k|pk|k|[0-9]{1,2})(?:st|nd|rd|th)?(?:(?:-|to|through|thru)(pre-?k|pk|k|[0-9]{1,2})(?:st|nd|rd|th)?)?$`)
+
+// bandSpans are the grades each band covers.
+var bandSpans = []struct {
+	band     string
+	low, top int
+}{{"PreK", -1, -1}, {"K-2", 0, 2}, {"3-5", 3, 5}, {"6-8", 6, 8}, {"9-12", 9, 12}}
+
+// GradeBands returns the bands a grade-band value covers: its band when it
+// names one (see GradeBand), the bands a grade or span of grades falls in
+// ("K-5" is K-2 and 3-5, "Grade 7" is 6-8), or those of a school level
+// ("elementary", "middle school", "high school"). It returns nil for a value
+// it does not recognise.
+func GradeBands(v string) []string {
+	if band := GradeBand(v); band != "" {
+		return []string{band}
+	}
+	s := strings.NewReplacer(" ", "", "\u2013", "-", "\u2014", "-").Replace(strings.ToLower(strings.TrimSpace(v)))
+	switch strings.TrimSuffix(strings.TrimSuffix(s, "school"), "grades") {
+	case "elementary", "primary":
+		return []string{"K-2", "3-5"}
+	case "middle", "juniorhigh":
+		return []string{"6-8"}
+	case "high":
+		return []string{"9-12"}
+	}
+	m := gradeRange.FindStringSubmatch(s)
+	if m == nil {
+		return nil
+	}
+	grade := func(g string) int {
+		switch g {
+		case "prek", "pre-k", "pk":
+			return -1
+		case "k":
+			return 0
+		}
+		n, _ := strconv.Atoi(g)
+		return n
+	}
+	low, top := grade(m[1]), grade(m[1])
+	if m[2] != "" {
+		top = grade(m[2])
+	}
+	if top > 12 || low > top {
+		return nil
+	}
+	var out []string
+	for _, b := range bandSpans {
+		if low <= b.top && top >= b.low {
+			out = append(out, b.band)
+		}
+	}
+	return out
 }
 
 // Subject normalises a subject to the lower-case word outputs use,

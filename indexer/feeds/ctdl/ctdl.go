@@ -1,12 +1,14 @@
 // Package ctdl reads Credential Engine CTDL JSON-LD: @graph documents,
-// single nodes as the Credential Registry serves them, and Registry envelope
-// lists (objects with a decoded_resource). Every ceterms credential class
+// single nodes as the Credential Registry serves them, Registry envelope
+// lists (objects with a decoded_resource) and search API wrappers (an
+// object whose "data" lists resources or envelopes). Every ceterms credential class
 // becomes a credential; CredentialOrganization nodes name the issuers;
 // condition, cost and duration profiles fill prerequisites, cost and hours.
 package ctdl
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"sort"
 	"strconv"
@@ -109,12 +111,18 @@ type parser struct {
 }
 
 // collect lists the nodes of a document: a single node, the members of an
-// @graph, the decoded_resource of Registry envelopes, or arrays of those.
+// @graph, the decoded_resource of Registry envelopes, the "data" of a
+// search API wrapper, or arrays of those.
 func (p *parser) collect(v any, ptr string) {
 	switch v := v.(type) {
 	case map[string]any:
 		if r, ok := v["decoded_resource"]; ok {
 			p.collect(r, jsonval.Pointer(ptr, "decoded_resource"))
+			return
+		}
+		if d, ok := v["data"]; ok && v["@type"] == nil && v["@id"] == nil && v["@graph"] == nil {
+			// A search API's wrapper: {"data": [resources or envelopes]}.
+			p.collect(d, jsonval.Pointer(ptr, "data"))
 			return
 		}
 		if g, ok := v["@graph"]; ok {
@@ -375,7 +383,7 @@ func (p *parser) competencies(f *jsonval.Fields, v any, field string, into []cat
 		} else {
 			c = catalog.Competency{
 				Framework: f.LangString(node["ceterms:frameworkName"], field+".ceterms:frameworkName"),
-				Code:      f.String(node["ceterms:codedNotation"], field+".ceterms:codedNotation"),
+				Code:      f.Text(node["ceterms:codedNotation"], field+".ceterms:codedNotation"),
 				Name:      f.LangString(node["ceterms:targetNodeName"], field+".ceterms:targetNodeName"),
 			}
 			if c.Framework == "" {
@@ -494,7 +502,7 @@ func (p *parser) cost(f *jsonval.Fields, v any) *float64 {
 			continue
 		}
 		field := jsonval.Field("ceterms:estimatedCost", i)
-		price, ok := f.Number(prof["ceterms:price"], field+".ceterms:price")
+		price, ok := priceValue(f, prof["ceterms:price"], field+".ceterms:price")
 		if !ok {
 			continue
 		}
@@ -533,6 +541,30 @@ func (p *parser) cost(f *jsonval.Fields, v any) *float64 {
 	return nil
 }
 
+// priceValue reads a ceterms:price: a number, or a string as some
+// publishers write it ("249.00", "$249.00", "1,200 USD"). A dollar sign or
+// "USD" in the string is taken as its currency.
+func priceValue(f *jsonval.Fields, v any, field string) (float64, bool) {
+	s, ok := v.(string)
+	if !ok {
+		return f.Number(v, field)
+	}
+	t := strings.ToLower(strings.TrimSpace(s))
+	for _, cur := range []string{"us$", "$", "usd"} {
+		t = strings.TrimSpace(strings.TrimPrefix(t, cur))
+	}
+	t = strings.ReplaceAll(strings.TrimSpace(strings.TrimSuffix(t, "usd")), ",", "")
+	if t == "" {
+		return 0, false
+	}
+	n, err := strconv.ParseFloat(t, 64)
+	if err != nil || math.IsNaN(n) || math.IsInf(n, 0) {
+		f.Fail(field, "%q is not a number", s)
+		return 0, false
+	}
+	return n, true
+}
+
 func isUSD(currency string) bool {
 	switch strings.NewReplacer(" ", "", ".", "").Replace(strings.ToLower(currency)) {
 	case "usd", "usdollar", "usdollars", "$", "us$":
@@ -541,26 +573,35 @@ func isUSD(currency string) bool {
 	return false
 }
 
-// hours reads the first DurationProfile that states a duration: its exact
-// duration, else its maximum, else its minimum (see DurationHours).
+// hours reads the time a credential takes. The engaged time a
+// DurationProfile states (ceterms:timeRequired: "PT50H" spread over six
+// months) comes first, from whichever profile states it; else the first
+// profile that states a span: its exact duration, else its maximum, else
+// its minimum (see DurationHours).
 func (p *parser) hours(f *jsonval.Fields, v any) *float64 {
-	for i, r := range f.Refs(v, "ceterms:estimatedDuration") {
-		prof := p.deref(r)
-		if prof == nil {
-			continue
-		}
-		for _, key := range []string{"ceterms:exactDuration", "ceterms:maximumDuration", "ceterms:minimumDuration"} {
-			field := jsonval.Field("ceterms:estimatedDuration", i, key)
-			s := f.String(prof[key], field)
-			if s == "" {
+	refs := f.Refs(v, "ceterms:estimatedDuration")
+	for _, keys := range [][]string{
+		{"ceterms:timeRequired"},
+		{"ceterms:exactDuration", "ceterms:maximumDuration", "ceterms:minimumDuration"},
+	} {
+		for i, r := range refs {
+			prof := p.deref(r)
+			if prof == nil {
 				continue
 			}
-			h, err := DurationHours(s)
-			if err != nil {
-				f.Fail(field, "%v", err)
-				return nil
+			for _, key := range keys {
+				field := jsonval.Field("ceterms:estimatedDuration", i, key)
+				s := f.String(prof[key], field)
+				if s == "" {
+					continue
+				}
+				h, err := DurationHours(s)
+				if err != nil {
+					f.Fail(field, "%v", err)
+					return nil
+				}
+				return catalog.Float(h)
 			}
-			return catalog.Float(h)
 		}
 	}
 	return nil

@@ -1,6 +1,8 @@
 package ctdl
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -10,6 +12,7 @@ import (
 	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/indexer/feeds/feed"
 	"github.com/pdpath/pdpath/indexer/feeds/internal/golden"
+	"github.com/pdpath/pdpath/indexer/feeds/internal/jsonval"
 )
 
 type rejection struct{ record, contains string }
@@ -206,5 +209,117 @@ func TestIsCredentialType(t *testing.T) {
 		if got := IsCredentialType(typ); got != want {
 			t.Errorf("IsCredentialType(%q) = %v, want %v", typ, got, want)
 		}
+	}
+}
+
+// TestParseSearchWrapper reads a search API response: its "data" lists
+// resources and envelopes, located under /data. Prices and codes come as
+// strings and numbers in the shapes publishers use.
+func TestParseSearchWrapper(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "search_wrapper.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := Parse("search_wrapper.json", data)
+	tests := []struct {
+		id, locator, title, issuer string
+		cost                       float64
+	}{
+		{"ce-33333333-0000-4000-8000-000000000001", "/data/0", "Morning Meeting Routines", "Hillside Teacher Center", 49},
+		{"ce-33333333-0000-4000-8000-000000000002", "/data/1/decoded_resource", "Restorative Circles Certificate", "", 1200},
+	}
+	if len(res.Credentials) != len(tests) {
+		t.Fatalf("got %d credentials, want %d: %+v", len(res.Credentials), len(tests), res.Credentials)
+	}
+	// A codedNotation written as a number is read as written.
+	if got, want := res.Credentials[0].Credential.Competencies, []catalog.Competency{{Framework: "InTASC", Code: "3"}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("competencies %+v, want %+v", got, want)
+	}
+	for i, test := range tests {
+		t.Run(test.id, func(t *testing.T) {
+			rec := res.Credentials[i]
+			c := rec.Credential
+			if c.ID != test.id || rec.Locator != test.locator || c.Title != test.title || c.Issuer != test.issuer ||
+				c.CostUSD == nil || *c.CostUSD != test.cost {
+				t.Errorf("got %+v at %q", c, rec.Locator)
+			}
+		})
+	}
+	want := []catalog.Rejection{{Source: "search_wrapper.json", Record: "/data/2",
+		Error: `field ceterms:estimatedCost[0].ceterms:price: "€30" is not a number`}}
+	if !reflect.DeepEqual(res.Rejected, want) {
+		t.Errorf("rejected %+v, want %+v", res.Rejected, want)
+	}
+}
+
+// TestPriceValue covers ceterms:price as publishers write it: a number, or
+// a string with a dollar sign, "USD" or thousands separators.
+func TestPriceValue(t *testing.T) {
+	tests := []struct {
+		in      any
+		want    float64
+		ok      bool
+		wantErr string
+	}{
+		{json.Number("249.5"), 249.5, true, ""},
+		{"249.00", 249, true, ""},
+		{"$249.00", 249, true, ""},
+		{" US$ 1,200 ", 1200, true, ""},
+		{"1,200 USD", 1200, true, ""},
+		{"USD 45", 45, true, ""},
+		{"", 0, false, ""},
+		{"$", 0, false, ""},
+		{"€30", 0, false, `field price: "€30" is not a number`},
+		{"call us", 0, false, `field price: "call us" is not a number`},
+		{true, 0, false, "field price: want a number, got a boolean"},
+	}
+	for _, test := range tests {
+		t.Run(fmt.Sprint(test.in), func(t *testing.T) {
+			var f jsonval.Fields
+			got, ok := priceValue(&f, test.in, "price")
+			if got != test.want || ok != test.ok {
+				t.Errorf("priceValue(%q) = %v, %v; want %v, %v", test.in, got, ok, test.want, test.ok)
+			}
+			if (f.Err == nil) != (test.wantErr == "") || (f.Err != nil && f.Err.Error() != test.wantErr) {
+				t.Errorf("error %v, want %q", f.Err, test.wantErr)
+			}
+		})
+	}
+}
+
+// TestHoursTimeRequired prefers the engaged time a DurationProfile states
+// (ceterms:timeRequired) to the calendar span it takes.
+func TestHoursTimeRequired(t *testing.T) {
+	tests := []struct {
+		name     string
+		profiles string
+		want     any // float64 hours, nil for none, or an error substring
+	}{
+		{"engaged time over a span", `[{"ceterms:exactDuration":"P6M","ceterms:timeRequired":"PT50H"}]`, 50.0},
+		{"engaged time in a later profile", `[{"ceterms:maximumDuration":"P3M"},{"ceterms:timeRequired":"PT12H30M"}]`, 12.5},
+		{"span only", `[{"ceterms:minimumDuration":"PT20H","ceterms:maximumDuration":"PT40H"}]`, 40.0},
+		{"minimum only", `[{"ceterms:minimumDuration":"P1W"}]`, 40.0},
+		{"description only", `[{"ceterms:description":{"en":"About a semester"}}]`, nil},
+		{"bad engaged time", `[{"ceterms:timeRequired":"50 hours","ceterms:exactDuration":"PT50H"}]`, `ceterms:estimatedDuration[0].ceterms:timeRequired: "50 hours" is not an ISO 8601 duration`},
+	}
+	for _, test := range tests {
+		t.Run(test.name, func(t *testing.T) {
+			doc := `{"@type":"ceterms:Badge","ceterms:ctid":"ce-h","ceterms:name":"H","ceterms:estimatedDuration":` + test.profiles + `}`
+			res := Parse("h.json", []byte(doc))
+			switch want := test.want.(type) {
+			case string:
+				if len(res.Rejected) != 1 || !strings.Contains(res.Rejected[0].Error, want) {
+					t.Errorf("rejected %+v, want %q", res.Rejected, want)
+				}
+			case nil:
+				if len(res.Credentials) != 1 || res.Credentials[0].Credential.Hours != nil {
+					t.Errorf("got %+v, want no hours", res.Credentials)
+				}
+			case float64:
+				if len(res.Credentials) != 1 || res.Credentials[0].Credential.Hours == nil || *res.Credentials[0].Credential.Hours != want {
+					t.Errorf("got %+v (rejected %+v), want %v hours", res.Credentials, res.Rejected, want)
+				}
+			}
+		})
 	}
 }

@@ -87,7 +87,7 @@ func TestParse(t *testing.T) {
 				"urn:uuid:1f6b1c2e-0000-4000-8000-000000000003": "/3",
 			},
 			wantRejected: []rejection{
-				{"/1", "field alignment[0].targetCode: want a string, got a number"},
+				{"/1", "field alignment[0].targetCode: want a string, got an object"},
 				{"/2", "want an object, got a string"},
 				{"/5", `field type: want BadgeClass, Issuer, Profile or Assertion, got "Mystery"`},
 			},

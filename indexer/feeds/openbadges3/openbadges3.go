@@ -190,33 +190,39 @@ func (p *parser) clr(m map[string]any, ptr string) {
 				p.res.Reject(p.source, vptr, fmt.Errorf("want a credential object, got %s", jsonval.Kind(vc)))
 			}
 		}
+		// CLR 2.0 names the lists "achievement" and "association"; some
+		// publishers write the plurals, as CLR 1.0 did.
 		var af jsonval.Fields
-		for _, a := range af.Objects(s.Node["achievement"], jsonval.Field(s.Field, "achievement")) {
-			aptr := jsonval.Pointer(sptr, "achievement")
-			if a.Index >= 0 {
-				aptr = jsonval.Pointer(aptr, a.Index)
+		for _, key := range []string{"achievement", "achievements"} {
+			for _, a := range af.Objects(s.Node[key], jsonval.Field(s.Field, key)) {
+				aptr := jsonval.Pointer(sptr, key)
+				if a.Index >= 0 {
+					aptr = jsonval.Pointer(aptr, a.Index)
+				}
+				p.achievement(a.Node, aptr, issuer)
 			}
-			p.achievement(a.Node, aptr, issuer)
 		}
 		if af.Err != nil {
 			p.res.Reject(p.source, ptr, af.Err)
 		}
-		for _, a := range af.Objects(s.Node["association"], jsonval.Field(s.Field, "association")) {
-			aptr := jsonval.Pointer(sptr, "association")
-			if a.Index >= 0 {
-				aptr = jsonval.Pointer(aptr, a.Index)
+		for _, key := range []string{"association", "associations"} {
+			for _, a := range af.Objects(s.Node[key], jsonval.Field(s.Field, key)) {
+				aptr := jsonval.Pointer(sptr, key)
+				if a.Index >= 0 {
+					aptr = jsonval.Pointer(aptr, a.Index)
+				}
+				var f jsonval.Fields
+				as := association{
+					kind:   f.String(a.Node["associationType"], "associationType"),
+					source: f.Raw(a.Node["sourceId"], "sourceId"),
+					target: f.Raw(a.Node["targetId"], "targetId"),
+				}
+				if f.Err != nil {
+					p.res.Reject(p.source, aptr, f.Err)
+					continue
+				}
+				p.assocs = append(p.assocs, as)
 			}
-			var f jsonval.Fields
-			as := association{
-				kind:   f.String(a.Node["associationType"], "associationType"),
-				source: f.Raw(a.Node["sourceId"], "sourceId"),
-				target: f.Raw(a.Node["targetId"], "targetId"),
-			}
-			if f.Err != nil {
-				p.res.Reject(p.source, aptr, f.Err)
-				continue
-			}
-			p.assocs = append(p.assocs, as)
 		}
 	}
 	if len(p.res.Credentials)+len(p.res.Rejected) == before {

@@ -151,3 +151,45 @@ func TestParse(t *testing.T) {
 		})
 	}
 }
+
+// TestParseCLRListSpellings reads a ClrSubject's achievements and
+// associations whether they are listed under the CLR 2.0 names
+// ("achievement", "association") or their plurals.
+func TestParseCLRListSpellings(t *testing.T) {
+	plural, err := os.ReadFile(filepath.Join("testdata", "clr_plural.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	singular := strings.NewReplacer(`"achievements"`, `"achievement"`, `"associations"`, `"association"`).Replace(string(plural))
+	const observe, debrief = "https://mentors.example.org/a/observe", "https://mentors.example.org/a/debrief"
+	tests := []struct {
+		name, data, key string
+	}{
+		{"plural", string(plural), "achievements"},
+		{"singular", singular, "achievement"},
+	}
+	for _, test := range tests {
+		t.Run(test.name, func(t *testing.T) {
+			res := Parse("clr.json", []byte(test.data))
+			byID := map[string]feed.Record{}
+			for _, r := range res.Credentials {
+				byID[r.Credential.ID] = r
+			}
+			if len(res.Credentials) != 2 || byID[observe].Locator != "/credentialSubject/"+test.key+"/0" ||
+				byID[debrief].Locator != "/credentialSubject/"+test.key+"/1" {
+				t.Fatalf("credentials %+v", res.Credentials)
+			}
+			if c := byID[debrief].Credential; !reflect.DeepEqual(c.Prerequisites, []string{observe}) || c.Issuer != "Mentor Teacher Network" {
+				t.Errorf("debrief: prerequisites %q, issuer %q", c.Prerequisites, c.Issuer)
+			}
+			assoc := strings.Replace(test.key, "achievement", "association", 1)
+			if len(res.Rejected) != 1 || res.Rejected[0].Record != "/credentialSubject/"+assoc+"/1" ||
+				!strings.Contains(res.Rejected[0].Error, "field associationType: want a string") {
+				t.Errorf("rejected %+v", res.Rejected)
+			}
+			if len(res.Skipped) != 0 {
+				t.Errorf("skipped %+v", res.Skipped)
+			}
+		})
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"sort"
 	"strconv"
@@ -36,6 +37,10 @@ func describe(data []byte, err error) error {
 	if errors.As(err, &syn) {
 		line, col := position(data, syn.Offset)
 		return fmt.Errorf("invalid JSON at line %d, column %d: %w", line, col, err)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		line, col := position(data, int64(len(bytes.TrimRight(data, " \t\r\n"))))
+		return fmt.Errorf("invalid JSON: the file ends at line %d, column %d before the document is complete (truncated?)", line, col)
 	}
 	return fmt.Errorf("invalid JSON: %w", err)
 }
@@ -155,6 +160,19 @@ func (f *Fields) Raw(v any, field string) string {
 // null gives "".
 func (f *Fields) String(v any, field string) string {
 	return strings.TrimSpace(f.Raw(v, field))
+}
+
+// Text returns a string field that generators sometimes write as a JSON
+// number (a code such as 6 or 7.2), the number kept as written. Surrounding
+// space is removed; absent or null gives "".
+func (f *Fields) Text(v any, field string) string {
+	switch v := v.(type) {
+	case json.Number:
+		return v.String()
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return f.String(v, field)
 }
 
 // Strings returns a string or a list of strings, trimmed, without empty

@@ -96,3 +96,23 @@ func TestRefs(t *testing.T) {
 		t.Errorf("Refs = %+v, %v", got, f.Err)
 	}
 }
+
+// TestDecodeTruncated checks that a file cut off in transfer is reported
+// with where it ends, not only "unexpected EOF".
+func TestDecodeTruncated(t *testing.T) {
+	tests := []struct {
+		name, data, want string
+	}{
+		{"inside an object", "{\n  \"type\": \"BadgeClass\",\n  \"name\": \"Fo", "ends at line 3, column 13"},
+		{"inside an array", "[{\"id\": \"a\"},\n {\"id\": \"b\"}", "ends at line 2, column 12"},
+		{"trailing newline", "{\"a\": [1, 2\n\n", "ends at line 1, column 11"},
+	}
+	for _, test := range tests {
+		t.Run(test.name, func(t *testing.T) {
+			_, err := Decode([]byte(test.data))
+			if err == nil || !strings.Contains(err.Error(), test.want) || !strings.Contains(err.Error(), "truncated?") {
+				t.Errorf("Decode error = %v, want one containing %q", err, test.want)
+			}
+		})
+	}
+}

@@ -10,7 +10,8 @@ import (
 )
 
 // Read returns the competencies of an alignment value (one object or a
-// list) found in field. An alignment names its framework by targetFramework;
+// list) found in field; a targetCode written as a number (6, 7.2) is read
+// as written. An alignment names its framework by targetFramework;
 // failing that the host of targetUrl stands in, then targetType (as in
 // "CFItem"). Alignments that state nothing usable are dropped, and repeats
 // of a framework and code keep the first.
@@ -20,7 +21,7 @@ func Read(f *jsonval.Fields, v any, field string) []catalog.Competency {
 		a := it.Node
 		c := catalog.Competency{
 			Framework: f.String(a["targetFramework"], jsonval.Field(it.Field, "targetFramework")),
-			Code:      f.String(a["targetCode"], jsonval.Field(it.Field, "targetCode")),
+			Code:      f.Text(a["targetCode"], jsonval.Field(it.Field, "targetCode")),
 			Name:      f.String(a["targetName"], jsonval.Field(it.Field, "targetName")),
 			URL:       f.String(a["targetUrl"], jsonval.Field(it.Field, "targetUrl")),
 		}

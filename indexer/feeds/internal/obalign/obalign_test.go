@@ -1,6 +1,7 @@
 package obalign
 
 import (
+	"encoding/json"
 	"reflect"
 	"testing"
 
@@ -33,5 +34,39 @@ func TestRead(t *testing.T) {
 	Read(&f, map[string]any{"targetName": []any{"x"}}, "alignment")
 	if f.Err == nil || f.Err.Error() != "field alignment.targetName: want a string, got an array" {
 		t.Errorf("type error: %v", f.Err)
+	}
+}
+
+// TestReadNumericCodes reads a targetCode that a generator wrote as a JSON
+// number, keeping it as written.
+func TestReadNumericCodes(t *testing.T) {
+	tests := []struct {
+		name     string
+		code     any
+		wantCode string
+		wantErr  string
+	}{
+		{"string", "6", "6", ""},
+		{"integer", json.Number("6"), "6", ""},
+		{"decimal", json.Number("7.2"), "7.2", ""},
+		{"trailing zero kept", json.Number("7.20"), "7.20", ""},
+		{"float64", 2.3, "2.3", ""},
+		{"boolean", true, "", "field alignment.targetCode: want a string, got a boolean"},
+	}
+	for _, test := range tests {
+		t.Run(test.name, func(t *testing.T) {
+			var f jsonval.Fields
+			got := Read(&f, map[string]any{"targetName": "N", "targetFramework": "F", "targetCode": test.code}, "alignment")
+			if test.wantErr != "" {
+				if f.Err == nil || f.Err.Error() != test.wantErr {
+					t.Errorf("error %v, want %q", f.Err, test.wantErr)
+				}
+				return
+			}
+			want := []catalog.Competency{{Framework: "F", Code: test.wantCode, Name: "N"}}
+			if f.Err != nil || !reflect.DeepEqual(got, want) {
+				t.Errorf("Read = %+v (%v), want %+v", got, f.Err, want)
+			}
+		})
 	}
 }
