@@ -34,6 +34,9 @@ type prefs struct {
 	// issuer numbers, so testing a credential compares integers.
 	allow, deny map[int32]bool
 	issuerOf    []int32
+	// active lists the filters in force, in allPrefs order: a request
+	// tests a credential against these only.
+	active []string
 	// none: no filter at all, the common case, checked in one branch.
 	none bool
 }
@@ -57,7 +60,12 @@ func newPrefs(p catalog.Preferences, m *Model) prefs {
 		return out
 	}
 	f.allow, f.deny = resolve(f.issuers), resolve(f.excluded)
-	f.none = !slices.ContainsFunc(allPrefs, f.set)
+	for _, name := range allPrefs {
+		if f.set(name) {
+			f.active = append(f.active, name)
+		}
+	}
+	f.none = len(f.active) == 0
 	return f
 }
 
@@ -244,7 +252,7 @@ func (f prefs) check(c *catalog.Credential, i int32, relaxed map[string]bool) (o
 	if f.none {
 		return true, nil, nil
 	}
-	for _, name := range allPrefs {
+	for _, name := range f.active {
 		fail, un := f.test(name, c, i)
 		switch {
 		case un:

@@ -49,6 +49,11 @@ func (r *request) reasons(c *cand) []string {
 	return out
 }
 
+type rel struct {
+	w   string
+	sim float32
+}
+
 // goalReason names the words of her goals the credential contains, else
 // the related words that tie it to them.
 func (r *request) goalReason(cr *catalog.Credential) string {
@@ -62,7 +67,25 @@ func (r *request) goalReason(cr *catalog.Credential) string {
 		desc = desc[:1200]
 	}
 	text := cr.Title + " " + desc + " " + strings.Join(cr.Tags, " ")
+	// First pass: which of her goal terms does the text hold? Only when
+	// none does are the text's other words mapped, for related terms.
+	holds := map[string]bool{}
+	for _, w := range semantic.Words(text) {
+		if t, ok := semantic.Term(w); ok {
+			if _, goal := r.goalWords[t]; goal {
+				holds[t] = true
+			}
+		}
+	}
 	var matched []string
+	for _, w := range semantic.Words(r.p.Goals) {
+		if t, ok := semantic.Term(w); ok && holds[t] && !slices.Contains(matched, w) {
+			matched = append(matched, w)
+		}
+	}
+	if len(matched) > 0 {
+		return "Matches your goals: " + strings.Join(matched, ", ")
+	}
 	surface := map[string]string{}
 	for _, w := range semantic.Words(text) {
 		if t, ok := semantic.Term(w); ok {
@@ -71,30 +94,14 @@ func (r *request) goalReason(cr *catalog.Credential) string {
 			}
 		}
 	}
-	for _, w := range semantic.Words(r.p.Goals) {
-		t, ok := semantic.Term(w)
-		if !ok {
-			continue
-		}
-		if _, in := surface[t]; in && !slices.Contains(matched, w) {
-			matched = append(matched, w)
-		}
-	}
-	if len(matched) > 0 {
-		return "Matches your goals: " + strings.Join(matched, ", ")
-	}
-	var words []string
-	type rel struct {
-		w   string
-		sim float32
-	}
-	var rs []rel
 	related := r.relatedTerms()
+	var rs []rel
 	for t, w := range surface {
 		if s, ok := related[t]; ok {
 			rs = append(rs, rel{w, s})
 		}
 	}
+	var words []string
 	slices.SortFunc(rs, func(a, b rel) int {
 		if a.sim != b.sim {
 			if a.sim > b.sim {

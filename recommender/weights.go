@@ -41,7 +41,7 @@ var DefaultWeights = Weights{
 	Lexical:             0.10,
 	Semantic:            0.40,
 	Competency:          0.20,
-	NextStep:            0.20,
+	NextStep:            0.30,
 	Affinity:            0.02,
 	Prior:               0.03,
 	MissingPrerequisite: 0.8,

@@ -48,12 +48,15 @@ type Options struct {
 	Oversample int
 	PowerIters int
 	// MaxTrainDocs caps the documents the SVD is computed from (default
-	// 50,000, an even sample beyond that); every document is then folded
-	// into the learned space. The term space of a 50k sample is as good
-	// as the full one's and the build stays linear in the catalog.
+	// 20,000, an even sample beyond that); every document is then folded
+	// into the learned space. A 20k sample already holds every common
+	// co-occurrence pattern, and the QR steps, which grow with
+	// rows × rank², stay a few seconds.
 	MaxTrainDocs int
 	// PostingsPerTerm caps each term's posting list, keeping its
-	// highest-weighted documents (default 512).
+	// highest-weighted documents (default 256): a common term's long
+	// tail says little about any document, and every list a query
+	// touches is walked whole.
 	PostingsPerTerm int
 	// ExpansionTerms caps how many of the commonest terms may expand a
 	// query (default 2,048): the scan for a query's nearest terms costs
@@ -77,10 +80,10 @@ func (o Options) withDefaults(trainDocs int) Options {
 		o.PowerIters = 4
 	}
 	if o.MaxTrainDocs <= 0 {
-		o.MaxTrainDocs = 50_000
+		o.MaxTrainDocs = 20_000
 	}
 	if o.PostingsPerTerm <= 0 {
-		o.PostingsPerTerm = 512
+		o.PostingsPerTerm = 256
 	}
 	if o.ExpansionTerms <= 0 {
 		o.ExpansionTerms = 2048
@@ -293,7 +296,7 @@ func (m *Model) weigh(bags [][]termCount) *csr {
 // limit is 0 or not exceeded).
 func sampleRows(a *csr, limit int) (*csr, int) {
 	if limit <= 0 {
-		limit = 50_000
+		limit = 20_000
 	}
 	if a.rows <= limit {
 		return a, a.rows

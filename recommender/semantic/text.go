@@ -3,6 +3,7 @@ package semantic
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Tokenize splits text into the terms the semantic space is built on:
@@ -39,20 +40,36 @@ func Term(w string) (string, bool) {
 }
 
 func forEachWord(text string, fn func(string)) {
-	var b strings.Builder
+	buf := make([]byte, 0, 32)
 	flush := func() {
-		if b.Len() > 0 {
-			fn(b.String())
-			b.Reset()
+		if len(buf) > 0 {
+			fn(string(buf))
+			buf = buf[:0]
 		}
 	}
-	for _, r := range text {
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < 0x80 {
+			// ASCII fast path: most catalog text is plain English.
+			switch {
+			case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+				buf = append(buf, c)
+			case 'A' <= c && c <= 'Z':
+				buf = append(buf, c+'a'-'A')
+			case c == '\'':
+			default:
+				flush()
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		i += size
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			b.WriteRune(unicode.ToLower(r))
-		case r == '\'' || r == '’':
-			// "students'" and "teacher's" keep their stem; the
-			// apostrophe itself never starts a new word.
+			buf = utf8.AppendRune(buf, unicode.ToLower(r))
+		case r == '’':
+			// "students’" keeps its stem, as with an ASCII apostrophe.
 		default:
 			flush()
 		}
