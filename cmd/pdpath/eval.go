@@ -7,8 +7,6 @@ import (
 	"sort"
 	"text/tabwriter"
 
-	"github.com/pdpath/pdpath/indexer/store"
-	"github.com/pdpath/pdpath/recommender"
 	"github.com/pdpath/pdpath/recommender/eval"
 )
 
@@ -30,18 +28,11 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	cat, err := store.Open(ctx, fs.indexDir(), store.Options{Logger: fs.logger()})
+	cat, eng, err := openEngine(ctx, fs)
 	if err != nil {
 		return err
 	}
 	defer cat.Close()
-	if cat.Version() == 0 {
-		return store.ErrEmpty
-	}
-	eng := recommender.New(recommender.Options{Searcher: cat, Logger: fs.logger()})
-	if err := eng.Rebuild(ctx, cat.Snapshot()); err != nil {
-		return err
-	}
 	cases, err := eval.ReadJudgments(bytes.NewReader(data), eng.Model())
 	if err != nil {
 		return fmt.Errorf("judgments %s: %w", inputName(*judgmentsPath), err)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -8,6 +9,9 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+
+	"github.com/pdpath/pdpath/indexer/store"
+	"github.com/pdpath/pdpath/recommender"
 )
 
 var errHelp = errors.New("help shown")
@@ -102,4 +106,31 @@ func oneLine(s string, n int) string {
 		return string([]rune(s)[:n-1]) + "…"
 	}
 	return s
+}
+
+// openCatalog opens the index for a command that needs a non-empty catalog.
+func openCatalog(ctx context.Context, fs *flagSet) (*store.Catalog, error) {
+	cat, err := store.Open(ctx, fs.indexDir(), store.Options{Logger: fs.logger()})
+	if err != nil {
+		return nil, err
+	}
+	if cat.Version() == 0 {
+		cat.Close()
+		return nil, store.ErrEmpty
+	}
+	return cat, nil
+}
+
+// openEngine opens the catalog and builds the recommender's model from it.
+func openEngine(ctx context.Context, fs *flagSet) (*store.Catalog, *recommender.Engine, error) {
+	cat, err := openCatalog(ctx, fs)
+	if err != nil {
+		return nil, nil, err
+	}
+	eng := recommender.New(recommender.Options{Searcher: cat, Logger: fs.logger()})
+	if err := eng.Rebuild(ctx, cat.Snapshot()); err != nil {
+		cat.Close()
+		return nil, nil, err
+	}
+	return cat, eng, nil
 }

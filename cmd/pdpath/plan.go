@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/pdpath/pdpath/indexer/store"
 	"github.com/pdpath/pdpath/recommender/planner"
 )
 
@@ -28,14 +27,11 @@ func runPlan(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("request %s: %w", inputName(*requestPath), err)
 	}
-	cat, err := store.Open(ctx, fs.indexDir(), store.Options{Logger: fs.logger()})
+	cat, err := openCatalog(ctx, fs)
 	if err != nil {
 		return err
 	}
 	defer cat.Close()
-	if cat.Version() == 0 {
-		return store.ErrEmpty
-	}
 	plan, err := planner.New(cat.Snapshot(), planner.Options{}).Plan(ctx, req)
 	if err != nil {
 		return err

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/pdpath/pdpath/indexer/store"
 	"github.com/pdpath/pdpath/recommender"
 	"github.com/pdpath/pdpath/recommender/profile"
 )
@@ -37,18 +36,11 @@ func runRecommend(ctx context.Context, e *env, args []string) error {
 		}
 	}
 
-	cat, err := store.Open(ctx, fs.indexDir(), store.Options{Logger: fs.logger()})
+	cat, eng, err := openEngine(ctx, fs)
 	if err != nil {
 		return err
 	}
 	defer cat.Close()
-	if cat.Version() == 0 {
-		return store.ErrEmpty
-	}
-	eng := recommender.New(recommender.Options{Searcher: cat, Logger: fs.logger()})
-	if err := eng.Rebuild(ctx, cat.Snapshot()); err != nil {
-		return err
-	}
 	p, err := profile.ParseAndValidate(data, eng.Model())
 	if err != nil {
 		return fmt.Errorf("profile %s: %w", inputName(*profilePath), err)
