@@ -20,7 +20,6 @@ import (
 	"github.com/pdpath/pdpath/api/feedsync"
 	"github.com/pdpath/pdpath/api/internal/redistest"
 	"github.com/pdpath/pdpath/api/openapi/openapitest"
-	"github.com/pdpath/pdpath/api/pathstore"
 	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/indexer/fetch"
 	"github.com/pdpath/pdpath/indexer/store"
@@ -40,6 +39,9 @@ type options struct {
 	maxBody int64
 	// noModel skips building the recommender model.
 	noModel bool
+	// pathways is the saved-pathway backend: "" or "bolt" the embedded
+	// file, "postgres" the test PostgreSQL (see openPathwayStore).
+	pathways string
 }
 
 // harness is a server over a real on-disk catalog in t.TempDir(), ingested
@@ -128,11 +130,7 @@ func newHarness(t *testing.T, o options) *harness {
 		}
 		h.keys[name], h.keyIDs[name] = secret, k.ID
 	}
-	paths, err := pathstore.Open(ctx, "", dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { paths.Close() })
+	paths := openPathwayStore(t, o.pathways, dir)
 	feeds, err := feedsync.OpenRegistry(dir, feedsync.RegistryOptions{})
 	if err != nil {
 		t.Fatal(err)

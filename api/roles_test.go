@@ -161,69 +161,71 @@ func TestRateLimit(t *testing.T) {
 }
 
 // TestPathways saves, reads, updates and deletes pathways, and checks that
-// a coach never sees or changes another's.
+// a coach never sees or changes another's, on every backend.
 func TestPathways(t *testing.T) {
-	h := newHarness(t, options{memory: true})
-	create := `{"name":"UDL this year","request":{"targets":[{"framework":"UDL","code":"7"}],"constraints":{"start":"2027-01"}}}`
-	r := h.do("POST", "/v1/pathways", "coach", create)
-	if r.status != http.StatusCreated {
-		t.Fatalf("create: %d %s", r.status, r.body)
-	}
-	var p pathwayJSON
-	r.json(t, &p)
-	if p.ID == "" || p.Version != 1 || p.Name != "UDL this year" || len(p.Plan) == 0 || p.CatalogVersion != 1 {
-		t.Fatalf("created = %+v", p)
-	}
-	if r.header.Get("Location") != "/v1/pathways/"+url.PathEscape(p.ID) {
-		t.Errorf("Location %q", r.header.Get("Location"))
-	}
-	path := "/v1/pathways/" + p.ID
+	forEachPathwayStore(t, func(t *testing.T, h *harness) {
+		create := `{"name":"UDL this year","request":{"targets":[{"framework":"UDL","code":"7"}],"constraints":{"start":"2027-01"}}}`
+		r := h.do("POST", "/v1/pathways", "coach", create)
+		if r.status != http.StatusCreated {
+			t.Fatalf("create: %d %s", r.status, r.body)
+		}
+		var p pathwayJSON
+		r.json(t, &p)
+		if p.ID == "" || p.Version != 1 || p.Name != "UDL this year" || len(p.Plan) == 0 || p.CatalogVersion != 1 {
+			t.Fatalf("created = %+v", p)
+		}
+		if r.header.Get("Location") != "/v1/pathways/"+url.PathEscape(p.ID) {
+			t.Errorf("Location %q", r.header.Get("Location"))
+		}
+		path := "/v1/pathways/" + p.ID
 
-	steps := []struct {
-		name, method, path, key string
-		body                    any
-		want                    int
-	}{
-		{"owner reads", "GET", path, "coach", nil, 200},
-		{"another coach cannot read", "GET", path, "coach2", nil, 404},
-		{"another coach cannot update", "PUT", path, "coach2", `{"name":"mine now","version":1,"request":{}}`, 404},
-		{"another coach cannot delete", "DELETE", path, "coach2", nil, 404},
-		{"a reader cannot list", "GET", "/v1/pathways", "reader", nil, 403},
-		{"an aggregator cannot create", "POST", "/v1/pathways", "aggregator", create, 403},
-		{"owner updates", "PUT", path, "coach", `{"name":"UDL and tech","version":1,"request":{"targets":[{"framework":"UDL","code":"7"}],"goal_credentials":["tech-integration"]}}`, 200},
-		{"stale version conflicts", "PUT", path, "coach", `{"name":"again","version":1,"request":{}}`, 409},
-		{"update without version", "PUT", path, "coach", `{"name":"again","request":{}}`, 400},
-		{"create with a version", "POST", "/v1/pathways", "coach", `{"name":"x","version":3,"request":{}}`, 400},
-		{"create without a name", "POST", "/v1/pathways", "coach", `{"request":{}}`, 400},
-		{"create with a bad request", "POST", "/v1/pathways", "coach", `{"name":"x","request":{"targets":[{"code":"7"}]}}`, 400},
-		{"unknown pathway", "GET", "/v1/pathways/000000000000000000000000", "coach", nil, 404},
-	}
-	for _, s := range steps {
-		t.Run(s.name, func(t *testing.T) {
-			h.t = t
-			if r := h.do(s.method, s.path, s.key, s.body); r.status != s.want {
-				t.Errorf("status %d, want %d: %s", r.status, s.want, r.body)
-			}
-		})
-	}
-	h.t = t
-	var got pathwayJSON
-	h.do("GET", path, "coach", nil).json(t, &got)
-	if got.Version != 2 || got.Name != "UDL and tech" {
-		t.Errorf("after update: %+v", got)
-	}
-	var mine, theirs struct{ Pathways []pathwayJSON }
-	h.do("GET", "/v1/pathways", "coach", nil).json(t, &mine)
-	h.do("GET", "/v1/pathways", "coach2", nil).json(t, &theirs)
-	if len(mine.Pathways) != 1 || len(theirs.Pathways) != 0 {
-		t.Errorf("lists: owner %d, other coach %d; want 1 and 0", len(mine.Pathways), len(theirs.Pathways))
-	}
-	if r := h.do("DELETE", path, "coach", nil); r.status != http.StatusNoContent {
-		t.Errorf("delete: %d %s", r.status, r.body)
-	}
-	if r := h.do("GET", path, "coach", nil); r.status != 404 {
-		t.Errorf("after delete: %d", r.status)
-	}
+		steps := []struct {
+			name, method, path, key string
+			body                    any
+			want                    int
+		}{
+			{"owner reads", "GET", path, "coach", nil, 200},
+			{"another coach cannot read", "GET", path, "coach2", nil, 404},
+			{"another coach cannot update", "PUT", path, "coach2", `{"name":"mine now","version":1,"request":{}}`, 404},
+			{"another coach cannot delete", "DELETE", path, "coach2", nil, 404},
+			{"a reader cannot list", "GET", "/v1/pathways", "reader", nil, 403},
+			{"an aggregator cannot create", "POST", "/v1/pathways", "aggregator", create, 403},
+			{"owner updates", "PUT", path, "coach", `{"name":"UDL and tech","version":1,"request":{"targets":[{"framework":"UDL","code":"7"}],"goal_credentials":["tech-integration"]}}`, 200},
+			{"stale version conflicts", "PUT", path, "coach", `{"name":"again","version":1,"request":{}}`, 409},
+			{"update without version", "PUT", path, "coach", `{"name":"again","request":{}}`, 400},
+			{"create with a version", "POST", "/v1/pathways", "coach", `{"name":"x","version":3,"request":{}}`, 400},
+			{"create without a name", "POST", "/v1/pathways", "coach", `{"request":{}}`, 400},
+			{"create with a bad request", "POST", "/v1/pathways", "coach", `{"name":"x","request":{"targets":[{"code":"7"}]}}`, 400},
+			{"unknown pathway", "GET", "/v1/pathways/000000000000000000000000", "coach", nil, 404},
+		}
+		for _, s := range steps {
+			t.Run(s.name, func(t *testing.T) {
+				h.t = t
+				if r := h.do(s.method, s.path, s.key, s.body); r.status != s.want {
+					t.Errorf("status %d, want %d: %s", r.status, s.want, r.body)
+				}
+			})
+		}
+		h.t = t
+		var got pathwayJSON
+		h.do("GET", path, "coach", nil).json(t, &got)
+		if got.Version != 2 || got.Name != "UDL and tech" {
+			t.Errorf("after update: %+v", got)
+		}
+		var mine, theirs struct{ Pathways []pathwayJSON }
+		h.do("GET", "/v1/pathways", "coach", nil).json(t, &mine)
+		h.do("GET", "/v1/pathways", "coach2", nil).json(t, &theirs)
+		if len(mine.Pathways) != 1 || len(theirs.Pathways) != 0 {
+			t.Errorf("lists: owner %d, other coach %d; want 1 and 0", len(mine.Pathways), len(theirs.Pathways))
+		}
+		if r := h.do("DELETE", path, "coach", nil); r.status != http.StatusNoContent {
+			t.Errorf("delete: %d %s", r.status, r.body)
+		}
+		if r := h.do("GET", path, "coach", nil); r.status != 404 {
+			t.Errorf("after delete: %d", r.status)
+		}
+
+	})
 }
 
 // TestForwardedForIgnoredFromUntrustedPeers: with no trusted proxies, a

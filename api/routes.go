@@ -121,6 +121,10 @@ func (s *Server) table() []route {
 			route{method: "GET", path: "/v1/pathways/:id", role: auth.RoleCoach, h: s.getPathway},
 			route{method: "PUT", path: "/v1/pathways/:id", role: auth.RoleCoach, h: s.updatePathway},
 			route{method: "DELETE", path: "/v1/pathways/:id", role: auth.RoleCoach, h: s.deletePathway},
+			route{method: "GET", path: "/v1/pathways/:id/progress", role: auth.RoleCoach, h: s.getProgress},
+			route{method: "POST", path: "/v1/pathways/:id/progress", role: auth.RoleCoach, h: s.setProgress},
+			route{method: "GET", path: "/v1/pathways/:id/ctdl", role: auth.RoleCoach, h: s.exportPathwayCTDL},
+			route{method: "POST", path: "/v1/pathways/import", role: auth.RoleCoach, h: s.importPathwayCTDL},
 		)
 	}
 	return t

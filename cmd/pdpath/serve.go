@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -29,31 +30,20 @@ import (
 
 // serveSettings are serve's settings after flag, environment and default.
 type serveSettings struct {
-	index, addr, redisURL, pathwaysDSN string
-	cachePrefix                        string
-	openReader, allowPrivate, logJSON  bool
-	rate, anonRate                     float64
-	burst, anonBurst                   int
-	trustedProxies                     []string
-	cacheTTL                           time.Duration
+	index, addr, redisURL, cachePrefix string
+	// store is where saved pathways are kept: "" the embedded bbolt file
+	// in the index directory, else a postgres:// DSN.
+	store                             string
+	openReader, allowPrivate, logJSON bool
+	rate, anonRate                    float64
+	burst, anonBurst                  int
+	trustedProxies                    []string
+	cacheTTL                          time.Duration
 }
 
 func runServe(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "serve", "[--index DIR] [--addr HOST:PORT] [--redis URL] [flags]")
-	fs.indexFlag()
-	fs.String("addr", "", "listen address (env PDPATH_ADDR, default 127.0.0.1:8080; port 0 picks a free one)")
-	fs.String("redis", "", "Redis URL for the response cache, redis://HOST:PORT/DB (env REDIS_URL; default none: an in-process cache)")
-	fs.String("pathways-db", "", "saved pathways in PostgreSQL, postgres://... (env PDPATH_PATHWAYS_DSN; default a bbolt file in the index)")
-	fs.Bool("open-reader", false, "serve reader routes to requests without a key (env PDPATH_OPEN_READER=true)")
-	fs.Float64("rate-limit", 0, "requests per second per key, keys created with their own rate excepted (env PDPATH_RATE_LIMIT, default 20; 0 from env or flag keeps the default, negative disables)")
-	fs.Int("rate-burst", 0, "token-bucket burst per key (env PDPATH_RATE_BURST, default 2× the rate)")
-	fs.Float64("anon-rate-limit", 0, "requests per second per client address for keyless readers (env PDPATH_ANON_RATE_LIMIT, default 5)")
-	fs.Int("anon-rate-burst", 0, "burst per client address for keyless readers (env PDPATH_ANON_RATE_BURST, default 2× the rate)")
-	fs.Bool("allow-private-feeds", false, "let feeds live on loopback and private addresses, for an aggregator on the operator's own network (env PDPATH_ALLOW_PRIVATE_FEEDS=true)")
-	fs.String("trusted-proxies", "", "comma-separated CIDRs or addresses whose X-Forwarded-For names the client (env PDPATH_TRUSTED_PROXIES; default none)")
-	fs.String("cache-prefix", "", "start of every Redis key (env PDPATH_CACHE_PREFIX; default pdpath:HASH: with HASH from the index directory's path, so servers of different catalogs can share one Redis)")
-	fs.Duration("cache-ttl", 0, "how long a cached response is kept, ±10% (env PDPATH_CACHE_TTL, default 10m)")
-	fs.Bool("log-json", false, "write logs as JSON lines (env PDPATH_LOG_JSON=true; default key=value text)")
+	fs := newFlagSet(e, "serve", "[--index DIR] [--addr HOST:PORT] [--redis URL] [--store postgres://...] [flags]")
+	serveFlags(fs)
 	if _, err := fs.parse(args, 0, 0); err != nil {
 		return err
 	}
@@ -78,11 +68,16 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	paths, err := pathstore.Open(ctx, st.pathwaysDSN, st.index)
+	paths, err := pathstore.Open(ctx, st.store, st.index)
 	if err != nil {
 		return err
 	}
 	defer paths.Close()
+	if st.store == "" {
+		log.Info("saved pathways in the index directory", "store", storeName(st.store), "file", filepath.Join(st.index, pathstore.FileName))
+	} else {
+		log.Info("saved pathways in PostgreSQL", "store", storeName(st.store), "database", redactDSN(st.store))
+	}
 	feeds, err := feedsync.OpenRegistry(st.index, feedsync.RegistryOptions{})
 	if err != nil {
 		return err
@@ -150,7 +145,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if fs.json {
 		// Scripts that asked for port 0 learn the address here.
 		if err := writeJSON(e.stdout, map[string]any{"addr": ln.Addr().String(), "index": st.index,
-			"catalog_version": cat.Version(), "cache": respCache.Name()}); err != nil {
+			"catalog_version": cat.Version(), "cache": respCache.Name(), "store": storeName(st.store)}); err != nil {
 			ln.Close()
 			return err
 		}
@@ -170,6 +165,25 @@ type feedService struct {
 	*feedsync.Syncer
 }
 
+// serveFlags defines serve's flags.
+func serveFlags(fs *flagSet) {
+	fs.indexFlag()
+	fs.String("addr", "", "listen address (env PDPATH_ADDR, default 127.0.0.1:8080; port 0 picks a free one)")
+	fs.String("redis", "", "Redis URL for the response cache, redis://HOST:PORT/DB (env REDIS_URL; default none: an in-process cache)")
+	fs.String("store", "", "where saved pathways are kept: postgres://USER:PASSWORD@HOST:PORT/DB for PostgreSQL, or bolt for the embedded file (env PDPATH_STORE; default bolt: pathways.db in the index directory)")
+	fs.String("pathways-db", "", "older name of --store (env PDPATH_PATHWAYS_DSN, read when PDPATH_STORE is unset)")
+	fs.Bool("open-reader", false, "serve reader routes to requests without a key (env PDPATH_OPEN_READER=true)")
+	fs.Float64("rate-limit", 0, "requests per second per key, keys created with their own rate excepted (env PDPATH_RATE_LIMIT, default 20; 0 from env or flag keeps the default, negative disables)")
+	fs.Int("rate-burst", 0, "token-bucket burst per key (env PDPATH_RATE_BURST, default 2× the rate)")
+	fs.Float64("anon-rate-limit", 0, "requests per second per client address for keyless readers (env PDPATH_ANON_RATE_LIMIT, default 5)")
+	fs.Int("anon-rate-burst", 0, "burst per client address for keyless readers (env PDPATH_ANON_RATE_BURST, default 2× the rate)")
+	fs.Bool("allow-private-feeds", false, "let feeds live on loopback and private addresses, for an aggregator on the operator's own network (env PDPATH_ALLOW_PRIVATE_FEEDS=true)")
+	fs.String("trusted-proxies", "", "comma-separated CIDRs or addresses whose X-Forwarded-For names the client (env PDPATH_TRUSTED_PROXIES; default none)")
+	fs.String("cache-prefix", "", "start of every Redis key (env PDPATH_CACHE_PREFIX; default pdpath:HASH: with HASH from the index directory's path, so servers of different catalogs can share one Redis)")
+	fs.Duration("cache-ttl", 0, "how long a cached response is kept, ±10% (env PDPATH_CACHE_TTL, default 10m)")
+	fs.Bool("log-json", false, "write logs as JSON lines (env PDPATH_LOG_JSON=true; default key=value text)")
+}
+
 // serveConfig resolves every serve setting: flag, else environment, else
 // default.
 func serveConfig(fs *flagSet) (serveSettings, error) {
@@ -182,12 +196,28 @@ func serveConfig(fs *flagSet) (serveSettings, error) {
 		return fs.env.getenv(envName)
 	}
 	st := serveSettings{
-		index:       fs.indexDir(),
-		addr:        setting(get("addr", "PDPATH_ADDR"), "", "127.0.0.1:8080"),
-		redisURL:    get("redis", "REDIS_URL"),
-		pathwaysDSN: get("pathways-db", "PDPATH_PATHWAYS_DSN"),
+		index:    fs.indexDir(),
+		addr:     setting(get("addr", "PDPATH_ADDR"), "", "127.0.0.1:8080"),
+		redisURL: get("redis", "REDIS_URL"),
 	}
 	var errs []error
+	// --pathways-db is the older name of --store, and PDPATH_PATHWAYS_DSN
+	// of PDPATH_STORE: either flag beats both variables.
+	storeSetting := get("store", "PDPATH_STORE")
+	if set["pathways-db"] {
+		old := fs.Lookup("pathways-db").Value.String()
+		if set["store"] && old != storeSetting {
+			errs = append(errs, errors.New("store / pathways-db: two different stores given; --pathways-db is the older name of --store, give one"))
+		}
+		storeSetting = old
+	} else if !set["store"] && storeSetting == "" {
+		storeSetting = fs.env.getenv("PDPATH_PATHWAYS_DSN")
+	}
+	if v, err := parseStore(storeSetting); err != nil {
+		errs = append(errs, err)
+	} else {
+		st.store = v
+	}
 	boolean := func(name, envName string) bool {
 		v := get(name, envName)
 		if v == "" {
@@ -246,6 +276,47 @@ func serveConfig(fs *flagSet) (serveSettings, error) {
 		return st, usagef("%v", err)
 	}
 	return st, nil
+}
+
+// parseStore reads the --store setting: "" for the embedded store (none
+// given, or "bolt"), else a PostgreSQL DSN. Errors name only the scheme:
+// a DSN may carry a password.
+func parseStore(v string) (string, error) {
+	v = strings.TrimSpace(v)
+	switch strings.ToLower(v) {
+	case "", "bolt", "bbolt":
+		return "", nil
+	}
+	scheme, _, ok := strings.Cut(v, "://")
+	if !ok {
+		return "", errors.New("store / PDPATH_STORE: want postgres://USER:PASSWORD@HOST:PORT/DB or bolt")
+	}
+	switch strings.ToLower(scheme) {
+	case "postgres", "postgresql":
+		if _, err := url.Parse(v); err != nil {
+			return "", errors.New("store / PDPATH_STORE: the postgres:// DSN is not a valid URL")
+		}
+		return v, nil
+	}
+	return "", fmt.Errorf("store / PDPATH_STORE: scheme %q is not supported (want postgres://... or bolt)", scheme)
+}
+
+// storeName names the pathway store a --store setting selects.
+func storeName(store string) string {
+	if store == "" {
+		return "bolt"
+	}
+	return "postgres"
+}
+
+// redactDSN names a PostgreSQL database for the log: host, port and
+// database, without the user's password or the query's settings.
+func redactDSN(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "postgres"
+	}
+	return u.Scheme + "://" + u.Host + u.Path
 }
 
 // defaultCachePrefix names a catalog in Redis keys. Cache keys carry the

@@ -4,15 +4,19 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -201,26 +205,27 @@ func TestServeSettings(t *testing.T) {
 			func(s serveSettings) bool {
 				return len(s.trustedProxies) == 2 && s.trustedProxies[1] == "192.168.1.1" && s.allowPrivate
 			}},
+		{"store: bolt by default", nil, nil, func(s serveSettings) bool { return s.store == "" }},
+		{"store flag", []string{"--store", "postgres://u:pw@db:5432/pd"}, nil,
+			func(s serveSettings) bool { return s.store == "postgres://u:pw@db:5432/pd" }},
+		{"store env", nil, map[string]string{"PDPATH_STORE": "postgresql://db/pd"},
+			func(s serveSettings) bool { return s.store == "postgresql://db/pd" }},
+		{"store flag beats env", []string{"--store", "bolt"}, map[string]string{"PDPATH_STORE": "postgres://db/pd"},
+			func(s serveSettings) bool { return s.store == "" }},
+		{"the older flag still works", []string{"--pathways-db", "postgres://db/old"}, map[string]string{"PDPATH_STORE": "postgres://db/new"},
+			func(s serveSettings) bool { return s.store == "postgres://db/old" }},
+		{"the older env is read when PDPATH_STORE is unset", nil, map[string]string{"PDPATH_PATHWAYS_DSN": "postgres://db/old"},
+			func(s serveSettings) bool { return s.store == "postgres://db/old" }},
+		{"PDPATH_STORE beats the older env", nil, map[string]string{"PDPATH_STORE": "bolt", "PDPATH_PATHWAYS_DSN": "postgres://db/old"},
+			func(s serveSettings) bool { return s.store == "" }},
+		{"both flags, the same store", []string{"--store", "postgres://db/pd", "--pathways-db", "postgres://db/pd"}, nil,
+			func(s serveSettings) bool { return s.store == "postgres://db/pd" }},
 	}
 	for _, test := range tests {
 		t.Run(test.name, func(t *testing.T) {
 			e, _ := testEnv(io.Discard, test.env)
 			fs := newFlagSet(e, "serve", "")
-			fs.indexFlag()
-			// The same flags runServe defines.
-			fs.String("addr", "", "")
-			fs.String("redis", "", "")
-			fs.String("pathways-db", "", "")
-			fs.Bool("open-reader", false, "")
-			fs.Float64("rate-limit", 0, "")
-			fs.Int("rate-burst", 0, "")
-			fs.Float64("anon-rate-limit", 0, "")
-			fs.Int("anon-rate-burst", 0, "")
-			fs.Bool("allow-private-feeds", false, "")
-			fs.String("trusted-proxies", "", "")
-			fs.String("cache-prefix", "", "")
-			fs.Duration("cache-ttl", 0, "")
-			fs.Bool("log-json", false, "")
+			serveFlags(fs)
 			if _, err := fs.parse(test.args, 0, 0); err != nil {
 				t.Fatal(err)
 			}
@@ -237,6 +242,130 @@ func TestServeSettings(t *testing.T) {
 	if code := run(context.Background(), e, []string{"serve", "--index", t.TempDir()}); code != 2 {
 		t.Errorf("a bad boolean in the environment: exit %d, want 2", code)
 	}
+	for _, bad := range []struct {
+		args []string
+		env  map[string]string
+	}{
+		{[]string{"--store", "mysql://root:hunter2@db/pd"}, nil},
+		{[]string{"--store", "/var/lib/pathways.db"}, nil},
+		{nil, map[string]string{"PDPATH_STORE": "redis://db:6379/0"}},
+		{[]string{"--store", "postgres://db/a", "--pathways-db", "postgres://db/b"}, nil},
+	} {
+		e, stderr := testEnv(io.Discard, bad.env)
+		args := append([]string{"serve", "--index", t.TempDir()}, bad.args...)
+		if code := run(context.Background(), e, args); code != 2 || !strings.Contains(stderr.String(), "store") {
+			t.Errorf("%v %v: exit %d, want 2 with a message naming the store setting: %s", bad.args, bad.env, code, stderr)
+		}
+		if strings.Contains(stderr.String(), "hunter2") {
+			t.Errorf("the error shows the DSN's password: %s", stderr)
+		}
+	}
+}
+
+// TestServeStorePostgres runs `pdpath serve --store postgres://…` against
+// the test PostgreSQL and checks that a pathway a coach saves lands there
+// and not in the index directory.
+func TestServeStorePostgres(t *testing.T) {
+	ctx := context.Background()
+	dsn := testPostgresSchema(t)
+	dir := t.TempDir()
+	key := createKey(t, dir, "coach")
+	pr, pw := io.Pipe()
+	se, serr := testEnv(pw, nil)
+	sctx, stop := context.WithCancel(ctx)
+	done := make(chan int, 1)
+	go func() {
+		done <- run(sctx, se, []string{"serve", "--index", dir, "--addr", "127.0.0.1:0", "--store", dsn, "--json"})
+		pw.Close()
+	}()
+	var started struct{ Addr, Store string }
+	if err := json.NewDecoder(bufio.NewReader(pr)).Decode(&started); err != nil {
+		stop()
+		t.Fatalf("serve --json printed nothing: %v (stderr: %s)", err, serr)
+	}
+	go io.Copy(io.Discard, pr)
+	if started.Store != "postgres" {
+		t.Errorf("serve --json store %q, want postgres", started.Store)
+	}
+	req, _ := http.NewRequest("POST", "http://"+started.Addr+"/v1/pathways",
+		strings.NewReader(`{"name":"Talk","request":{"goal_credentials":["talk-moves"]}}`))
+	req.Header.Set("Authorization", "Bearer "+key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Errorf("create a pathway: %d %s", resp.StatusCode, body)
+	}
+	stop()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("serve exit %d: %s", code, serr)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var n int
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM pathways WHERE doc->>'name' = 'Talk'`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("pathways in PostgreSQL: %d (%v), want 1", n, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "pathways.db")); !os.IsNotExist(err) {
+		t.Errorf("serve --store postgres://… also made the embedded store: %v", err)
+	}
+	// The log names the database, not the whole DSN (which may carry a
+	// password and settings).
+	if !strings.Contains(serr.String(), "saved pathways in PostgreSQL") || strings.Contains(serr.String(), "search_path") {
+		t.Errorf("the log does not name the store, or shows the whole DSN: %s", serr)
+	}
+}
+
+// testPostgresSchema returns a DSN for the test PostgreSQL
+// (PDPATH_TEST_POSTGRES, else the local server) whose search_path is a
+// schema of the test's own, dropped when it ends. It fails, not skips,
+// when PostgreSQL does not answer.
+func testPostgresSchema(t *testing.T) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	base := os.Getenv("PDPATH_TEST_POSTGRES")
+	if base == "" {
+		base = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+	}
+	admin, err := pgx.Connect(ctx, base)
+	if err != nil {
+		t.Fatalf("this test needs PostgreSQL (%v); start it, or set PDPATH_TEST_POSTGRES", err)
+	}
+	var b [6]byte
+	rand.Read(b[:])
+	schema := pgx.Identifier{"cmd_test_" + hex.EncodeToString(b[:])}
+	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema.Sanitize()); err != nil {
+		admin.Close(ctx)
+		t.Fatalf("create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if _, err := admin.Exec(ctx, "DROP SCHEMA "+schema.Sanitize()+" CASCADE"); err != nil {
+			t.Errorf("drop schema: %v", err)
+		}
+		admin.Close(ctx)
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("PDPATH_TEST_POSTGRES is not a URL: %v", err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema[0])
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 func TestKeysCommand(t *testing.T) {
