@@ -23,13 +23,7 @@ import (
 
 // Parse decodes data and reads it as CTDL JSON-LD.
 func Parse(source string, data []byte) feed.Result {
-	doc, err := jsonval.Decode(data)
-	if err != nil {
-		res := feed.Result{Format: feed.FormatCTDL}
-		res.Reject(source, "", err)
-		return res
-	}
-	return FromJSON(source, doc)
+	return feed.ParseJSON(source, feed.FormatCTDL, data, FromJSON)
 }
 
 // FromJSON reads an already decoded CTDL document.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
+	"github.com/pdpath/pdpath/indexer/feeds/internal/jsonval"
 )
 
 // Format names, as detected from content and reported in Result.Format.
@@ -167,4 +168,17 @@ func fillMissing(c *catalog.Credential, d catalog.Credential) {
 	if c.Hours == nil {
 		c.Hours = d.Hours
 	}
+}
+
+// ParseJSON decodes data and hands the document to fromJSON; a document that
+// is not JSON is one whole-file rejection in a Result of the given format.
+// Every JSON format's Parse is this with its own FromJSON.
+func ParseJSON(source, format string, data []byte, fromJSON func(source string, doc any) Result) Result {
+	doc, err := jsonval.Decode(data)
+	if err != nil {
+		res := Result{Format: format}
+		res.Reject(source, "", err)
+		return res
+	}
+	return fromJSON(source, doc)
 }

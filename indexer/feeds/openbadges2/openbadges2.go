@@ -17,13 +17,7 @@ import (
 
 // Parse decodes data and reads it as an Open Badges 2.0 document.
 func Parse(source string, data []byte) feed.Result {
-	doc, err := jsonval.Decode(data)
-	if err != nil {
-		res := feed.Result{Format: feed.FormatOpenBadges2}
-		res.Reject(source, "", err)
-		return res
-	}
-	return FromJSON(source, doc)
+	return feed.ParseJSON(source, feed.FormatOpenBadges2, data, FromJSON)
 }
 
 // FromJSON reads an already decoded Open Badges 2.0 document.

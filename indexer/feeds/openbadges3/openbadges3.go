@@ -19,13 +19,7 @@ import (
 // Parse decodes data and reads it as an Open Badges 3.0 or CLR 2.0
 // document.
 func Parse(source string, data []byte) feed.Result {
-	doc, err := jsonval.Decode(data)
-	if err != nil {
-		res := feed.Result{Format: feed.FormatOpenBadges3}
-		res.Reject(source, "", err)
-		return res
-	}
-	return FromJSON(source, doc)
+	return feed.ParseJSON(source, feed.FormatOpenBadges3, data, FromJSON)
 }
 
 // FromJSON reads an already decoded Open Badges 3.0 or CLR 2.0 document.
