@@ -114,14 +114,10 @@ func (c *Catalog) Refresh(ctx context.Context) (bool, error) {
 }
 
 // install makes a generation this process just wrote live without reading
-// its records back from disk.
-func (c *Catalog) install(name string, st *state) error {
+// its records back from disk; reg holds the frameworks that st knows.
+func (c *Catalog) install(name string, st *state, reg *frameworks.Registry) error {
 	c.refreshMu.Lock()
 	defer c.refreshMu.Unlock()
-	reg, err := registryFor(st)
-	if err != nil {
-		return err
-	}
 	ix, err := index.OpenReadOnly(filepath.Join(c.dir, name, bleveDir))
 	if err != nil {
 		return fmt.Errorf("store: open new generation %s: %w", name, err)

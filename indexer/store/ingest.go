@@ -179,13 +179,13 @@ func (c *Catalog) IngestInputs(ctx context.Context, inputs []Input) (catalog.Rep
 		return rep, err
 	}
 	next.Version = base.Version + 1
-	if err := c.writeGeneration(ctx, baseName, next, changes); err != nil {
+	if err := c.writeGeneration(ctx, baseName, next, changes, m.reg); err != nil {
 		return rep, err
 	}
 	rep.CatalogVersion = next.Version
 	c.log.Info("catalog ingested", "version", next.Version, "added", rep.Added, "updated", rep.Updated, "retired", rep.Retired, "rejected", len(rep.Rejected))
 	c.removeOld(genName(next.Version))
-	return rep, c.install(genName(next.Version), next)
+	return rep, c.install(genName(next.Version), next, m.reg)
 }
 
 // sourceKey is how provenance names a source: URLs as given, files by
@@ -229,14 +229,10 @@ func (c *Catalog) parseAll(ctx context.Context, inputs []Input) []feeds.Result {
 // writeGeneration builds generation next.Version beside the live one and
 // makes it live. Until the final rename of CURRENT nothing readers see has
 // changed; a crash leaves a tmp- folder that the next ingest removes.
-func (c *Catalog) writeGeneration(ctx context.Context, baseName string, next *state, ch changeSet) error {
+func (c *Catalog) writeGeneration(ctx context.Context, baseName string, next *state, ch changeSet, reg *frameworks.Registry) error {
 	tmp, err := os.MkdirTemp(c.dir, tmpPrefix)
 	if err != nil {
 		return fmt.Errorf("store: create generation folder: %w", err)
-	}
-	reg, err := registryFor(next)
-	if err != nil {
-		return err
 	}
 	byID := make(map[string]*catalog.Credential, len(next.Credentials))
 	for _, cr := range next.Credentials {

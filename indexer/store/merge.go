@@ -26,7 +26,9 @@ func (c changeSet) any() bool { return len(c.put) > 0 || len(c.del) > 0 || c.fra
 type merge struct {
 	base *state
 	now  time.Time
-	reg  *frameworks.Registry
+	// reg holds the bundled frameworks, the base's imports and this run's;
+	// the next generation indexes and serves with it.
+	reg *frameworks.Registry
 
 	results []sourced
 	// imported holds the frameworks after this run's imports, by name.
