@@ -19,6 +19,15 @@ const (
 	StatusRetired = "retired"
 )
 
+// Kinds of catalog item. Most items are credentials; issuers also publish
+// the learning opportunities (courses, programs) and assessments that lead
+// to them, and those are searched and recommended beside credentials.
+const (
+	KindCredential          = "credential"
+	KindLearningOpportunity = "learning_opportunity"
+	KindAssessment          = "assessment"
+)
+
 // Formats a credential may be delivered in.
 const (
 	FormatOnline   = "online"
@@ -54,6 +63,8 @@ type Credential struct {
 	// identifier when the feed gives one.
 	Issuer   string `json:"issuer"`
 	IssuerID string `json:"issuer_id,omitempty"`
+	// Kind is one of the Kind constants; empty is read as KindCredential.
+	Kind string `json:"kind,omitempty"`
 	// Type is the feed's own type name: BadgeClass, Achievement,
 	// MicroCredential, Certificate, ...
 	Type  string `json:"type,omitempty"`
@@ -81,6 +92,10 @@ type Credential struct {
 	GradeBands []string `json:"grade_bands,omitempty"`
 	Subjects   []string `json:"subjects,omitempty"`
 	Tags       []string `json:"tags,omitempty"`
+	// ApprovedIn lists the jurisdictions that approve the item for licence
+	// renewal or PD credit: "US-IL", or a district inside one,
+	// "US-IL:district:riverbend-usd".
+	ApprovedIn []string `json:"approved_in,omitempty"`
 
 	// AltIDs are other URIs the feeds use for this credential (a CTDL @id
 	// beside its ctid, a landing page used as an identifier); prerequisites
@@ -105,6 +120,14 @@ type Provenance struct {
 	// and description are near-identical to this one's. They are flagged,
 	// never merged.
 	PossibleDuplicates []string `json:"possible_duplicates,omitempty"`
+}
+
+// ItemKind returns Kind, reading an empty one as KindCredential.
+func (c *Credential) ItemKind() string {
+	if c.Kind == "" {
+		return KindCredential
+	}
+	return c.Kind
 }
 
 // Active reports whether the credential may be searched for and recommended.
@@ -149,7 +172,7 @@ func (c *Credential) ContentHash() string {
 // normalizedForHash copies the slices it sorts so hashing never reorders the
 // caller's credential.
 func normalizedForHash(c Credential) Credential {
-	for _, p := range []*[]string{&c.GradeBands, &c.Subjects, &c.Tags, &c.AltIDs, &c.PartOf, &c.HasPart} {
+	for _, p := range []*[]string{&c.GradeBands, &c.Subjects, &c.Tags, &c.ApprovedIn, &c.AltIDs, &c.PartOf, &c.HasPart} {
 		*p = slices.Clone(*p)
 		slices.Sort(*p)
 	}

@@ -9,6 +9,10 @@ type Profile struct {
 	Gaps        []Gap       `json:"gaps,omitempty"`
 	Earned      []string    `json:"earned,omitempty"`
 	Preferences Preferences `json:"preferences,omitzero"`
+	// YearsExperience is how long the educator has taught; nil when not
+	// stated. It steers induction items toward new teachers and away from
+	// veterans.
+	YearsExperience *float64 `json:"years_experience,omitempty"`
 }
 
 // Gap is a competency the educator needs to grow in. Weight is its
@@ -32,4 +36,7 @@ type Preferences struct {
 	Formats        []string `json:"formats,omitempty"`
 	GradeBands     []string `json:"grade_bands,omitempty"`
 	Subjects       []string `json:"subjects,omitempty"`
+	// ApprovedIn keeps items approved in one of these jurisdictions; a
+	// state's approval ("US-IL") covers its districts.
+	ApprovedIn []string `json:"approved_in,omitempty"`
 }

@@ -140,6 +140,7 @@ func Record(row csvtable.Row) (catalog.Credential, error) {
 		c.Subjects = textnorm.AppendUnique(c.Subjects, Subject(v))
 	}
 	c.Tags = textnorm.CleanList(values(row.Raw("tags")))
+	c.ApprovedIn = textnorm.CleanList(values(row.Raw("approved_in")))
 	return c, nil
 }
 
