@@ -9,8 +9,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/pdpath/pdpath/api/auth"
-	"github.com/pdpath/pdpath/api/feedsync"
 	"github.com/pdpath/pdpath/api/pathstore"
+	"github.com/pdpath/pdpath/indexer/feedsync"
 	"github.com/pdpath/pdpath/indexer/fetch"
 	"github.com/pdpath/pdpath/recommender"
 	"github.com/pdpath/pdpath/recommender/planner"

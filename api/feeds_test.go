@@ -10,7 +10,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/pdpath/pdpath/api/feedsync"
+	"github.com/pdpath/pdpath/indexer/feedsync"
 )
 
 // feedServer serves testdata/update.csv with an ETag, answering 304 to a

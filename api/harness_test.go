@@ -17,10 +17,10 @@ import (
 
 	"github.com/pdpath/pdpath/api/auth"
 	"github.com/pdpath/pdpath/api/cache"
-	"github.com/pdpath/pdpath/api/feedsync"
 	"github.com/pdpath/pdpath/api/internal/redistest"
 	"github.com/pdpath/pdpath/api/openapi/openapitest"
 	"github.com/pdpath/pdpath/indexer/catalog"
+	"github.com/pdpath/pdpath/indexer/feedsync"
 	"github.com/pdpath/pdpath/indexer/fetch"
 	"github.com/pdpath/pdpath/indexer/store"
 	"github.com/pdpath/pdpath/recommender"

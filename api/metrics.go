@@ -4,8 +4,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/pdpath/pdpath/api/cache"
-	"github.com/pdpath/pdpath/api/feedsync"
 	"github.com/pdpath/pdpath/indexer/catalog"
+	"github.com/pdpath/pdpath/indexer/feedsync"
 )
 
 // metrics are the server's Prometheus collectors.
