@@ -18,9 +18,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/pdpath/pdpath/api/auth"
 	"github.com/pdpath/pdpath/api/cache"
 	"github.com/pdpath/pdpath/api/internal/redistest"
+	"github.com/pdpath/pdpath/indexer/auth"
 	"github.com/pdpath/pdpath/indexer/store"
 	"github.com/pdpath/pdpath/indexer/synth"
 	"github.com/pdpath/pdpath/recommender"

@@ -8,8 +8,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/pdpath/pdpath/api/auth"
 	"github.com/pdpath/pdpath/api/pathstore"
+	"github.com/pdpath/pdpath/indexer/auth"
 	"github.com/pdpath/pdpath/indexer/feedsync"
 	"github.com/pdpath/pdpath/indexer/fetch"
 	"github.com/pdpath/pdpath/recommender"

@@ -15,10 +15,10 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/pdpath/pdpath/api/auth"
 	"github.com/pdpath/pdpath/api/cache"
 	"github.com/pdpath/pdpath/api/internal/redistest"
 	"github.com/pdpath/pdpath/api/openapi/openapitest"
+	"github.com/pdpath/pdpath/indexer/auth"
 	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/indexer/feedsync"
 	"github.com/pdpath/pdpath/indexer/fetch"

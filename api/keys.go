@@ -6,7 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/pdpath/pdpath/api/auth"
+	"github.com/pdpath/pdpath/indexer/auth"
 )
 
 // keyJSON is a stored key as listed: never its secret or hash.

@@ -17,8 +17,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/pdpath/pdpath/api/auth"
 	"github.com/pdpath/pdpath/api/cache"
+	"github.com/pdpath/pdpath/indexer/auth"
 )
 
 // Gin context keys.

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pdpath/pdpath/api/auth"
+	"github.com/pdpath/pdpath/indexer/auth"
 )
 
 // TestRoles checks who may call what: each role's own routes, and the

@@ -6,7 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/pdpath/pdpath/api/auth"
+	"github.com/pdpath/pdpath/indexer/auth"
 )
 
 // route is one entry of the route table.

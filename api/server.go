@@ -13,9 +13,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
-	"github.com/pdpath/pdpath/api/auth"
 	"github.com/pdpath/pdpath/api/cache"
 	"github.com/pdpath/pdpath/api/pathstore"
+	"github.com/pdpath/pdpath/indexer/auth"
 	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/indexer/frameworks"
 	"github.com/pdpath/pdpath/indexer/index"

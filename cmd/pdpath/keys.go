@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"text/tabwriter"
 
-	"github.com/pdpath/pdpath/api/auth"
+	"github.com/pdpath/pdpath/indexer/auth"
 )
 
 // runKeys manages API keys: `keys create`, `keys list`, `keys revoke ID`.

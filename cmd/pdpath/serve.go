@@ -19,9 +19,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/pdpath/pdpath/api"
-	"github.com/pdpath/pdpath/api/auth"
 	"github.com/pdpath/pdpath/api/cache"
 	"github.com/pdpath/pdpath/api/pathstore"
+	"github.com/pdpath/pdpath/indexer/auth"
 	"github.com/pdpath/pdpath/indexer/feedsync"
 	"github.com/pdpath/pdpath/indexer/fetch"
 	"github.com/pdpath/pdpath/indexer/store"
