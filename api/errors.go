@@ -8,11 +8,11 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/pdpath/pdpath/api/pathstore"
 	"github.com/pdpath/pdpath/indexer/auth"
 	"github.com/pdpath/pdpath/indexer/feedsync"
 	"github.com/pdpath/pdpath/indexer/fetch"
 	"github.com/pdpath/pdpath/recommender"
+	"github.com/pdpath/pdpath/recommender/pathstore"
 	"github.com/pdpath/pdpath/recommender/planner"
 	"github.com/pdpath/pdpath/recommender/profile"
 )

@@ -12,7 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/pdpath/pdpath/api/pathstore"
+	"github.com/pdpath/pdpath/recommender/pathstore"
 	"github.com/pdpath/pdpath/recommender/pathway"
 	"github.com/pdpath/pdpath/recommender/planner"
 )

@@ -15,7 +15,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/pdpath/pdpath/api/pathstore"
+	"github.com/pdpath/pdpath/recommender/pathstore"
 	"github.com/pdpath/pdpath/recommender/planner"
 )
 

@@ -14,13 +14,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/pdpath/pdpath/api/cache"
-	"github.com/pdpath/pdpath/api/pathstore"
 	"github.com/pdpath/pdpath/indexer/auth"
 	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/indexer/frameworks"
 	"github.com/pdpath/pdpath/indexer/index"
 	"github.com/pdpath/pdpath/indexer/store"
 	"github.com/pdpath/pdpath/recommender"
+	"github.com/pdpath/pdpath/recommender/pathstore"
 )
 
 // Catalog is the live catalog the API reads and syncs into. *store.Catalog

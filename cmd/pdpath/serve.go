@@ -20,12 +20,12 @@ import (
 
 	"github.com/pdpath/pdpath/api"
 	"github.com/pdpath/pdpath/api/cache"
-	"github.com/pdpath/pdpath/api/pathstore"
 	"github.com/pdpath/pdpath/indexer/auth"
 	"github.com/pdpath/pdpath/indexer/feedsync"
 	"github.com/pdpath/pdpath/indexer/fetch"
 	"github.com/pdpath/pdpath/indexer/store"
 	"github.com/pdpath/pdpath/recommender"
+	"github.com/pdpath/pdpath/recommender/pathstore"
 )
 
 // serveSettings are serve's settings after flag, environment and default.
