@@ -5,16 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/pdpath/pdpath/indexer/auth"
-	"github.com/pdpath/pdpath/indexer/feedsync"
-	"github.com/pdpath/pdpath/indexer/fetch"
+	"github.com/pdpath/pdpath/indexer/derrors"
 	"github.com/pdpath/pdpath/recommender"
-	"github.com/pdpath/pdpath/recommender/pathstore"
-	"github.com/pdpath/pdpath/recommender/planner"
-	"github.com/pdpath/pdpath/recommender/profile"
 )
 
 // Error codes of the JSON error body. Clients switch on these, so they are
@@ -69,10 +65,11 @@ func unavailable(cause error, format string, args ...any) *Error {
 	return &Error{Status: http.StatusServiceUnavailable, Code: CodeUnavailable, Message: fmt.Sprintf(format, args...), Err: cause}
 }
 
-// classify maps an error to what the client is told. Errors of the packages
-// the handlers call are recognised by their sentinels; everything else is
-// the server's own failure and says only that, with the request id to find
-// the cause in the log.
+// classify maps an error to what the client is told, by its kind
+// (package derrors): every package the handlers call marks its errors with
+// one, so this is the one place that turns kinds into statuses. An error
+// without a kind is the server's own failure and says only that, with the
+// request id to find the cause in the log.
 func classify(err error) *Error {
 	var e *Error
 	if errors.As(err, &e) {
@@ -83,28 +80,48 @@ func classify(err error) *Error {
 	case errors.As(err, &tooLarge):
 		return &Error{Status: http.StatusRequestEntityTooLarge, Code: CodeTooLarge,
 			Message: fmt.Sprintf("request body is over the %d-byte limit", tooLarge.Limit), Err: err}
-	case errors.Is(err, profile.ErrInvalid), errors.Is(err, profile.ErrNoBadges),
-		errors.Is(err, planner.ErrInvalidRequest), errors.Is(err, pathstore.ErrInvalid),
-		errors.Is(err, auth.ErrUnknownRole), errors.Is(err, feedsync.ErrInvalid):
-		return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Message: err.Error(), Err: err}
-	case errors.Is(err, fetch.ErrBlockedAddress), errors.Is(err, fetch.ErrBadURL):
-		return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Message: err.Error(), Err: err}
-	case errors.Is(err, recommender.ErrNotFound), errors.Is(err, pathstore.ErrNotFound),
-		errors.Is(err, auth.ErrNoKey), errors.Is(err, feedsync.ErrNotFound):
-		return &Error{Status: http.StatusNotFound, Code: CodeNotFound, Message: err.Error(), Err: err}
-	case errors.Is(err, pathstore.ErrConflict), errors.Is(err, feedsync.ErrConflict):
-		return &Error{Status: http.StatusConflict, Code: CodeConflict, Message: err.Error(), Err: err}
-	case errors.Is(err, recommender.ErrNotReady):
-		return unavailable(err, "the recommender model is still being built; retry shortly")
-	case errors.Is(err, context.DeadlineExceeded):
-		return unavailable(err, "the request took too long; retry, or narrow it")
 	case errors.Is(err, context.Canceled):
 		// The client left; nobody reads this answer, but the log and
 		// metrics should not count it as a server fault.
 		return &Error{Status: 499, Code: "canceled", Message: "request canceled", Err: err}
 	}
+	switch derrors.KindOf(err) {
+	case derrors.Invalid:
+		return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Message: err.Error(), Err: err}
+	case derrors.NotFound:
+		return &Error{Status: http.StatusNotFound, Code: CodeNotFound, Message: err.Error(), Err: err}
+	case derrors.Conflict:
+		return &Error{Status: http.StatusConflict, Code: CodeConflict, Message: err.Error(), Err: err}
+	case derrors.Forbidden:
+		return &Error{Status: http.StatusForbidden, Code: CodeForbidden, Message: err.Error(), Err: err}
+	case derrors.Upstream:
+		// A third party the caller named (their feed) failed: a problem
+		// with what they registered, not with this server.
+		return &Error{Status: http.StatusUnprocessableEntity, Code: CodeFeedFailed,
+			Message: "the feed could not be fetched: " + err.Error(), Err: err}
+	case derrors.Unavailable:
+		return unavailable(err, "%s; retry shortly", unavailableReason(err))
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return unavailable(err, "the request took too long; retry, or narrow it")
+	}
 	return &Error{Status: http.StatusInternalServerError, Code: CodeInternal, Message: "internal error", Err: err}
 }
+
+// unavailableReason says what is unavailable without revealing internals:
+// the model being built is the server's normal start, anything else a
+// dependency it cannot reach.
+func unavailableReason(err error) string {
+	if errors.Is(err, recommender.ErrNotReady) {
+		return "the recommender model is still being built"
+	}
+	return "a service this server depends on is unavailable"
+}
+
+// retryAfterSeconds is the Retry-After of a 503: long enough for a model
+// build or a database failover to make progress, short enough that a
+// client does not give up.
+const retryAfterSeconds = 5
 
 // errorBody is the JSON shape of every error response.
 type errorBody struct {
@@ -131,6 +148,9 @@ func (s *Server) writeError(c *gin.Context, err error) {
 	}
 	if c.Writer.Written() {
 		return
+	}
+	if e.Status == http.StatusServiceUnavailable && c.Writer.Header().Get("Retry-After") == "" {
+		c.Header("Retry-After", strconv.Itoa(retryAfterSeconds))
 	}
 	writeJSON(c, e.Status, errorBody{Error: errorDetail{Code: e.Code, Message: msg}})
 	c.Abort()

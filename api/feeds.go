@@ -3,10 +3,7 @@ package api
 import (
 	"context"
 	"errors"
-	"fmt"
-	"net"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -118,44 +115,16 @@ func (s *Server) registerFeed(c *gin.Context) error {
 	return nil
 }
 
-// checkFeedHost refuses, at registration, a feed whose host is or resolves
-// to a loopback, private, link-local or otherwise non-public address,
-// unless the server allows private feeds. It gives the caller an early,
-// clear answer; the fetch client checks the address actually dialled at
-// every sync too, because a name's address can change after this check.
+// checkFeedHost refuses, at registration, a feed the fetch client's
+// policy would refuse, for an early, clear answer; the client checks the
+// address actually dialled at every sync too.
 func (s *Server) checkFeedHost(ctx context.Context, raw string) error {
-	if s.cfg.AllowPrivateFeeds {
-		return nil
-	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Hostname() == "" {
+	err := s.cfg.Fetcher.CheckURL(ctx, raw)
+	if errors.Is(err, fetch.ErrBadURL) {
 		// The registry explains malformed URLs.
 		return nil
 	}
-	host := u.Hostname()
-	var addrs []netip.Addr
-	if ip, err := netip.ParseAddr(host); err == nil {
-		addrs = []netip.Addr{ip}
-	} else {
-		lctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-		defer cancel()
-		addrs, err = net.DefaultResolver.LookupNetIP(lctx, "ip", host)
-		if err != nil {
-			// A name that does not resolve now cannot be fetched now
-			// either; the sync will say so, and the dial-time guard
-			// still applies if it resolves later.
-			s.log.DebugContext(ctx, "feed host did not resolve at registration", "host", host, "err", err)
-			return nil
-		}
-	}
-	for _, a := range addrs {
-		if !fetch.Public(a) {
-			return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest,
-				Message: fmt.Sprintf("feed host %s is %s, not a public address; this server does not fetch from private networks", host, a),
-				Err:     fetch.ErrBlockedAddress}
-		}
-	}
-	return nil
+	return err
 }
 
 func (s *Server) listFeeds(c *gin.Context) error {
@@ -202,34 +171,13 @@ func (s *Server) syncFeed(c *gin.Context) error {
 		run, err = s.cfg.Feeds.Sync(ctx, owner, id)
 	}
 	if err != nil {
-		return syncError(run, err)
+		return err
 	}
 	if run.Status == feedsync.StatusOK {
 		s.catchUp(ctx, run.Report.CatalogVersion)
 	}
 	writeJSON(c, http.StatusOK, syncResponse{Report: toRunJSON(run).Report, RunID: run.ID, FeedID: run.FeedID, Status: run.Status})
 	return nil
-}
-
-// syncError classifies a failed sync. The feed is the caller's: an address
-// the server refuses is their mistake (400), and a feed that cannot be
-// fetched (down, 404, too large) is a problem with what they registered
-// (422), reported with the run that recorded it. Anything else, such as
-// the catalog failing to write, is the server's own.
-func syncError(run feedsync.Run, err error) error {
-	switch {
-	case errors.Is(err, feedsync.ErrNotFound), errors.Is(err, feedsync.ErrInvalid),
-		errors.Is(err, fetch.ErrBlockedAddress), errors.Is(err, fetch.ErrBadURL),
-		errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return err
-	}
-	// Errors of the fetch package carry its name first, by the
-	// project's convention; an ingest failure does not.
-	if run.ID != "" && strings.HasPrefix(run.Error, "fetch") {
-		return &Error{Status: http.StatusUnprocessableEntity, Code: CodeFeedFailed,
-			Message: fmt.Sprintf("the feed could not be fetched (run %s recorded): %s", run.ID, run.Error), Err: err}
-	}
-	return err
 }
 
 // catchUp makes an in-process sync visible before the sync answers: the

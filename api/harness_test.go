@@ -160,18 +160,18 @@ func newHarness(t *testing.T, o options) *harness {
 	syncer := feedsync.NewSyncer(feedsync.SyncerConfig{Registry: feeds, Catalog: cat, Fetcher: fetcher,
 		Observer: feedsync.ObserverFunc(func(r feedsync.Run) { srv.ObserveRun(r) })})
 	srv, err = New(Config{
-		Catalog:           cat,
-		Recommender:       rec,
-		Keys:              keys,
-		Pathways:          paths,
-		Feeds:             testFeeds{feeds, syncer},
-		Cache:             c,
-		Registry:          h.reg,
-		CacheMetrics:      cm,
-		OpenReader:        o.openReader,
-		RateLimit:         o.rateLimit,
-		AllowPrivateFeeds: o.allowPrivate,
-		MaxBodyBytes:      o.maxBody,
+		Catalog:      cat,
+		Recommender:  rec,
+		Keys:         keys,
+		Pathways:     paths,
+		Feeds:        testFeeds{feeds, syncer},
+		Cache:        c,
+		Registry:     h.reg,
+		CacheMetrics: cm,
+		OpenReader:   o.openReader,
+		RateLimit:    o.rateLimit,
+		Fetcher:      fetcher,
+		MaxBodyBytes: o.maxBody,
 	})
 	if err != nil {
 		t.Fatal(err)

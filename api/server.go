@@ -16,6 +16,7 @@ import (
 	"github.com/pdpath/pdpath/api/cache"
 	"github.com/pdpath/pdpath/indexer/auth"
 	"github.com/pdpath/pdpath/indexer/catalog"
+	"github.com/pdpath/pdpath/indexer/fetch"
 	"github.com/pdpath/pdpath/indexer/frameworks"
 	"github.com/pdpath/pdpath/indexer/index"
 	"github.com/pdpath/pdpath/indexer/store"
@@ -94,10 +95,12 @@ type Config struct {
 	// unlimited.
 	RateLimit      auth.Limit
 	AnonymousLimit auth.Limit
-	// AllowPrivateFeeds permits feed URLs on loopback and private
-	// addresses (off by default: a server fetching what callers name must
-	// not reach its own network).
-	AllowPrivateFeeds bool
+	// Fetcher is the client feeds are fetched with; its policy also
+	// decides which feed URLs registration accepts, so the two never
+	// disagree. Nil means fetch.New(fetch.Policy{}), which refuses
+	// loopback and private addresses: a server fetching what callers name
+	// must not reach its own network.
+	Fetcher *fetch.Client
 	// TrustedProxies are the addresses (CIDRs) whose X-Forwarded-For is
 	// believed for the client address; none by default.
 	TrustedProxies []string
@@ -151,6 +154,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = 30 * time.Second
+	}
+	if cfg.Fetcher == nil {
+		cfg.Fetcher = fetch.New(fetch.Policy{})
 	}
 	if cfg.WatchInterval <= 0 {
 		cfg.WatchInterval = 2 * time.Second

@@ -2,7 +2,6 @@ package recommender
 
 import (
 	"context"
-	"errors"
 	"io"
 	"log/slog"
 	"sync"
@@ -10,15 +9,16 @@ import (
 	"time"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
+	"github.com/pdpath/pdpath/indexer/derrors"
 	"github.com/pdpath/pdpath/recommender/profile"
 )
 
 // Errors the engine returns; callers map them with errors.Is.
 var (
 	// ErrNotReady: no model has been built yet.
-	ErrNotReady = errors.New("recommender: no model built yet")
+	ErrNotReady = derrors.New(derrors.Unavailable, "recommender: no model built yet")
 	// ErrNotFound: the credential id is not in the catalog.
-	ErrNotFound = errors.New("recommender: credential not found")
+	ErrNotFound = derrors.New(derrors.NotFound, "recommender: credential not found")
 )
 
 // Searcher is the full-text search the engine takes lexical candidates

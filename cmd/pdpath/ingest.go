@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/pdpath/pdpath/indexer/fetch"
 	"github.com/pdpath/pdpath/indexer/store"
 )
 
@@ -15,7 +16,11 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	bar := newProgressBar(e.stderr)
-	cat, err := store.Open(ctx, fs.indexDir(), store.Options{Logger: fs.logger(), Progress: bar.update})
+	// The operator names the inputs, so a URL on their own network
+	// (or one redirecting there) is theirs to fetch: the command line
+	// trusts its operator, unlike the server, which refuses such feeds.
+	fetcher := fetch.New(fetch.Policy{AllowPrivate: true})
+	cat, err := store.Open(ctx, fs.indexDir(), store.Options{Logger: fs.logger(), Progress: bar.update, Fetcher: fetcher})
 	if err != nil {
 		return err
 	}

@@ -9,9 +9,10 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/pdpath/pdpath/indexer/derrors"
 )
 
 // Role is what a key may do.
@@ -32,8 +33,8 @@ var Roles = []Role{RoleReader, RoleCoach, RoleAggregator, RoleAdmin}
 
 // Errors callers may test with errors.Is.
 var (
-	ErrUnknownRole = errors.New("auth: unknown role")
-	ErrNoKey       = errors.New("auth: no such key")
+	ErrUnknownRole = derrors.New(derrors.Invalid, "auth: unknown role")
+	ErrNoKey       = derrors.New(derrors.NotFound, "auth: no such key")
 )
 
 // ParseRole returns the role named s.

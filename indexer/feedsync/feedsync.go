@@ -14,24 +14,24 @@
 package feedsync
 
 import (
-	"errors"
 	"fmt"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
+	"github.com/pdpath/pdpath/indexer/derrors"
 	"github.com/pdpath/pdpath/indexer/feeds/feed"
 )
 
 // Errors callers classify with errors.Is.
 var (
 	// ErrNotFound: no feed with that id belongs to that owner.
-	ErrNotFound = errors.New("feedsync: feed not found")
+	ErrNotFound = derrors.New(derrors.NotFound, "feedsync: feed not found")
 	// ErrInvalid: the caller sent a feed or upload that cannot be used.
-	ErrInvalid = errors.New("feedsync: invalid feed")
+	ErrInvalid = derrors.New(derrors.Invalid, "feedsync: invalid feed")
 	// ErrConflict: the owner already registered a feed at that URL.
-	ErrConflict = errors.New("feedsync: feed already registered")
+	ErrConflict = derrors.New(derrors.Conflict, "feedsync: feed already registered")
 )
 
 // Run statuses.

@@ -234,7 +234,7 @@ func (s *Syncer) run(ctx context.Context, id string, push []byte) (Run, error) {
 		"rejected", len(run.Report.Rejected), "catalog_version", run.Report.CatalogVersion}
 	if cause != nil {
 		s.log.WarnContext(ctx, "feed sync failed", append(attrs, "err", cause)...)
-		return run, fmt.Errorf("feedsync: sync feed %s: %w", id, cause)
+		return run, fmt.Errorf("feedsync: sync feed %s (run %s recorded): %w", id, run.ID, cause)
 	}
 	s.log.InfoContext(ctx, "feed synced", attrs...)
 	return run, nil

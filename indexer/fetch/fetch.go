@@ -7,7 +7,6 @@ package fetch
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -16,13 +15,15 @@ import (
 	"net/url"
 	"syscall"
 	"time"
+
+	"github.com/pdpath/pdpath/indexer/derrors"
 )
 
 // Errors callers may test with errors.Is.
 var (
-	ErrBlockedAddress = errors.New("fetch: address not allowed")
-	ErrTooLarge       = errors.New("fetch: response too large")
-	ErrBadURL         = errors.New("fetch: bad URL")
+	ErrBlockedAddress = derrors.New(derrors.Invalid, "fetch: address not allowed")
+	ErrTooLarge       = derrors.New(derrors.Upstream, "fetch: response too large")
+	ErrBadURL         = derrors.New(derrors.Invalid, "fetch: bad URL")
 )
 
 // Policy sets a client's limits.
@@ -120,7 +121,7 @@ func (c *Client) Get(ctx context.Context, rawURL string, cond Conditional) (*Res
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
+		return nil, upstream(fmt.Errorf("fetch %s: %w", rawURL, err))
 	}
 	defer resp.Body.Close()
 	out := &Response{ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified")}
@@ -129,20 +130,64 @@ func (c *Client) Get(ctx context.Context, rawURL string, cond Conditional) (*Res
 		return out, nil
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, fmt.Errorf("fetch %s: HTTP %s", rawURL, resp.Status)
+		return nil, derrors.Wrap(derrors.Upstream, fmt.Errorf("fetch %s: HTTP %s", rawURL, resp.Status))
 	}
 	if resp.ContentLength > c.policy.MaxBytes {
 		return nil, fmt.Errorf("%w: %s declares %d bytes, limit %d", ErrTooLarge, rawURL, resp.ContentLength, c.policy.MaxBytes)
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, c.policy.MaxBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: read body: %w", rawURL, err)
+		return nil, upstream(fmt.Errorf("fetch %s: read body: %w", rawURL, err))
 	}
 	if int64(len(data)) > c.policy.MaxBytes {
 		return nil, fmt.Errorf("%w: %s is over %d bytes", ErrTooLarge, rawURL, c.policy.MaxBytes)
 	}
 	out.Data = data
 	return out, nil
+}
+
+// upstream marks a failure to reach or read the feed as the issuer's
+// (derrors.Upstream) unless something in its chain already says what it
+// is, such as a blocked address.
+func upstream(err error) error {
+	if derrors.KindOf(err) != derrors.Internal {
+		return err
+	}
+	return derrors.Wrap(derrors.Upstream, err)
+}
+
+// CheckURL applies the client's address policy to rawURL before any
+// request, for an early, clear answer when a feed is registered: a host
+// that is, or now resolves to, a non-public address is ErrBlockedAddress
+// unless the policy allows private addresses. A name that does not resolve
+// passes, since the address dialled is checked again at every fetch (a
+// name's address can change after this check).
+func (c *Client) CheckURL(ctx context.Context, rawURL string) error {
+	if c.policy.AllowPrivate {
+		return nil
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Hostname() == "" {
+		return fmt.Errorf("%w: %q (want an http or https URL)", ErrBadURL, rawURL)
+	}
+	host := u.Hostname()
+	var addrs []netip.Addr
+	if ip, err := netip.ParseAddr(host); err == nil {
+		addrs = []netip.Addr{ip}
+	} else {
+		lctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+		defer cancel()
+		addrs, err = net.DefaultResolver.LookupNetIP(lctx, "ip", host)
+		if err != nil {
+			return nil
+		}
+	}
+	for _, a := range addrs {
+		if !Public(a) {
+			return fmt.Errorf("%w: feed host %s is %s, not a public address; this server does not fetch from private networks", ErrBlockedAddress, host, a)
+		}
+	}
+	return nil
 }
 
 // guard is a net.Dialer Control hook: it runs after DNS resolution, on the

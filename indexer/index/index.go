@@ -14,6 +14,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
+	"github.com/pdpath/pdpath/indexer/derrors"
 )
 
 // BatchSize is how many documents go into one Bleve batch. Larger batches
@@ -26,7 +27,7 @@ const BatchSize = 1000
 var versionKey = []byte("pdpath.catalog_version")
 
 // ErrNotFound is returned when an index directory does not exist.
-var ErrNotFound = errors.New("index: not found")
+var ErrNotFound = derrors.New(derrors.NotFound, "index: not found")
 
 // ParentFunc returns the code a framework code refines ("7" for UDL "7.2"),
 // or "" at the top level. Documents are indexed under every ancestor of

@@ -23,8 +23,10 @@ type Options struct {
 	Logger *slog.Logger
 	// Progress, when set, is told how an ingest advances.
 	Progress func(Progress)
-	// Fetcher downloads http(s) inputs; nil means a client with default
-	// limits that allows private addresses (the operator's own command).
+	// Fetcher downloads http(s) inputs; nil means fetch.New(fetch.Policy{}),
+	// which refuses loopback, private and link-local addresses. A caller
+	// that trusts whoever names the URLs (the command line's operator)
+	// passes a client that allows them.
 	Fetcher *fetch.Client
 	// Now is the clock used for provenance; nil means time.Now.
 	Now func() time.Time
@@ -77,7 +79,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Catalog, error) {
 		opts.CloseDelay = 30 * time.Second
 	}
 	if opts.Fetcher == nil {
-		opts.Fetcher = fetch.New(fetch.Policy{AllowPrivate: true})
+		opts.Fetcher = fetch.New(fetch.Policy{})
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("store: create %s: %w", dir, err)

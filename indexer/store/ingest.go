@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -14,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
+	"github.com/pdpath/pdpath/indexer/derrors"
 	"github.com/pdpath/pdpath/indexer/feeds"
 	"github.com/pdpath/pdpath/indexer/fetch"
 	"github.com/pdpath/pdpath/indexer/frameworks"
@@ -32,7 +32,7 @@ type Input struct {
 var feedExtensions = []string{".json", ".jsonld", ".csv"}
 
 // ErrNoInput is returned when a path given to Ingest does not exist.
-var ErrNoInput = errors.New("store: no such input")
+var ErrNoInput = derrors.New(derrors.NotFound, "store: no such input")
 
 // Ingest reads feed files, folders (recursively) and http(s) URLs and syncs
 // them into the catalog. A path that does not exist is an error and nothing

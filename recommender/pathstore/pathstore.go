@@ -19,7 +19,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -27,17 +26,19 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/pdpath/pdpath/indexer/derrors"
 )
 
 // Errors callers classify with errors.Is.
 var (
 	// ErrNotFound: no record with that id belongs to that owner.
-	ErrNotFound = errors.New("pathstore: pathway not found")
+	ErrNotFound = derrors.New(derrors.NotFound, "pathstore: pathway not found")
 	// ErrConflict: the record changed since the caller read it (its
 	// Version is no longer the one the caller sent).
-	ErrConflict = errors.New("pathstore: pathway was changed since it was read")
+	ErrConflict = derrors.New(derrors.Conflict, "pathstore: pathway was changed since it was read")
 	// ErrInvalid: the caller sent a record the store cannot keep.
-	ErrInvalid = errors.New("pathstore: invalid pathway")
+	ErrInvalid = derrors.New(derrors.Invalid, "pathstore: invalid pathway")
 )
 
 // Limits on what one record and one List call may hold.

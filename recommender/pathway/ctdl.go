@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
+	"github.com/pdpath/pdpath/indexer/derrors"
 	"github.com/pdpath/pdpath/recommender/planner"
 )
 
@@ -29,7 +30,7 @@ const (
 )
 
 // ErrCTDL marks a CTDL document ImportCTDL cannot read as a pathway.
-var ErrCTDL = errors.New("pathway: not a usable CTDL pathway")
+var ErrCTDL = derrors.New(derrors.Invalid, "pathway: not a usable CTDL pathway")
 
 // ExportCTDL writes the pathway as a CTDL Pathway JSON-LD document: a
 // ceterms:Pathway node, one ceterms:CredentialComponent per step (proxyFor

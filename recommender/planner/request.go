@@ -3,17 +3,17 @@ package planner
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
+	"github.com/pdpath/pdpath/indexer/derrors"
 )
 
 // ErrInvalidRequest marks every error caused by the caller's request rather
 // than by the planner; the API maps it to a 4xx status.
-var ErrInvalidRequest = errors.New("planner: invalid request")
+var ErrInvalidRequest = derrors.New(derrors.Invalid, "planner: invalid request")
 
 // Request is a plan request, the body of `POST /v1/plans` and the file read by
 // `pdpath plan`. Targets and goal credentials say what the pathway must reach;

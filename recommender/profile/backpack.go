@@ -3,16 +3,17 @@ package profile
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/pdpath/pdpath/indexer/derrors"
 )
 
 // ErrNoBadges is returned when a backpack document holds no assertion or
 // credential that names a badge.
-var ErrNoBadges = errors.New("profile: backpack holds no Open Badges assertion, Open Badges 3.0 credential or CLR credential")
+var ErrNoBadges = derrors.New(derrors.Invalid, "profile: backpack holds no Open Badges assertion, Open Badges 3.0 credential or CLR credential")
 
 // Backpack is what a teacher's badge backpack says she has earned.
 // BadgeIDs are BadgeClass (OB 2.0) or Achievement (OB 3.0, CLR 2.0) ids, in

@@ -8,7 +8,6 @@ package profile
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -17,11 +16,12 @@ import (
 	"strings"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
+	"github.com/pdpath/pdpath/indexer/derrors"
 )
 
 // ErrInvalid is wrapped by every error that describes a malformed or invalid
 // profile, so callers can map it to a 4xx answer with errors.Is.
-var ErrInvalid = errors.New("profile: invalid")
+var ErrInvalid = derrors.New(derrors.Invalid, "profile: invalid")
 
 // FieldError is one problem with one field of a profile. Path uses the
 // JSON names with indexes ("gaps[1].code", "preferences.max_hours").
