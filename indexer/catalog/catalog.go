@@ -106,7 +106,7 @@ type Credential struct {
 	// They are nil when the feed gives one plain string.
 	Titles       map[string]string `json:"titles,omitempty"`
 	Descriptions map[string]string `json:"descriptions,omitempty"`
-	Criteria    string `json:"criteria,omitempty"`
+	Criteria     string            `json:"criteria,omitempty"`
 	// Issuer is the issuing organisation's display name; IssuerID its IRI or
 	// identifier when the feed gives one.
 	Issuer   string `json:"issuer"`
@@ -147,7 +147,7 @@ type Credential struct {
 	// Lifecycle is the publisher's status of the record when it states one:
 	// LifecycleActive, LifecycleProvisional, LifecycleCeased, ... (empty
 	// is read as active).
-	Lifecycle string `json:"lifecycle,omitempty"`
+	Lifecycle  string   `json:"lifecycle,omitempty"`
 	Format     string   `json:"format,omitempty"`
 	GradeBands []string `json:"grade_bands,omitempty"`
 	Subjects   []string `json:"subjects,omitempty"`
