@@ -28,6 +28,42 @@ const (
 	KindAssessment          = "assessment"
 )
 
+// Lifecycle values a publisher may state for a record (CTDL
+// ceterms:lifeCycleStatusType, adms:status, ceterms:credentialStatusType).
+// A provisional, developing, suspended or ceased record never replaces a
+// published active one in the catalog.
+const (
+	LifecycleActive      = "active"
+	LifecycleProvisional = "provisional"
+	LifecycleDeveloping  = "developing"
+	LifecycleSuspended   = "suspended"
+	LifecycleCeased      = "ceased"
+)
+
+// Published reports whether a lifecycle value is a published, active one
+// (an empty value counts as active).
+func Published(lifecycle string) bool {
+	return lifecycle == "" || lifecycle == LifecycleActive
+}
+
+// CostOption is one cost a feed states for an item: a CTDL CostProfile
+// with the items that add up to its total. TotalUSD is nil when the
+// profile is in another currency or states no price.
+type CostOption struct {
+	Name     string     `json:"name,omitempty"`
+	Currency string     `json:"currency,omitempty"`
+	Items    []CostItem `json:"items,omitempty"`
+	Total    float64    `json:"total"`
+	TotalUSD *float64   `json:"total_usd,omitempty"`
+}
+
+// CostItem is one priced line of a cost (tuition, a fee), Type as the
+// feed names it.
+type CostItem struct {
+	Type  string  `json:"type,omitempty"`
+	Price float64 `json:"price"`
+}
+
 // Formats a credential may be delivered in.
 const (
 	FormatOnline   = "online"
@@ -41,6 +77,9 @@ var GradeBands = []string{"PreK", "K-2", "3-5", "6-8", "9-12", "adult"}
 // Competency is one alignment of a credential to a framework code. Framework is
 // the canonical framework name (see package frameworks) or, for a framework
 // pdpath does not know, the name exactly as the feed wrote it.
+//
+// An alignment without a code (a competency the feed names only) keeps
+// its Name, Framework as written and URL, and is searched by name.
 type Competency struct {
 	Framework string `json:"framework"`
 	Code      string `json:"code"`
@@ -52,13 +91,22 @@ type Competency struct {
 // facets and plan coverage lists.
 func (c Competency) Key() string { return c.Framework + ":" + c.Code }
 
+// Coded reports whether the alignment names a framework code.
+func (c Competency) Coded() bool { return c.Framework != "" && c.Code != "" }
+
 // Credential is one micro-credential (badge, achievement, CTDL credential) in
 // the catalog. ID is the issuer's own identifier, byte for byte.
 type Credential struct {
 	ID          string `json:"id"`
 	Title       string `json:"title"`
 	Description string `json:"description,omitempty"`
-	Criteria    string `json:"criteria,omitempty"`
+	// Titles and Descriptions keep every language a feed states (a CTDL
+	// language map), keyed by its language tag as written; Title and
+	// Description hold the preferred one (English when there is one).
+	// They are nil when the feed gives one plain string.
+	Titles       map[string]string `json:"titles,omitempty"`
+	Descriptions map[string]string `json:"descriptions,omitempty"`
+	Criteria     string            `json:"criteria,omitempty"`
 	// Issuer is the issuing organisation's display name; IssuerID its IRI or
 	// identifier when the feed gives one.
 	Issuer   string `json:"issuer"`
@@ -85,9 +133,21 @@ type Credential struct {
 	HasPart      []string `json:"has_part,omitempty"`
 	SupersededBy string   `json:"superseded_by,omitempty"`
 
-	// CostUSD and Hours are nil when the feed does not state them.
-	CostUSD    *float64 `json:"cost_usd,omitempty"`
-	Hours      *float64 `json:"hours,omitempty"`
+	// CostUSD and Hours are nil when the feed does not state them. CostUSD
+	// is in cents precision; when a feed states several costs (CTDL
+	// CostProfiles are alternatives) it is the lowest and Costs keeps them
+	// all. Hours is effort: only a duration stated in hours (PT15H) or
+	// minutes fills it.
+	CostUSD *float64     `json:"cost_usd,omitempty"`
+	Costs   []CostOption `json:"costs,omitempty"`
+	Hours   *float64     `json:"hours,omitempty"`
+	// CalendarDuration is a calendar length as the feed wrote it (ISO 8601 "P8W",
+	// "P2Y", or a range "P8W/P12W"); it is never turned into hours.
+	CalendarDuration string `json:"duration,omitempty"`
+	// Lifecycle is the publisher's status of the record when it states one:
+	// LifecycleActive, LifecycleProvisional, LifecycleCeased, ... (empty
+	// is read as active).
+	Lifecycle  string   `json:"lifecycle,omitempty"`
 	Format     string   `json:"format,omitempty"`
 	GradeBands []string `json:"grade_bands,omitempty"`
 	Subjects   []string `json:"subjects,omitempty"`
@@ -149,11 +209,14 @@ func (c *Credential) Duration() float64 {
 	return *c.Hours
 }
 
-// CompetencyKeys returns the credential's competencies as "FRAMEWORK:CODE".
+// CompetencyKeys returns the credential's coded competencies as
+// "FRAMEWORK:CODE"; alignments the feed names without a code are left out.
 func (c *Credential) CompetencyKeys() []string {
-	keys := make([]string, len(c.Competencies))
-	for i, comp := range c.Competencies {
-		keys[i] = comp.Key()
+	keys := make([]string, 0, len(c.Competencies))
+	for _, comp := range c.Competencies {
+		if comp.Coded() {
+			keys = append(keys, comp.Key())
+		}
 	}
 	return keys
 }
@@ -177,7 +240,15 @@ func normalizedForHash(c Credential) Credential {
 		slices.Sort(*p)
 	}
 	c.Competencies = slices.Clone(c.Competencies)
-	slices.SortFunc(c.Competencies, func(a, b Competency) int { return strings.Compare(a.Key(), b.Key()) })
+	slices.SortFunc(c.Competencies, func(a, b Competency) int {
+		if k := strings.Compare(a.Key(), b.Key()); k != 0 {
+			return k
+		}
+		if k := strings.Compare(a.Name, b.Name); k != 0 {
+			return k
+		}
+		return strings.Compare(a.URL, b.URL)
+	})
 	return c
 }
 

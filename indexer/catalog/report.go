@@ -18,6 +18,15 @@ type Skipped struct {
 	Reason string `json:"reason"`
 }
 
+// Note says what the importer chose for one record where the feed left a
+// choice (which of several costs, a missing issuer, a derived id, a
+// provisional record not merged over a published one).
+type Note struct {
+	Source string `json:"source"`
+	Record string `json:"record,omitempty"`
+	Note   string `json:"note"`
+}
+
 // Report is the outcome of one ingest run, printed by `pdpath ingest --json`
 // and kept for every feed sync.
 type Report struct {
@@ -32,6 +41,8 @@ type Report struct {
 	Frameworks int `json:"frameworks"`
 	// Skipped lists inputs that hold no catalog entry.
 	Skipped []Skipped `json:"skipped,omitempty"`
+	// Notes lists the choices the importer made for records it imported.
+	Notes []Note `json:"notes,omitempty"`
 	// UnresolvedFrameworks counts alignments whose framework pdpath does not
 	// know, by the name the feed used; they are kept as written.
 	UnresolvedFrameworks map[string]int `json:"unresolved_frameworks,omitempty"`

@@ -91,27 +91,33 @@ func ParseAs(source, format string, data []byte) (res Result) {
 	return res
 }
 
-func parse(source, format string, data []byte) Result {
-	var res Result
+func parse(source, format string, data []byte) (res Result) {
 	if len(data) > MaxFileBytes {
 		res.Reject(source, "", fmt.Errorf("file is %d bytes, more than the %d MiB a feed file may have", len(data), MaxFileBytes>>20))
 		return res
 	}
 	data = bytes.TrimPrefix(data, bom)
 	var doc any
+	var lines *jsonLines
 	if format == "" {
 		var err error
-		if format, doc, err = detect(data); err != nil {
+		if format, doc, lines, err = detect(data); err != nil {
 			res.Reject(source, "", err)
 			return res
 		}
 	} else if isJSONFormat(format) {
 		var err error
-		if doc, err = jsonval.Decode(data); err != nil {
+		if doc, lines, err = decodeJSON(data); err != nil {
 			res.Format = format
 			res.Reject(source, "", err)
 			return res
 		}
+	}
+	if lines != nil {
+		defer func() {
+			lines.relocate(&res)
+			res.Rejected = append(lines.bad(source), res.Rejected...)
+		}()
 	}
 	switch format {
 	case FormatOpenBadges2:
@@ -148,38 +154,39 @@ func Detect(data []byte) (string, error) {
 	if len(data) > MaxFileBytes {
 		return "", fmt.Errorf("file is %d bytes, more than the %d MiB a feed file may have", len(data), MaxFileBytes>>20)
 	}
-	format, _, err := detect(bytes.TrimPrefix(data, bom))
+	format, _, _, err := detect(bytes.TrimPrefix(data, bom))
 	return format, err
 }
 
 var errUnknownJSON = errors.New("unrecognised JSON: not an Open Badges 2.0 BadgeClass or Assertion, an Open Badges 3.0 " +
 	"Achievement or credential, a CLR 2.0 credential, CTDL JSON-LD (ceterms types) or a CASE package (CFDocument)")
 
-// detect returns the format of data and, for JSON, the decoded document.
-func detect(data []byte) (string, any, error) {
+// detect returns the format of data and, for JSON, the decoded document
+// (for JSON Lines, the array of its lines' documents and where each was).
+func detect(data []byte) (string, any, *jsonLines, error) {
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
-		return "", nil, errors.New("empty file: no feed content")
+		return "", nil, nil, errors.New("empty file: no feed content")
 	}
 	if trimmed[0] == '{' || trimmed[0] == '[' {
-		doc, err := jsonval.Decode(data)
+		doc, lines, err := decodeJSON(data)
 		if err != nil {
-			return "", nil, err
+			return "", nil, nil, err
 		}
 		if format := classifyJSON(doc); format != "" {
-			return format, doc, nil
+			return format, doc, lines, nil
 		}
-		return "", nil, errUnknownJSON
+		return "", nil, nil, errUnknownJSON
 	}
 	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
-		return "", nil, errors.New("not JSON or CSV: the file is binary or not UTF-8 text")
+		return "", nil, nil, errors.New("not JSON or CSV: the file is binary or not UTF-8 text")
 	}
 	if err := notAFeed(trimmed); err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	cols, err := csvtable.Header(data)
 	if err != nil {
-		return "", nil, fmt.Errorf("not JSON, and not readable as CSV: %w", err)
+		return "", nil, nil, fmt.Errorf("not JSON, and not readable as CSV: %w", err)
 	}
 	has := map[string]bool{}
 	for _, c := range cols {
@@ -187,9 +194,9 @@ func detect(data []byte) (string, any, error) {
 	}
 	switch {
 	case has["id"] && has["title"]:
-		return FormatCSV, nil, nil
+		return FormatCSV, nil, nil, nil
 	case frameworkcsv.IsFrameworkHeader(cols):
-		return FormatFrameworkCSV, nil, nil
+		return FormatFrameworkCSV, nil, nil, nil
 	}
 	if len(cols) == 1 {
 		semi := strings.Split(cols[0], ";")
@@ -197,12 +204,12 @@ func detect(data []byte) (string, any, error) {
 			semi[i] = strings.Trim(semi[i], "_")
 		}
 		if slices.Contains(semi, "id") && slices.Contains(semi, "title") || frameworkcsv.IsFrameworkHeader(semi) {
-			return "", nil, fmt.Errorf("CSV header (%s): the columns are separated by \";\", but a feed CSV separates columns "+
+			return "", nil, nil, fmt.Errorf("CSV header (%s): the columns are separated by \";\", but a feed CSV separates columns "+
 				"with commas (\";\" separates several values within one cell)", cols[0])
 		}
-		return "", nil, errors.New("not JSON, and not a CSV with a recognised header: the first line has no comma-separated columns")
+		return "", nil, nil, errors.New("not JSON, and not a CSV with a recognised header: the first line has no comma-separated columns")
 	}
-	return "", nil, fmt.Errorf("unrecognised CSV header (%s): a credentials CSV needs id and title columns, a framework CSV a code column and a name, text or description column",
+	return "", nil, nil, fmt.Errorf("unrecognised CSV header (%s): a credentials CSV needs id and title columns, a framework CSV a code column and a name, text or description column",
 		strings.Join(cols, ","))
 }
 
@@ -261,6 +268,9 @@ func classifyObject(m map[string]any, depth int) string {
 	}
 	if _, ok := m["decoded_resource"]; ok {
 		return FormatCTDL
+	}
+	if openbadges2.IsBadgeClass1(m) {
+		return FormatOpenBadges2
 	}
 	ctx := strings.ToLower(strings.Join(contextStrings(m["@context"], nil), " "))
 	switch {

@@ -1,6 +1,7 @@
 package feeds
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -43,6 +44,7 @@ type fixtureWant struct {
 	ids      []string // credential ids, in file order
 	titles   []string
 	rejected []string // locators of rejected records
+	anyIDs   bool     // ids are derived: check pins them
 	skipped  []string // locators of skipped records
 	check    func(t *testing.T, res Result)
 }
@@ -186,8 +188,9 @@ var fixtureWants = map[string]fixtureWant{
 		format: FormatCTDL, ids: []string{"ce-b75970c9-d352-46a0-b67d-3256c9cdbb31"}, titles: []string{"Bachelor of Science, Accounting (BSACC_202503)"},
 		check: func(t *testing.T, res Result) {
 			c := ctdlCommon(t, res, "BachelorOfScienceDegree")
-			if c.Hours == nil || *c.Hours != 4*1920 || c.Format != catalog.FormatOnline || c.CostUSD != nil {
-				t.Errorf("P4Y, online, unpriced: hours %v format %q cost %v", c.Hours, c.Format, c.CostUSD)
+			if c.Hours != nil || c.CalendarDuration != "P4Y" || c.Format != catalog.FormatOnline || c.CostUSD != nil || c.Level != 2 {
+				t.Errorf("P4Y (a calendar length, not hours), online, unpriced, bachelor's level: hours %v duration %q format %q cost %v level %d",
+					c.Hours, c.CalendarDuration, c.Format, c.CostUSD, c.Level)
 			}
 			if len(c.Tags) != 74 || c.Tags[0] != "Accounting" {
 				t.Errorf("keywords: %d, first %q", len(c.Tags), c.Tags[0])
@@ -207,8 +210,8 @@ var fixtureWants = map[string]fixtureWant{
 		format: FormatCTDL, ids: []string{"ce-6977cef9-298a-4f1e-bdac-d66509887ebf"}, titles: []string{"Master of Business Administration (MBA_201404)"},
 		check: func(t *testing.T, res Result) {
 			c := ctdlCommon(t, res, "MasterDegree")
-			if c.Hours == nil || *c.Hours != 2*1920 || !contains(c.Tags, "MBA") {
-				t.Errorf("hours %v, tags %q", c.Hours, c.Tags)
+			if c.Hours != nil || c.CalendarDuration != "P2Y" || !contains(c.Tags, "MBA") {
+				t.Errorf("hours %v, duration %q, tags %q", c.Hours, c.CalendarDuration, c.Tags)
 			}
 		},
 	},
@@ -232,6 +235,112 @@ var fixtureWants = map[string]fixtureWant{
 		"00000000-0000-0000-0000-000000000013": "00000000-0000-0000-0000-000000000002",
 		"00000000-0000-0000-0000-000000000014": "00000000-0000-0000-0000-000000000002",
 	})},
+	"real/SOURCE.txt": {rejected: []string{""}},
+	"real/ctdl/capella-mba.graph.json": {
+		format: FormatCTDL, ids: []string{"ce-53bc7e5d-d39c-4687-ac89-0474f691055d"},
+		titles: []string{"Master of Business Administration (MBA) - self-designed"},
+		check: func(t *testing.T, res Result) {
+			c := res.Credentials[0].Credential
+			if c.Lifecycle != catalog.LifecycleActive || c.Level != 3 || c.Kind != catalog.KindCredential {
+				t.Errorf("credentialStat:Active, audLevel:MastersDegreeLevel: lifecycle %q level %d kind %q", c.Lifecycle, c.Level, c.Kind)
+			}
+			if c.IssuerID != "https://credentialengineregistry.org/graph/ce-8DDBF031-BAD6-4B19-B726-066D5F71AD01" {
+				t.Errorf("owner IRI as written: %q", c.IssuerID)
+			}
+		},
+	},
+	"real/ctdl/capella-mba-provisional.graph.json": {
+		format: FormatCTDL, ids: []string{"ce-53bc7e5d-d39c-4687-ac89-0474f691055d"},
+		titles: []string{"Master of Business Administration (MBA) - self-designed"},
+		check: func(t *testing.T, res Result) {
+			if c := res.Credentials[0].Credential; c.Lifecycle != catalog.LifecycleProvisional {
+				t.Errorf("the graph's adms:status Provisional reaches its node: %q", c.Lifecycle)
+			}
+		},
+	},
+	"real/ctdl/health-informatics-cert.legacy-node.json": {
+		format: FormatCTDL, ids: []string{"ce-28E50037-D306-4F1E-AA9D-22A0E716B7A7"}, titles: []string{"Health Informatics"},
+		check: func(t *testing.T, res Result) {
+			c := res.Credentials[0].Credential
+			if c.Issuer != "Medical Licensing Board of Indiana" {
+				t.Errorf("embedded owner: %q", c.Issuer)
+			}
+			if res.Issuers["ce-6A62B250-A1A2-4D31-A702-CDC2437EFD31"] != "Indiana University Bloomington" {
+				t.Errorf("embedded offerer remembered by its ctid: %v", res.Issuers)
+			}
+		},
+	},
+	"real/ctdl/ms-project-management.legacy-node.json": {
+		format: FormatCTDL, ids: []string{"urn:ctid:6bf1a7e2-814e-4598-a66e-a3e2ecb727d8"}, titles: []string{"Master of Science in Project Management"},
+	},
+	"real/ctdl/lopp-seed.array.json": {
+		format: FormatCTDL,
+		ids: []string{"ce-438F33F1-C0BE-4C22-A8BA-67B7F0BF172E", "ce-32cf4120-867e-4d6f-939f-d5c6ed85cf78", "ce-284749bf-5641-4e39-adc3-01af9946b562",
+			"ce-1fc5d594-6786-4d58-8306-dd3ee14aea52", "ce-ab50cf88-e374-4f8c-a3fb-588ead37339f", "ce-e947a7d7-a854-4ff0-a51b-05fc7973671c",
+			"ce-f2198b4b-8c3f-42f7-98a6-ce8f9f0c36fc", "ce-3113cd78-4381-4c94-abe0-57f87748a8de", "ce-0d9c779d-b7dc-42cd-a57c-c7024549f7a7",
+			"ce-5ff5149f-05b1-4385-bd0f-c84e31442211"},
+		titles: []string{"Certified Safety Professional (CSP)", "Evaluating Your Course Design", "Bachelor of Arts in Sociology Coursework",
+			"TESTING_TESTING_Bachelor of Science in Information Technology - Organizational Behavior and Leadership",
+			"Bachelor of Arts in Religious Studies Coursework", "Certified Partner Abuse Intervention Professional Training",
+			"CEM Training Seminar", "Bachelor of Arts with a Major in Philosophy Coursework",
+			"Bachelor of Science with a Major in Biology Coursework", "Bachelor of Arts in Theatre Studies Coursework"},
+		check: func(t *testing.T, res Result) {
+			for _, r := range res.Credentials {
+				if r.Credential.Kind != catalog.KindLearningOpportunity {
+					t.Errorf("%s: kind %q", r.Credential.ID, r.Credential.Kind)
+				}
+			}
+			pd := res.Credentials[1].Credential
+			if pd.CostUSD == nil || *pd.CostUSD != 200 || len(pd.Costs) != 2 {
+				t.Errorf("member and non-member fees are alternatives, the lowest is the cost: %v %+v", pd.CostUSD, pd.Costs)
+			}
+			if pd.Hours != nil || pd.CalendarDuration != "P2W" {
+				t.Errorf("two weeks is a calendar length: hours %v duration %q", pd.Hours, pd.CalendarDuration)
+			}
+			if len(res.Notes) != 1 || res.Notes[0].Record != "/1" || !strings.Contains(res.Notes[0].Note, "lowest") {
+				t.Errorf("the cost choice is noted: %+v", res.Notes)
+			}
+		},
+	},
+	"real/ob2/audinate-dante-level2.badgeclass.json": {
+		format: FormatOpenBadges2, ids: []string{"https://ultanmolloy-lgtm.github.io/dante-level2-badge/badge/badgeclass.json"},
+		titles: []string{"Dante Certified – Level 2 (2nd Edition)"},
+		check: func(t *testing.T, res Result) {
+			if c := res.Credentials[0].Credential; c.Issuer != "Audinate" {
+				t.Errorf("embedded issuer typed Issuer: %q", c.Issuer)
+			}
+		},
+	},
+	"real/ob2/openbadges-directory.badges-small.jsonl.json": {
+		format: FormatOpenBadges2, anyIDs: true,
+		titles: []string{"CEM Member", "CEM Twitterati", "Moodle MOOC 2: Personalizing Virtual Learning Space with Dr. Anita Zijdemans Boudreau",
+			"Unow", "Cultivating a Growth Mindset", "5 Games Your Middle Schooler Should Be Playing", "Awesome Robotics Badge",
+			"MOOC GdP : examen final", "MOOC GdP : Analyse fonctionnelle", "MOOC GdP : Planification", "Badge Pré MOOC", "Badge Pré MOOC2",
+			"Badge Pré MOOC3", "Badge Pré MOOC4", "Badge Pré MOOC5", "Badge Pré MOOC6", "Badge Pré MOOC7", "Badge Pré MOOC8", "Badge Pré MOOC9",
+			"Badge Pré MOOC10", "Badge Pré MOOC11", "Badge Pré MOOC12"},
+		check: func(t *testing.T, res Result) {
+			if len(res.Credentials) != 22 || len(res.Notes) != 22 {
+				t.Fatalf("22 lines, 22 badge classes each with a derived id noted: %d, %d notes", len(res.Credentials), len(res.Notes))
+			}
+			for i, r := range res.Credentials {
+				if r.Locator != fmt.Sprintf("line %d", i+1) || !strings.HasPrefix(r.Credential.ID, "urn:pdpath:badgeclass:") || r.Credential.IssuerID == "" {
+					t.Errorf("line %d: %q at %q issuer %q", i+1, r.Credential.ID, r.Locator, r.Credential.IssuerID)
+				}
+			}
+			robotics := res.Credentials[6].Credential
+			if robotics.Title != "Awesome Robotics Badge" || len(robotics.Competencies) != 2 || robotics.Competencies[0].Name != "CCSS.ELA-Literacy.RST.11-12.3" {
+				t.Errorf("OB 1.0 alignment (name, url): %+v", robotics.Competencies)
+			}
+			again := Parse("other-name.jsonl", mustRead(t, "real/ob2/openbadges-directory.badges-small.jsonl.json"))
+			if again.Credentials[0].Credential.ID != res.Credentials[0].Credential.ID {
+				t.Errorf("derived ids are stable: %q then %q", res.Credentials[0].Credential.ID, again.Credentials[0].Credential.ID)
+			}
+		},
+	},
+	"real/ob3/kqed-pbs-media-literacy-educator.achievementcredential.json": {
+		format: FormatOpenBadges3, ids: []string{"https://badging-build.vercel.app/issuers/67115d0efcca67051ffe3b0c/credentials/6813f23a79473f4ec0f5cbfb"},
+		titles: []string{"PBS Media Literacy Educator Certification by KQED"},
+	},
 	"frameworks/digcompedu_statements.csv": {
 		format: FormatFrameworkCSV, skipped: []string{""},
 		check: func(t *testing.T, res Result) {
@@ -273,7 +382,7 @@ func ctdlCommon(t *testing.T, res Result, typ string) catalog.Credential {
 	if want := []string{"https://credentialengineregistry.org/resources/" + c.ID}; !reflect.DeepEqual(c.AltIDs, want) {
 		t.Errorf("AltIDs %q, want %q", c.AltIDs, want)
 	}
-	if c.IssuerID != wgu || c.Issuer != "" || c.Type != typ {
+	if c.IssuerID != wgu || c.Issuer != "" || c.Type != typ || c.Kind != catalog.KindCredential {
 		t.Errorf("issuer %q (%q), type %q", c.Issuer, c.IssuerID, c.Type)
 	}
 	if res.Credentials[0].Locator != "" {
@@ -303,6 +412,15 @@ func caseFramework(name string, items int, parents map[string]string) func(*test
 			}
 		}
 	}
+}
+
+func mustRead(t *testing.T, rel string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(fixturesDir(t), rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
 
 func contains(list []string, s string) bool {
@@ -359,7 +477,7 @@ func TestFixtures(t *testing.T) {
 			for _, c := range []struct {
 				what      string
 				got, want []string
-			}{{"ids", ids, want.ids}, {"titles", titles, want.titles}, {"rejected", rejected, want.rejected}, {"skipped", skipped, want.skipped}} {
+			}{{"ids", ids, map[bool][]string{false: want.ids, true: ids}[want.anyIDs]}, {"titles", titles, want.titles}, {"rejected", rejected, want.rejected}, {"skipped", skipped, want.skipped}} {
 				if !reflect.DeepEqual(c.got, c.want) {
 					t.Errorf("%s:\n got %q\nwant %q", c.what, c.got, c.want)
 				}

@@ -8,10 +8,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/indexer/derrors"
@@ -25,6 +28,10 @@ const BatchSize = 1000
 // versionKey is the internal key under which the catalog version the index
 // reflects is stored, in the same batch as the documents it describes.
 var versionKey = []byte("pdpath.catalog_version")
+
+// languagesKey is the internal key listing the lang sub-fields the index
+// holds text in (space-separated), so searches only query those.
+var languagesKey = []byte("pdpath.languages")
 
 // ErrNotFound is returned when an index directory does not exist.
 var ErrNotFound = derrors.New(derrors.NotFound, "index: not found")
@@ -101,6 +108,19 @@ func (ix *Index) Version() (int64, error) {
 	return n, nil
 }
 
+// languages returns the lang sub-fields the index holds text in.
+func (ix *Index) languages() (map[string]bool, error) {
+	v, err := ix.b.GetInternal(languagesKey)
+	if err != nil {
+		return nil, fmt.Errorf("index: read languages: %w", err)
+	}
+	out := map[string]bool{}
+	for _, l := range strings.Fields(string(v)) {
+		out[l] = true
+	}
+	return out, nil
+}
+
 // DocCount returns the number of indexed credentials.
 func (ix *Index) DocCount() (uint64, error) {
 	n, err := ix.b.DocCount()
@@ -129,6 +149,11 @@ func (ix *Index) Apply(ctx context.Context, put []*catalog.Credential, del []str
 		err   error
 	}
 	total := len(put) + len(del)
+	langs, err := ix.languages()
+	if err != nil {
+		return err
+	}
+	known := len(langs)
 	ready := make(chan filled, 1)
 	stop := make(chan struct{})
 	defer close(stop)
@@ -144,6 +169,9 @@ func (ix *Index) Apply(ctx context.Context, put []*catalog.Credential, del []str
 		}
 		send := func(last bool) bool {
 			if last {
+				if len(langs) > known {
+					batch.SetInternal(languagesKey, []byte(strings.Join(slices.Sorted(maps.Keys(langs)), " ")))
+				}
 				batch.SetInternal(versionKey, []byte(strconv.FormatInt(version, 10)))
 			}
 			select {
@@ -166,7 +194,11 @@ func (ix *Index) Apply(ctx context.Context, put []*catalog.Credential, del []str
 				fail(fmt.Errorf("index: apply interrupted: %w", err))
 				return
 			}
-			if err := batch.Index(c.ID, ix.Document(c)); err != nil {
+			doc := ix.Document(c)
+			for l := range doc.Lang {
+				langs[l] = true
+			}
+			if err := batch.Index(c.ID, doc); err != nil {
 				fail(fmt.Errorf("index: credential %q: %w", c.ID, err))
 				return
 			}
@@ -214,6 +246,12 @@ type Document struct {
 	GradeBand       []string `json:"grade_band,omitempty"`
 	Subject         []string `json:"subject,omitempty"`
 	Type            string   `json:"type,omitempty"`
+	Kind            string   `json:"kind,omitempty"`
+	// Names holds the issuer's name and the title unstemmed, for phrases.
+	Names []string `json:"names,omitempty"`
+	// Lang holds the title and description in every other language the
+	// feed states, keyed by analyzer (see langField).
+	Lang map[string]string `json:"lang,omitempty"`
 }
 
 // Document converts a credential into its indexed form.
@@ -231,7 +269,13 @@ func (ix *Index) Document(c *catalog.Credential) Document {
 		GradeBand:   c.GradeBands,
 		Subject:     c.Subjects,
 		Type:        c.Type,
+		Kind:        c.ItemKind(),
 	}
+	if c.Issuer != "" {
+		d.Names = append(d.Names, c.Issuer)
+	}
+	d.Names = append(d.Names, c.Title)
+	d.Lang = languages(c)
 	if c.Level > 0 {
 		d.Level = catalog.Float(float64(c.Level))
 		d.LevelKey = strconv.Itoa(c.Level)
@@ -271,6 +315,34 @@ func (ix *Index) Document(c *catalog.Credential) Document {
 	d.Code = trimPrefix(d.Code, "code=")
 	d.Expansions = expansions(strings.Join(append([]string{c.Title, c.Description, strings.Join(c.Tags, " ; ")}, d.CompetencyNames...), " ; "))
 	return d
+}
+
+// languages gathers a credential's titles and descriptions in languages
+// other than English by the analyzer that reads them. English text is
+// already in the title and description fields.
+func languages(c *catalog.Credential) map[string]string {
+	if len(c.Titles) == 0 && len(c.Descriptions) == 0 {
+		return nil
+	}
+	var out map[string]string
+	add := func(tags map[string]string) {
+		for _, tag := range slices.Sorted(maps.Keys(tags)) {
+			field := langField(tag)
+			if field == en.AnalyzerName || strings.TrimSpace(tags[tag]) == "" {
+				continue
+			}
+			if out == nil {
+				out = map[string]string{}
+			}
+			if out[field] != "" {
+				out[field] += " ; "
+			}
+			out[field] += tags[tag]
+		}
+	}
+	add(c.Titles)
+	add(c.Descriptions)
+	return out
 }
 
 // trimPrefix strips the prefix used to keep keys of different kinds apart in

@@ -2,16 +2,42 @@ package index
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/standard"
+	"github.com/blevesearch/bleve/v2/analysis/lang/ar"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	"github.com/blevesearch/bleve/v2/analysis/lang/ckb"
+	"github.com/blevesearch/bleve/v2/analysis/lang/da"
+	"github.com/blevesearch/bleve/v2/analysis/lang/de"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/lang/es"
+	"github.com/blevesearch/bleve/v2/analysis/lang/fa"
+	"github.com/blevesearch/bleve/v2/analysis/lang/fi"
+	"github.com/blevesearch/bleve/v2/analysis/lang/fr"
+	"github.com/blevesearch/bleve/v2/analysis/lang/hi"
+	"github.com/blevesearch/bleve/v2/analysis/lang/hr"
+	"github.com/blevesearch/bleve/v2/analysis/lang/hu"
+	"github.com/blevesearch/bleve/v2/analysis/lang/it"
+	"github.com/blevesearch/bleve/v2/analysis/lang/nl"
+	"github.com/blevesearch/bleve/v2/analysis/lang/no"
+	"github.com/blevesearch/bleve/v2/analysis/lang/pt"
+	"github.com/blevesearch/bleve/v2/analysis/lang/ro"
+	"github.com/blevesearch/bleve/v2/analysis/lang/ru"
+	"github.com/blevesearch/bleve/v2/analysis/lang/sv"
+	"github.com/blevesearch/bleve/v2/analysis/lang/tr"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bindex "github.com/blevesearch/bleve_index_api"
 )
 
 // Field names of the indexed document. Text fields use English analysis with
-// stemming; identifiers and facets are keywords; cost, hours and level are
+// stemming; every other language of a title or description goes to a
+// sub-field of lang analysed for that language (lang.fr, lang.ar, ...;
+// lang.other with the standard analyzer where Bleve has none); proper
+// names are kept unstemmed in names for phrase matching; identifiers,
+// facets and the item kind are keywords; cost, hours and level are
 // numeric. Only title and description are stored, for highlighting: the
 // rest of what is displayed comes from the catalog snapshot.
 const (
@@ -34,8 +60,37 @@ const (
 	fieldGradeBand    = "grade_band"
 	fieldSubject      = "subject"
 	fieldType         = "type"
+	fieldKind         = "kind"
+	fieldNames        = "names"
+	fieldLang         = "lang"
 	docTypeCredential = "credential"
 )
+
+// languageAnalyzers maps a language tag's primary subtag onto the Bleve
+// analyzer for that language. Text in a language Bleve has no analyzer for
+// is indexed with the standard analyzer (under langOther).
+var languageAnalyzers = map[string]string{
+	"ar": ar.AnalyzerName, "ckb": ckb.AnalyzerName, "da": da.AnalyzerName, "de": de.AnalyzerName,
+	"en": en.AnalyzerName, "es": es.AnalyzerName, "fa": fa.AnalyzerName, "fi": fi.AnalyzerName,
+	"fr": fr.AnalyzerName, "hi": hi.AnalyzerName, "hr": hr.AnalyzerName, "hu": hu.AnalyzerName,
+	"it": it.AnalyzerName, "nl": nl.AnalyzerName, "no": no.AnalyzerName, "nb": no.AnalyzerName,
+	"nn": no.AnalyzerName, "pt": pt.AnalyzerName, "ro": ro.AnalyzerName,
+	"ru": ru.AnalyzerName, "sv": sv.AnalyzerName, "tr": tr.AnalyzerName,
+	"zh": cjk.AnalyzerName, "ja": cjk.AnalyzerName, "ko": cjk.AnalyzerName,
+}
+
+// langOther is the sub-field of fieldLang for languages without an analyzer.
+const langOther = "other"
+
+// langField returns the sub-field of fieldLang that holds text in the
+// language of tag ("fr-CA" → "fr", "zh-Hant" → "cjk", "sw" → "other").
+func langField(tag string) string {
+	primary, _, _ := strings.Cut(strings.ToLower(strings.ReplaceAll(strings.TrimSpace(tag), "_", "-")), "-")
+	if a, ok := languageAnalyzers[primary]; ok {
+		return a
+	}
+	return langOther
+}
 
 // textFields are searched by free-text queries, with their boosts: a word in
 // the title says more about a credential than one in its description.
@@ -79,13 +134,37 @@ func newMapping() (mapping.IndexMapping, error) {
 		return f
 	}
 
+	// names holds proper names (issuer, title) unstemmed, with positions,
+	// so a phrase such as "Indiana University" matches them before any
+	// stem does ("university" and "universal" stem alike).
+	exact := bleve.NewTextFieldMapping()
+	exact.Analyzer = standard.Name
+	exact.Store = false
+	exact.IncludeTermVectors = true
+	exact.IncludeInAll = false
+
 	doc := bleve.NewDocumentStaticMapping()
+	doc.AddFieldMappingsAt(fieldNames, exact)
+	langs := bleve.NewDocumentStaticMapping()
+	analyzers := map[string]bool{langOther: true}
+	for _, a := range languageAnalyzers {
+		analyzers[a] = true
+	}
+	for a := range analyzers {
+		f := text(false)
+		f.Analyzer = a
+		if a == langOther {
+			f.Analyzer = standard.Name
+		}
+		langs.AddFieldMappingsAt(a, f)
+	}
+	doc.AddSubDocumentMapping(fieldLang, langs)
 	doc.AddFieldMappingsAt(fieldTitle, text(true))
 	doc.AddFieldMappingsAt(fieldDescription, text(true))
 	for _, name := range []string{fieldTags, fieldIssuerName, fieldCompNames, fieldExpansions} {
 		doc.AddFieldMappingsAt(name, text(false))
 	}
-	for _, name := range []string{fieldIssuer, fieldFramework, fieldCompetency, fieldCode, fieldFormat, fieldLevelKey, fieldStated, fieldGradeBand, fieldSubject, fieldType} {
+	for _, name := range []string{fieldIssuer, fieldFramework, fieldCompetency, fieldCode, fieldFormat, fieldLevelKey, fieldStated, fieldGradeBand, fieldSubject, fieldType, fieldKind} {
 		doc.AddFieldMappingsAt(name, kw())
 	}
 	for _, name := range []string{fieldLevel, fieldCost, fieldHours} {

@@ -3,7 +3,9 @@ package index
 import (
 	"context"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
@@ -20,6 +22,10 @@ type Request struct {
 	Issuer    string
 	Framework string
 	Code      string
+	// Kind keeps items of one kind (catalog.KindCredential,
+	// KindLearningOpportunity, KindAssessment); credentials include the
+	// items that state no kind.
+	Kind string
 	// MaxCostUSD and MaxHours keep credentials at or under the limit and
 	// those that do not state the value.
 	MaxCostUSD *float64
@@ -59,6 +65,7 @@ var facetFields = map[string]string{
 	"code":      fieldCompetency,
 	"format":    fieldFormat,
 	"level":     fieldLevelKey,
+	"kind":      fieldKind,
 }
 
 // DefaultLimit is the page size when a request names none.
@@ -70,7 +77,11 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	if limit <= 0 {
 		limit = DefaultLimit
 	}
-	sr := bleve.NewSearchRequestOptions(buildQuery(req), limit, max(req.Offset, 0), false)
+	langs, err := ix.languages()
+	if err != nil {
+		return nil, err
+	}
+	sr := bleve.NewSearchRequestOptions(buildQuery(req, slices.Sorted(maps.Keys(langs))), limit, max(req.Offset, 0), false)
 	if req.Facets {
 		for name, field := range facetFields {
 			sr.AddFacet(name, bleve.NewFacetRequest(field, 50))
@@ -126,9 +137,15 @@ func (ix *Index) SearchText(ctx context.Context, text string, limit int) ([]cata
 	return hits, nil
 }
 
+// namesBoost weighs a query that matches a proper name (an issuer, a
+// title) word for word, as a phrase, above any stemmed match.
+const namesBoost = 6
+
 // buildQuery turns a request into a Bleve query: a disjunction of match
-// queries over the boosted text fields, conjoined with the filters.
-func buildQuery(req Request) query.Query {
+// queries over the boosted text fields, the same text as a phrase over the
+// unstemmed names, and a match over each language field the index holds
+// (langs), conjoined with the filters.
+func buildQuery(req Request, langs []string) query.Query {
 	var must []query.Query
 	if text := strings.TrimSpace(req.Query); text != "" {
 		var should []query.Query
@@ -136,6 +153,15 @@ func buildQuery(req Request) query.Query {
 			mq := bleve.NewMatchQuery(text)
 			mq.SetField(f.name)
 			mq.SetBoost(f.boost)
+			should = append(should, mq)
+		}
+		pq := bleve.NewMatchPhraseQuery(text)
+		pq.SetField(fieldNames)
+		pq.SetBoost(namesBoost)
+		should = append(should, pq)
+		for _, l := range langs {
+			mq := bleve.NewMatchQuery(text)
+			mq.SetField(fieldLang + "." + l)
 			should = append(should, mq)
 		}
 		must = append(must, bleve.NewDisjunctionQuery(should...))
@@ -157,6 +183,17 @@ func buildQuery(req Request) query.Query {
 		rq := bleve.NewRegexpQuery(".*:" + regexp.QuoteMeta(req.Code))
 		rq.SetField(fieldCompetency)
 		must = append(must, rq)
+	}
+	switch req.Kind {
+	case "":
+	case catalog.KindCredential:
+		// Items indexed before kinds existed carry none.
+		other := bleve.NewBooleanQuery()
+		other.AddMust(bleve.NewMatchAllQuery())
+		other.AddMustNot(term(fieldKind, catalog.KindLearningOpportunity), term(fieldKind, catalog.KindAssessment))
+		must = append(must, other)
+	default:
+		must = append(must, term(fieldKind, req.Kind))
 	}
 	if req.MaxCostUSD != nil {
 		must = append(must, atMostOrUnstated(fieldCost, "cost", *req.MaxCostUSD))

@@ -2,6 +2,8 @@ package store
 
 import (
 	"encoding/json"
+	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -9,6 +11,7 @@ import (
 
 	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/indexer/feeds"
+	"github.com/pdpath/pdpath/indexer/feeds/feed"
 	"github.com/pdpath/pdpath/indexer/frameworks"
 )
 
@@ -18,9 +21,14 @@ type changeSet struct {
 	put        []string
 	del        []string
 	frameworks bool
+	// organizations is set when the run names issuers the catalog did not
+	// know: they are kept in the next generation's state.
+	organizations bool
 }
 
-func (c changeSet) any() bool { return len(c.put) > 0 || len(c.del) > 0 || c.frameworks }
+func (c changeSet) any() bool {
+	return len(c.put) > 0 || len(c.del) > 0 || c.frameworks || c.organizations
+}
 
 // merge folds parsed feeds into the previous catalog state.
 type merge struct {
@@ -74,19 +82,42 @@ func (m *merge) finish(rep *catalog.Report) (*state, changeSet) {
 		next[c.ID] = &cp
 	}
 
+	// Organizations name issuers across files and runs: those the catalog
+	// already knows, then every one described anywhere in this ingest,
+	// matched by CTID or case-insensitive IRI (feed.MatchKey).
 	issuers := map[string]string{}
+	for k, name := range m.base.Organizations {
+		issuers[k] = name
+	}
 	for _, c := range m.base.Credentials {
 		if c.IssuerID != "" && c.Issuer != "" && c.Issuer != c.IssuerID {
-			issuers[c.IssuerID] = c.Issuer
-		}
-	}
-	for _, r := range m.results {
-		for iri, name := range r.Issuers {
-			if name != "" {
-				issuers[iri] = name
+			if _, ok := issuers[feed.MatchKey(c.IssuerID)]; !ok {
+				issuers[feed.MatchKey(c.IssuerID)] = c.Issuer
 			}
 		}
 	}
+	orgs := maps.Clone(m.base.Organizations)
+	if orgs == nil {
+		orgs = map[string]string{}
+	}
+	for _, r := range m.results {
+		for _, iri := range slices.Sorted(maps.Keys(r.Issuers)) {
+			if name := strings.TrimSpace(r.Issuers[iri]); name != "" && name != iri {
+				issuers[feed.MatchKey(iri)] = name
+				orgs[feed.MatchKey(iri)] = name
+			}
+		}
+	}
+	// A record the catalog holds under its issuer's IRI is named once an
+	// organization describes that issuer.
+	for _, cr := range next {
+		if cr.IssuerID != "" && (cr.Issuer == "" || cr.Issuer == cr.IssuerID) {
+			if name, ok := issuers[feed.MatchKey(cr.IssuerID)]; ok {
+				cr.Issuer = name
+			}
+		}
+	}
+	unnamed := map[string][]catalog.Note{} // issuer IRI -> records named by it
 
 	sources := map[string]*SourceInfo{}
 	for k, v := range m.base.Sources {
@@ -100,6 +131,7 @@ func (m *merge) finish(rep *catalog.Report) (*state, changeSet) {
 	for _, r := range m.results {
 		rep.Rejected = append(rep.Rejected, r.Rejected...)
 		rep.Skipped = append(rep.Skipped, r.Skipped...)
+		rep.Notes = append(rep.Notes, r.Notes...)
 		if seen[r.source] == nil {
 			seen[r.source] = map[string]bool{}
 			clean[r.source] = true
@@ -118,8 +150,23 @@ func (m *merge) finish(rep *catalog.Report) (*state, changeSet) {
 			cr := rec.Credential
 			m.normalize(&cr, issuers, unresolved)
 			seen[r.source][cr.ID] = true
-			incoming[cr.ID] = true
 			prev := next[cr.ID]
+			if !catalog.Published(cr.Lifecycle) && prev != nil && prev.Active() && catalog.Published(prev.Lifecycle) {
+				rep.Notes = append(rep.Notes, catalog.Note{Source: r.source, Record: rec.Locator,
+					Note: fmt.Sprintf("%q is %s here; the published active record is kept", cr.ID, cr.Lifecycle)})
+				if old[cr.ID] != nil {
+					incoming[cr.ID] = true
+				}
+				continue
+			}
+			incoming[cr.ID] = true
+			switch {
+			case cr.Issuer == "" && cr.IssuerID == "":
+				rep.Notes = append(rep.Notes, catalog.Note{Source: r.source, Record: rec.Locator,
+					Note: fmt.Sprintf("%q states no issuer: imported without one", cr.ID)})
+			case cr.Issuer == cr.IssuerID:
+				unnamed[cr.IssuerID] = append(unnamed[cr.IssuerID], catalog.Note{Source: r.source, Record: rec.Locator})
+			}
 			cr.Provenance = catalog.Provenance{FirstSeen: m.now, LastSeen: m.now, Status: catalog.StatusActive}
 			if prev != nil {
 				cr.FirstSeen = prev.FirstSeen
@@ -133,6 +180,12 @@ func (m *merge) finish(rep *catalog.Report) (*state, changeSet) {
 	}
 	if len(unresolved) > 0 {
 		rep.UnresolvedFrameworks = unresolved
+	}
+	for _, iri := range slices.Sorted(maps.Keys(unnamed)) {
+		recs := unnamed[iri]
+		n := catalog.Note{Source: recs[0].Source, Record: recs[0].Record,
+			Note: fmt.Sprintf("issuer %s is described by no organization in this ingest or the catalog: %d record(s) show it by its IRI", iri, len(recs))}
+		rep.Notes = append(rep.Notes, n)
 	}
 
 	// Retire what a clean source stopped publishing.
@@ -194,17 +247,22 @@ func (m *merge) finish(rep *catalog.Report) (*state, changeSet) {
 	if !sameJSON(fws, m.base.Frameworks) {
 		ch.frameworks = true
 	}
-	return &state{Version: m.base.Version, Credentials: creds, Frameworks: fws, Sources: sources}, ch
+	if !sameJSON(orgs, m.base.Organizations) && (len(orgs) > 0 || len(m.base.Organizations) > 0) {
+		ch.organizations = true
+	}
+	return &state{Version: m.base.Version, Credentials: creds, Frameworks: fws, Sources: sources, Organizations: orgs}, ch
 }
 
-// normalize trims text, fills the issuer name from the run's issuer
-// profiles and resolves competencies to canonical framework codes.
+// normalize trims text, fills the issuer name from the organizations the
+// run and the catalog know (by feed.MatchKey of the issuer's IRI) and
+// resolves competencies to canonical framework codes, keeping alignments
+// without a code by name.
 func (m *merge) normalize(cr *catalog.Credential, issuers map[string]string, unresolved map[string]int) {
 	cr.Title = strings.TrimSpace(cr.Title)
 	cr.Description = strings.TrimSpace(cr.Description)
 	cr.Issuer = strings.TrimSpace(cr.Issuer)
 	if cr.Issuer == "" && cr.IssuerID != "" {
-		if name, ok := issuers[cr.IssuerID]; ok {
+		if name, ok := issuers[feed.MatchKey(cr.IssuerID)]; ok {
 			cr.Issuer = name
 		} else {
 			cr.Issuer = cr.IssuerID
@@ -217,10 +275,18 @@ func (m *merge) normalize(cr *catalog.Credential, issuers map[string]string, unr
 		if !ok {
 			unresolved[rc.Framework]++
 		}
-		if rc.Framework == "" || rc.Code == "" || seen[rc.Key()] {
+		// An alignment without a code is kept by its name and URL.
+		key := rc.Key()
+		if !rc.Coded() {
+			if rc.Name == "" && rc.URL == "" {
+				continue
+			}
+			key = rc.Framework + "\x00" + rc.Name + "\x00" + rc.URL
+		}
+		if seen[key] {
 			continue
 		}
-		seen[rc.Key()] = true
+		seen[key] = true
 		comps = append(comps, rc)
 	}
 	cr.Competencies = comps

@@ -24,13 +24,17 @@ const (
 )
 
 // state is what a generation persists besides its index: every record
-// (retired ones included), the frameworks imported from feeds and what is
-// known of each source.
+// (retired ones included), the frameworks imported from feeds, the
+// organizations they describe and what is known of each source.
 type state struct {
 	Version     int64                  `json:"version"`
 	Credentials []*catalog.Credential  `json:"credentials"`
 	Frameworks  []*catalog.Framework   `json:"frameworks,omitempty"`
 	Sources     map[string]*SourceInfo `json:"sources,omitempty"`
+	// Organizations names the issuers the feeds have described (OB
+	// issuer profiles, CTDL organizations), by feed.MatchKey of their
+	// identifier, so a later ingest that only refers to one names it.
+	Organizations map[string]string `json:"organizations,omitempty"`
 }
 
 // SourceInfo is what the catalog remembers of one feed source.

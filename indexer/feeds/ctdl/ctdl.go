@@ -29,12 +29,12 @@ func Parse(source string, data []byte) feed.Result {
 // FromJSON reads an already decoded CTDL document.
 func FromJSON(source string, doc any) feed.Result {
 	p := &parser{source: source, res: feed.Result{Format: feed.FormatCTDL}, index: map[string]map[string]any{}}
-	p.collect(doc, "")
+	p.collect(doc, "", scope{})
 	for _, n := range p.nodes {
 		for _, key := range []string{"@id", "ceterms:ctid"} {
 			if id, _ := n.node[key].(string); id != "" {
-				if _, dup := p.index[id]; !dup {
-					p.index[id] = n.node
+				if _, dup := p.index[keyOf(id)]; !dup {
+					p.index[keyOf(id)] = n.node
 				}
 			}
 		}
@@ -53,7 +53,7 @@ func FromJSON(source string, doc any) feed.Result {
 	for _, n := range p.nodes {
 		switch n.kind {
 		case kindCredential:
-			p.credential(n)
+			p.item(n)
 		case kindMissingType:
 			p.res.Reject(source, n.ptr, jsonval.Required("@type"))
 		case kindBadType:
@@ -89,6 +89,13 @@ type node struct {
 	kind kind
 	typ  string // the type that decided kind
 	err  error
+	scope
+}
+
+// scope is what a node inherits from the documents enclosing it.
+type scope struct {
+	status string // publication status of the enclosing graph
+	owner  string // owner of the enclosing Registry envelope (a CTID)
 }
 
 type skipped struct {
@@ -107,17 +114,28 @@ type parser struct {
 // collect lists the nodes of a document: a single node, the members of an
 // @graph, the decoded_resource of Registry envelopes, the "data" of a
 // search API wrapper, or arrays of those.
-func (p *parser) collect(v any, ptr string) {
+//
+// in is what the nodes inherit from what encloses them: the publication
+// status of their graph (adms:status, "graphPublicationStatus:Provisional")
+// and the organization that owns their Registry envelope.
+func (p *parser) collect(v any, ptr string, in scope) {
 	switch v := v.(type) {
 	case map[string]any:
 		if r, ok := v["decoded_resource"]; ok {
-			p.collect(r, jsonval.Pointer(ptr, "decoded_resource"))
+			if owner, _ := v["owned_by"].(string); owner != "" {
+				in.owner = owner
+			}
+			p.collect(r, jsonval.Pointer(ptr, "decoded_resource"), in)
 			return
 		}
-		if d, ok := v["data"]; ok && v["@type"] == nil && v["@id"] == nil && v["@graph"] == nil {
-			// A search API's wrapper: {"data": [resources or envelopes]}.
-			p.collect(d, jsonval.Pointer(ptr, "data"))
+		if d, ok := searchResults(v); ok {
+			// A Registry search response: {"data": [...]} or
+			// {"results": [...]} around resources or envelopes.
+			p.collect(d.value, jsonval.Pointer(ptr, d.key), in)
 			return
+		}
+		if s := graphStatus(v); s != "" {
+			in.status = s
 		}
 		if g, ok := v["@graph"]; ok {
 			list, isList := g.([]any)
@@ -126,14 +144,16 @@ func (p *parser) collect(v any, ptr string) {
 				return
 			}
 			for i, e := range list {
-				p.collect(e, jsonval.Pointer(ptr, "@graph", i))
+				p.collect(e, jsonval.Pointer(ptr, "@graph", i), in)
 			}
 			return
 		}
-		p.nodes = append(p.nodes, classify(v, ptr))
+		n := classify(v, ptr)
+		n.scope = in
+		p.nodes = append(p.nodes, n)
 	case []any:
 		for i, e := range v {
-			p.collect(e, jsonval.Pointer(ptr, i))
+			p.collect(e, jsonval.Pointer(ptr, i), in)
 		}
 	default:
 		p.res.Reject(p.source, ptr, fmt.Errorf("want a JSON-LD node object, got %s", jsonval.Kind(v)))
@@ -155,7 +175,7 @@ func classify(m map[string]any, ptr string) node {
 		return n
 	}
 	for _, t := range types {
-		if IsCredentialType(t) {
+		if IsCredentialType(t) || ItemKind(t) != "" {
 			n.kind, n.typ = kindCredential, t
 			return n
 		}
@@ -223,12 +243,17 @@ func IsCredentialType(t string) bool {
 }
 
 // deref returns the node a reference points to: the embedded node, or the
-// node of the same document with that @id or ctid.
+// node of the same document with that @id or ctid (matched as
+// feed.MatchKey does: a CTID in any Registry URI form, without regard to
+// case).
 func (p *parser) deref(r jsonval.Ref) map[string]any {
 	if r.Node != nil {
 		return r.Node
 	}
-	return p.index[r.ID]
+	if r.ID == "" {
+		return nil
+	}
+	return p.index[keyOf(r.ID)]
 }
 
 // refID is the identifier to record for a linked credential: an IRI as the
@@ -242,10 +267,14 @@ func refID(r jsonval.Ref) string {
 	return r.ID
 }
 
-func (p *parser) credential(n node) {
+// item reads one credential, learning opportunity or assessment node.
+func (p *parser) item(n node) {
 	m := n.node
 	var f jsonval.Fields
-	c := catalog.Credential{Type: jsonval.Local(n.typ)}
+	c := catalog.Credential{Type: jsonval.Local(n.typ), Kind: ItemKind(n.typ)}
+	if c.Kind == "" {
+		c.Kind = catalog.KindCredential
+	}
 	ctid := f.Raw(m["ceterms:ctid"], "ceterms:ctid")
 	atID := f.Raw(m["@id"], "@id")
 	switch {
@@ -259,26 +288,21 @@ func (p *parser) credential(n node) {
 	case f.Err == nil:
 		f.Err = jsonval.Required("ceterms:ctid")
 	}
-	c.Title = f.LangString(m["ceterms:name"], "ceterms:name")
+	c.Titles, c.Title = f.LangMap(m["ceterms:name"], "ceterms:name")
 	if f.Err == nil && c.Title == "" {
 		f.Err = jsonval.Required("ceterms:name")
 	}
-	c.Description = f.LangString(m["ceterms:description"], "ceterms:description")
+	c.Descriptions, c.Description = f.LangMap(m["ceterms:description"], "ceterms:description")
+	if len(c.Titles) < 2 {
+		c.Titles = nil
+	}
+	if len(c.Descriptions) < 2 {
+		c.Descriptions = nil
+	}
 	c.URL = first(f.Strings(m["ceterms:subjectWebpage"], "ceterms:subjectWebpage"))
 	c.Image = textnorm.Image(first(f.Strings(m["ceterms:image"], "ceterms:image")))
 
-	for _, key := range []string{"ceterms:ownedBy", "ceterms:offeredBy"} {
-		refs := f.Refs(m[key], key)
-		if len(refs) == 0 {
-			continue
-		}
-		c.IssuerID = refs[0].ID
-		if org := p.deref(refs[0]); org != nil {
-			c.Issuer = f.LangString(org["ceterms:name"], key+".ceterms:name")
-			p.res.AddIssuer(c.IssuerID, c.Issuer)
-		}
-		break
-	}
+	p.issuer(&f, m, &c)
 
 	tags := f.LangStrings(m["ceterms:keyword"], "ceterms:keyword")
 	for i, s := range jsonval.List(m["ceterms:subject"]) {
@@ -304,9 +328,18 @@ func (p *parser) credential(n node) {
 
 	c.Competencies = p.competencies(&f, m["ceterms:targetCompetency"], "ceterms:targetCompetency", nil)
 	c.Prerequisites, c.PrerequisitesMin, c.Competencies = p.requirements(&f, m["ceterms:requires"], c.Competencies)
-	c.CostUSD = p.cost(&f, m["ceterms:estimatedCost"])
-	c.Hours = p.hours(&f, m["ceterms:estimatedDuration"])
+	c.CostUSD, c.Costs = p.cost(&f, m["ceterms:estimatedCost"], n.ptr)
+	c.Hours, c.CalendarDuration = p.duration(&f, m["ceterms:estimatedDuration"], n.ptr)
 	c.Level = textnorm.InferLevel(c.Title)
+	if c.Level == 0 {
+		c.Level = p.audienceLevel(&f, m["ceterms:audienceLevelType"])
+	}
+	c.ApprovedIn = p.jurisdictions(&f, m["ceterms:approvedIn"], "ceterms:approvedIn", n.ptr)
+	c.Lifecycle = p.lifecycle(&f, m, n.status)
+	if c.IssuerID == "" && c.Issuer == "" && n.owner != "" {
+		c.IssuerID = n.owner
+		p.res.Note(p.source, n.ptr, "no ceterms:ownedBy or ceterms:offeredBy: the issuer is the owner of the Registry envelope, %s", n.owner)
+	}
 
 	if f.Err != nil {
 		p.res.Reject(p.source, n.ptr, f.Err)
@@ -483,58 +516,6 @@ func (p *parser) targets(f *jsonval.Fields, cond map[string]any, field string) [
 	return out
 }
 
-// cost sums the USD prices of a credential's CostProfiles. A profile whose
-// directCostType is AggregateCost already totals the others and is used
-// alone; profiles in another currency are left out (no conversion), and a
-// profile that states no currency is taken to be in USD.
-func (p *parser) cost(f *jsonval.Fields, v any) *float64 {
-	var sum, aggregate float64
-	var priced, hasAggregate bool
-	for i, r := range f.Refs(v, "ceterms:estimatedCost") {
-		prof := p.deref(r)
-		if prof == nil {
-			continue
-		}
-		field := jsonval.Field("ceterms:estimatedCost", i)
-		price, ok := priceValue(f, prof["ceterms:price"], field+".ceterms:price")
-		if !ok {
-			continue
-		}
-		if price < 0 {
-			f.Fail(field+".ceterms:price", "negative price %v", price)
-			continue
-		}
-		if cur := f.String(prof["ceterms:currency"], field+".ceterms:currency"); cur != "" && !isUSD(cur) {
-			continue
-		}
-		isAggregate := false
-		for j, t := range jsonval.List(prof["ceterms:directCostType"]) {
-			term, _ := t.(string)
-			if o, ok := t.(map[string]any); ok {
-				term = f.String(o["ceterms:targetNode"], jsonval.Field(field+".ceterms:directCostType", j, "ceterms:targetNode"))
-			}
-			if jsonval.Local(term) == "AggregateCost" {
-				isAggregate = true
-			}
-		}
-		if isAggregate {
-			if !hasAggregate {
-				aggregate, hasAggregate = price, true
-			}
-			continue
-		}
-		sum += price
-		priced = true
-	}
-	switch {
-	case hasAggregate:
-		return catalog.Float(aggregate)
-	case priced:
-		return catalog.Float(sum)
-	}
-	return nil
-}
-
 // priceValue reads a ceterms:price: a number, or a string as some
 // publishers write it ("249.00", "$249.00", "1,200 USD"). A dollar sign or
 // "USD" in the string is taken as its currency.
@@ -567,79 +548,6 @@ func isUSD(currency string) bool {
 	return false
 }
 
-// hours reads the time a credential takes. The engaged time a
-// DurationProfile states (ceterms:timeRequired: "PT50H" spread over six
-// months) comes first, from whichever profile states it; else the first
-// profile that states a span: its exact duration, else its maximum, else
-// its minimum (see DurationHours).
-func (p *parser) hours(f *jsonval.Fields, v any) *float64 {
-	refs := f.Refs(v, "ceterms:estimatedDuration")
-	for _, keys := range [][]string{
-		{"ceterms:timeRequired"},
-		{"ceterms:exactDuration", "ceterms:maximumDuration", "ceterms:minimumDuration"},
-	} {
-		for i, r := range refs {
-			prof := p.deref(r)
-			if prof == nil {
-				continue
-			}
-			for _, key := range keys {
-				field := jsonval.Field("ceterms:estimatedDuration", i, key)
-				s := f.String(prof[key], field)
-				if s == "" {
-					continue
-				}
-				h, err := DurationHours(s)
-				if err != nil {
-					f.Fail(field, "%v", err)
-					return nil
-				}
-				return catalog.Float(h)
-			}
-		}
-	}
-	return nil
-}
-
-var isoDuration = regexp.MustCompile(`^P(?:(\d+(?:[.,]\d+)?)Y)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$`)
-
-// Full-time effort behind calendar units, used to turn durations such as
-// "P3M" into hours of work: 8 hours a day, 40 a week, 160 a month and
-// 1,920 a year.
-const (
-	HoursPerDay   = 8
-	HoursPerWeek  = 40
-	HoursPerMonth = 160
-	HoursPerYear  = 1920
-)
-
-// DurationHours converts an ISO 8601 duration to hours. Hours, minutes and
-// seconds are exact; days, weeks, months and years count as full-time
-// effort (HoursPerDay ... HoursPerYear).
-func DurationHours(s string) (float64, error) {
-	m := isoDuration.FindStringSubmatch(strings.ToUpper(strings.TrimSpace(s)))
-	if m == nil || strings.HasSuffix(strings.ToUpper(s), "T") {
-		return 0, fmt.Errorf("%q is not an ISO 8601 duration such as PT15H or P3M", s)
-	}
-	weights := []float64{HoursPerYear, HoursPerMonth, HoursPerWeek, HoursPerDay, 1, 1.0 / 60, 1.0 / 3600}
-	total, stated := 0.0, false
-	for i, w := range weights {
-		if m[i+1] == "" {
-			continue
-		}
-		n, err := strconv.ParseFloat(strings.Replace(m[i+1], ",", ".", 1), 64)
-		if err != nil {
-			return 0, fmt.Errorf("%q is not an ISO 8601 duration: %w", s, err)
-		}
-		total += n * w
-		stated = true
-	}
-	if !stated {
-		return 0, fmt.Errorf("%q is not an ISO 8601 duration: it states no amount", s)
-	}
-	return total, nil
-}
-
 // reportSkipped notes the nodes that are not credentials: one entry per
 // type, or, for a document without any credential, one for the file.
 func (p *parser) reportSkipped(others map[string]*skipped) {
@@ -653,7 +561,7 @@ func (p *parser) reportSkipped(others map[string]*skipped) {
 		for _, t := range types {
 			found = append(found, fmt.Sprintf("%s ×%d", t, others[t].count))
 		}
-		reason := "no CTDL credential in the document"
+		reason := "no CTDL credential, learning opportunity or assessment in the document"
 		if len(found) > 0 {
 			reason += " (found " + strings.Join(found, ", ") + ")"
 		}
@@ -665,6 +573,6 @@ func (p *parser) reportSkipped(others map[string]*skipped) {
 		if s.kind == kindOrganization {
 			continue
 		}
-		p.res.Skip(p.source, s.ptr, fmt.Sprintf("%d %s node(s): not credentials", s.count, t))
+		p.res.Skip(p.source, s.ptr, fmt.Sprintf("%d %s node(s): not catalog items", s.count, t))
 	}
 }

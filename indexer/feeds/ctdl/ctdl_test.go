@@ -36,18 +36,21 @@ func TestParse(t *testing.T) {
 			wantLocators: map[string]string{
 				dataLiteracy: "/@graph/1",
 				leadership:   "/@graph/2",
+				"ce-11111111-0000-4000-8000-000000000005":       "/@graph/6",
 				reg + "ce-11111111-0000-4000-8000-000000000006": "/@graph/7",
 			},
 			wantRejected: []rejection{
 				{"/@graph/4", "field ceterms:name: required"},
 				{"/@graph/5", `field ceterms:estimatedDuration[0].ceterms:exactDuration: "three weeks" is not an ISO 8601 duration`},
 			},
-			wantSkipped: []string{"/@graph/6"},
+			wantSkipped: nil,
 			check: func(t *testing.T, byID map[string]catalog.Credential, res feed.Result) {
 				want := catalog.Credential{
 					ID:          dataLiteracy,
 					Title:       "Data Literacy for Teachers Level 2",
 					Description: "Uses assessment data to plan small-group instruction.",
+					Titles:      map[string]string{"en-US": "Data Literacy for Teachers Level 2", "es": "Alfabetización de datos nivel 2"},
+					Kind:        catalog.KindCredential,
 					Issuer:      "Riverbend Educator Institute",
 					IssuerID:    reg + "ce-00000000-0000-4000-8000-0000000000aa",
 					Type:        "MicroCredential",
@@ -63,10 +66,14 @@ func TestParse(t *testing.T) {
 					PartOf:           []string{reg + "ce-11111111-0000-4000-8000-0000000000ff"},
 					SupersededBy:     reg + "ce-11111111-0000-4000-8000-000000000009",
 					CostUSD:          catalog.Float(150.5),
-					Hours:            catalog.Float(15),
-					Format:           catalog.FormatHybrid,
-					Tags:             []string{"data", "assessment", "Mathematics"},
-					AltIDs:           []string{reg + dataLiteracy},
+					Costs: []catalog.CostOption{
+						{Currency: "USD", Items: []catalog.CostItem{{Type: "Tuition", Price: 120}, {Price: 30.5}}, Total: 150.5, TotalUSD: catalog.Float(150.5)},
+						{Currency: "EUR", Items: []catalog.CostItem{{Price: 99}}, Total: 99},
+					},
+					Hours:  catalog.Float(15),
+					Format: catalog.FormatHybrid,
+					Tags:   []string{"data", "assessment", "Mathematics"},
+					AltIDs: []string{reg + dataLiteracy},
 				}
 				if got := byID[dataLiteracy]; !reflect.DeepEqual(got, want) {
 					t.Errorf("micro-credential:\n got %+v\nwant %+v", got, want)
@@ -81,8 +88,8 @@ func TestParse(t *testing.T) {
 				if l.CostUSD == nil || *l.CostUSD != 400 {
 					t.Errorf("aggregate cost: %v", l.CostUSD)
 				}
-				if l.Hours == nil || *l.Hours != HoursPerMonth {
-					t.Errorf("maximum duration P1M: %v", l.Hours)
+				if l.Hours != nil || l.CalendarDuration != "P1W/P1M" {
+					t.Errorf("maximum duration P1M is a calendar length, not hours: %v %q", l.Hours, l.CalendarDuration)
 				}
 				if l.Format != catalog.FormatHybrid {
 					t.Errorf("online and in person: %q", l.Format)
@@ -108,8 +115,8 @@ func TestParse(t *testing.T) {
 					t.Errorf("badge: %+v", b)
 				}
 				d := byID["ce-44444444-0000-4000-8000-000000000002"]
-				if d.Title != "Bachelor Erziehung" || d.Hours == nil || *d.Hours != 3*HoursPerMonth {
-					t.Errorf("degree: title %q hours %v", d.Title, d.Hours)
+				if d.Title != "Bachelor Erziehung" || d.Hours != nil || d.CalendarDuration != "P3M" {
+					t.Errorf("degree: title %q hours %v duration %q", d.Title, d.Hours, d.CalendarDuration)
 				}
 			},
 		},
@@ -166,31 +173,32 @@ func TestParse(t *testing.T) {
 	}
 }
 
-func TestDurationHours(t *testing.T) {
+func TestParseDuration(t *testing.T) {
 	tests := []struct {
-		in      string
-		want    float64
-		wantErr bool
+		in       string
+		hours    float64
+		calendar bool
+		wantErr  bool
 	}{
-		{"PT15H", 15, false},
-		{"PT90M", 1.5, false},
-		{"PT1H30M", 1.5, false},
-		{"P1D", 8, false},
-		{"P2W", 80, false},
-		{"P3M", 480, false},
-		{"P1Y", 1920, false},
-		{"P1DT4H", 12, false},
-		{"pt2.5h", 2.5, false},
-		{"P", 0, true},
-		{"PT", 0, true},
-		{"P1DT", 0, true},
-		{"15 hours", 0, true},
-		{"", 0, true},
+		{"PT15H", 15, false, false},
+		{"PT90M", 1.5, false, false},
+		{"PT1H30M", 1.5, false, false},
+		{"pt2.5h", 2.5, false, false},
+		{"P1D", 0, true, false},
+		{"P8W", 0, true, false},
+		{"P3M", 0, true, false},
+		{"P2Y", 0, true, false},
+		{"P1DT4H", 0, true, false},
+		{"P", 0, false, true},
+		{"PT", 0, false, true},
+		{"P1DT", 0, false, true},
+		{"15 hours", 0, false, true},
+		{"", 0, false, true},
 	}
 	for _, test := range tests {
-		got, err := DurationHours(test.in)
-		if (err != nil) != test.wantErr || got != test.want {
-			t.Errorf("DurationHours(%q) = %v, %v; want %v (error %v)", test.in, got, err, test.want, test.wantErr)
+		got, err := ParseDuration(test.in)
+		if (err != nil) != test.wantErr || got.Hours != test.hours || got.Calendar != test.calendar {
+			t.Errorf("ParseDuration(%q) = %+v, %v; want hours %v calendar %v (error %v)", test.in, got, err, test.hours, test.calendar, test.wantErr)
 		}
 	}
 }
@@ -298,7 +306,8 @@ func TestHoursTimeRequired(t *testing.T) {
 		{"engaged time over a span", `[{"ceterms:exactDuration":"P6M","ceterms:timeRequired":"PT50H"}]`, 50.0},
 		{"engaged time in a later profile", `[{"ceterms:maximumDuration":"P3M"},{"ceterms:timeRequired":"PT12H30M"}]`, 12.5},
 		{"span only", `[{"ceterms:minimumDuration":"PT20H","ceterms:maximumDuration":"PT40H"}]`, 40.0},
-		{"minimum only", `[{"ceterms:minimumDuration":"P1W"}]`, 40.0},
+		{"calendar minimum only", `[{"ceterms:minimumDuration":"P1W"}]`, nil},
+		{"calendar years", `[{"ceterms:exactDuration":"P2Y"}]`, nil},
 		{"description only", `[{"ceterms:description":{"en":"About a semester"}}]`, nil},
 		{"bad engaged time", `[{"ceterms:timeRequired":"50 hours","ceterms:exactDuration":"PT50H"}]`, `ceterms:estimatedDuration[0].ceterms:timeRequired: "50 hours" is not an ISO 8601 duration`},
 	}

@@ -6,6 +6,8 @@ package feed
 
 import (
 	"fmt"
+	"regexp"
+	"strings"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/indexer/feeds/internal/jsonval"
@@ -40,6 +42,9 @@ type Result struct {
 	Issuers     map[string]string   `json:"issuers,omitempty"`
 	Rejected    []catalog.Rejection `json:"rejected,omitempty"`
 	Skipped     []catalog.Skipped   `json:"skipped,omitempty"`
+	// Notes say what the parser chose where the feed left a choice (which
+	// of several costs, an id derived for a record without one).
+	Notes []catalog.Note `json:"notes,omitempty"`
 
 	byID map[string]int // position of each credential id in Credentials
 }
@@ -53,6 +58,11 @@ func (r *Result) Reject(source, locator string, err error) {
 // Skip records that the record at locator holds no catalog entry.
 func (r *Result) Skip(source, locator, reason string) {
 	r.Skipped = append(r.Skipped, catalog.Skipped{Source: source, Record: locator, Reason: reason})
+}
+
+// Note records a choice the parser made for the record at locator.
+func (r *Result) Note(source, locator, format string, args ...any) {
+	r.Notes = append(r.Notes, catalog.Note{Source: source, Record: locator, Note: fmt.Sprintf(format, args...)})
 }
 
 // AddIssuer remembers an issuer's display name. The first non-empty name
@@ -137,6 +147,7 @@ func fillMissing(c *catalog.Credential, d catalog.Credential) {
 		{&c.Description, d.Description}, {&c.Criteria, d.Criteria}, {&c.Issuer, d.Issuer},
 		{&c.IssuerID, d.IssuerID}, {&c.Type, d.Type}, {&c.URL, d.URL}, {&c.Image, d.Image},
 		{&c.Format, d.Format}, {&c.SupersededBy, d.SupersededBy},
+		{&c.CalendarDuration, d.CalendarDuration}, {&c.Lifecycle, d.Lifecycle}, {&c.Kind, d.Kind},
 	} {
 		if *f.dst == "" {
 			*f.dst = f.src
@@ -148,6 +159,7 @@ func fillMissing(c *catalog.Credential, d catalog.Credential) {
 	}{
 		{&c.PartOf, d.PartOf}, {&c.HasPart, d.HasPart},
 		{&c.GradeBands, d.GradeBands}, {&c.Subjects, d.Subjects}, {&c.Tags, d.Tags}, {&c.AltIDs, d.AltIDs},
+		{&c.ApprovedIn, d.ApprovedIn},
 	} {
 		if len(*f.dst) == 0 {
 			*f.dst = f.src
@@ -163,7 +175,13 @@ func fillMissing(c *catalog.Credential, d catalog.Credential) {
 		c.Prerequisites, c.PrerequisitesMin = d.Prerequisites, d.PrerequisitesMin
 	}
 	if c.CostUSD == nil {
-		c.CostUSD = d.CostUSD
+		c.CostUSD, c.Costs = d.CostUSD, d.Costs
+	}
+	if c.Titles == nil {
+		c.Titles = d.Titles
+	}
+	if c.Descriptions == nil {
+		c.Descriptions = d.Descriptions
 	}
 	if c.Hours == nil {
 		c.Hours = d.Hours
@@ -181,4 +199,21 @@ func ParseJSON(source, format string, data []byte, fromJSON func(source string, 
 		return res
 	}
 	return fromJSON(source, doc)
+}
+
+// ctidPattern finds a Credential Engine CTID inside an identifier: a bare
+// "ce-…" or the tail of a Registry URI (…/resources/ce-…, …/graph/ce-…).
+var ctidPattern = regexp.MustCompile(`(?i)(?:^|[/:])(ce-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:$|[/?#])`)
+
+// MatchKey is the form under which identifiers of organizations and
+// records are matched across files: a CTID, whether bare or inside a
+// Registry URI of any form (/resources/, /graph/, another host), is its
+// lower-case "ce-…"; any other identifier is matched without regard to
+// case or a trailing slash.
+func MatchKey(id string) string {
+	id = strings.TrimSpace(id)
+	if m := ctidPattern.FindStringSubmatch(id); m != nil {
+		return strings.ToLower(m[1])
+	}
+	return strings.ToLower(strings.TrimSuffix(id, "/"))
 }

@@ -2,9 +2,17 @@
 // array of them, or a JSON-LD document mixing Issuer/Profile and BadgeClass
 // nodes (an array or an @graph). Each BadgeClass becomes a credential;
 // issuer profiles name the issuers; Assertions are reported as skipped.
+//
+// Open Badges 1.0 badge classes (no @context, no type, often no id: name,
+// description, criteria, issuer URL, alignment, tags) are read as
+// BadgeClasses too; one without an id gets a stable id derived from its
+// issuer and name (else its location or criteria URL), and the result's
+// notes say so.
 package openbadges2
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 
@@ -80,6 +88,42 @@ type node struct {
 	node    map[string]any
 	types   []string
 	typeErr error
+	v1      bool // an Open Badges 1.0 badge class (no @context or type)
+}
+
+// IsBadgeClass1 reports whether m is an Open Badges 1.0 BadgeClass: no
+// @context, type or @type, and a name with criteria or an issuer.
+func IsBadgeClass1(m map[string]any) bool {
+	for _, k := range []string{"@context", "type", "@type", "recipient", "badge"} {
+		if _, ok := m[k]; ok {
+			return false
+		}
+	}
+	if _, ok := m["name"].(string); !ok {
+		return false
+	}
+	_, criteria := m["criteria"]
+	_, issuer := m["issuer"]
+	return criteria && issuer
+}
+
+// derivedID makes a stable id for an Open Badges 1.0 badge class that has
+// none: from its issuer and name when it states both, else from its
+// location or criteria URL. The second result says what it came from.
+func derivedID(issuer, name, location, criteria string) (string, string) {
+	var basis, from string
+	switch {
+	case issuer != "" && name != "":
+		basis, from = issuer+"\n"+name, "its issuer and name"
+	case location != "":
+		basis, from = location, "its location "+location
+	case criteria != "":
+		basis, from = criteria, "its criteria URL "+criteria
+	default:
+		return "", ""
+	}
+	sum := sha256.Sum256([]byte(basis))
+	return "urn:pdpath:badgeclass:" + hex.EncodeToString(sum[:12]), from
 }
 
 func (n node) is(t string) bool { return jsonval.HasType(n.types, t) }
@@ -98,6 +142,9 @@ func collect(source string, doc any, ptr string, res *feed.Result) []node {
 			t = d["@type"]
 		}
 		types := f.Types(t, "type")
+		if IsBadgeClass1(d) {
+			return []node{{ptr: ptr, node: d, types: []string{"BadgeClass"}, v1: true}}
+		}
 		return []node{{ptr: ptr, node: d, types: types, typeErr: f.Err}}
 	case []any:
 		var out []node
@@ -128,6 +175,22 @@ func badgeClass(source string, n node, res *feed.Result) {
 	c := catalog.Credential{Type: "BadgeClass"}
 	c.ID = f.Raw(idOf(m), "id")
 	c.Title = f.String(m["name"], "name")
+	derivedFrom := ""
+	if n.v1 && strings.TrimSpace(c.ID) == "" {
+		var issuer string
+		switch iss := m["issuer"].(type) {
+		case string:
+			issuer = strings.TrimSpace(iss)
+		case map[string]any:
+			issuer = issuerID(iss)
+		}
+		location, _ := m["location"].(string)
+		criteria, _ := m["criteria"].(string)
+		c.ID, derivedFrom = derivedID(issuer, c.Title, strings.TrimSpace(location), strings.TrimSpace(criteria))
+		if loc := strings.TrimSpace(location); textnorm.IsWebURL(loc) {
+			c.AltIDs = []string{loc}
+		}
+	}
 	if f.Err == nil && strings.TrimSpace(c.ID) == "" {
 		f.Err = jsonval.Required("id")
 	}
@@ -168,6 +231,9 @@ func badgeClass(source string, n node, res *feed.Result) {
 		c.IssuerID = iss
 	case map[string]any:
 		c.IssuerID = f.Raw(idOf(iss), "issuer.id")
+		if c.IssuerID == "" && n.v1 {
+			c.IssuerID = issuerID(iss)
+		}
 		c.Issuer = f.String(iss["name"], "issuer.name")
 		res.AddIssuer(c.IssuerID, c.Issuer)
 	case nil:
@@ -182,9 +248,25 @@ func badgeClass(source string, n node, res *feed.Result) {
 	c.Tags = textnorm.CleanList(f.Strings(m["tags"], "tags"))
 	c.Level = textnorm.InferLevel(c.Title)
 
+	if n.v1 {
+		c.Type = "BadgeClass"
+	}
 	if f.Err != nil {
 		res.Reject(source, n.ptr, f.Err)
 		return
 	}
-	res.Add(source, feed.Record{Credential: c, Locator: n.ptr})
+	if res.Add(source, feed.Record{Credential: c, Locator: n.ptr}) && derivedFrom != "" {
+		res.Note(source, n.ptr, "Open Badges 1.0 badge class without an id: id %s derived from %s", c.ID, derivedFrom)
+	}
+}
+
+// issuerID is the identifier of an embedded Open Badges 1.0 issuer: its
+// id, else its url or origin.
+func issuerID(iss map[string]any) string {
+	for _, k := range []string{"id", "@id", "url", "origin"} {
+		if s, ok := iss[k].(string); ok && strings.TrimSpace(s) != "" {
+			return strings.TrimSpace(s)
+		}
+	}
+	return ""
 }

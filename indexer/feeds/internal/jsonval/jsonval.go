@@ -411,3 +411,129 @@ func PreferredLanguage(m map[string]any) (string, bool) {
 	}
 	return best, true
 }
+
+// LangMap reads a text that may be a language map and returns every
+// language it states (the first non-empty string of each, keyed by the tag
+// as written) with the preferred text (see PreferredLanguage). A plain
+// string or value object without @language gives a nil map; a value object
+// with @language, or a list of them, is read like a language map.
+func (f *Fields) LangMap(v any, field string) (map[string]string, string) {
+	langs := map[string]string{}
+	plain := ""
+	var walk func(v any, field string)
+	walk = func(v any, field string) {
+		switch v := v.(type) {
+		case nil:
+		case string:
+			if s := strings.TrimSpace(v); s != "" && plain == "" {
+				plain = s
+			}
+		case []any:
+			for i, e := range v {
+				walk(e, Field(field, i))
+			}
+		case map[string]any:
+			if val, ok := v["@value"]; ok {
+				if lang, _ := v["@language"].(string); lang != "" {
+					if s := strings.TrimSpace(f.Raw(val, Field(field, "@value"))); s != "" && langs[lang] == "" {
+						langs[lang] = s
+					}
+					return
+				}
+				walk(val, field)
+				return
+			}
+			for lang, e := range v {
+				for _, s := range f.Strings(e, Field(field, lang)) {
+					if langs[lang] == "" {
+						langs[lang] = s
+					}
+				}
+			}
+		default:
+			f.wrongType(field, "a string or a language map", v)
+		}
+	}
+	walk(v, field)
+	if len(langs) == 0 {
+		return nil, plain
+	}
+	m := make(map[string]any, len(langs))
+	for k, s := range langs {
+		m[k] = s
+	}
+	best, _ := PreferredLanguage(m)
+	if plain != "" {
+		// A plain string beside tagged ones is the publisher's default.
+		return langs, plain
+	}
+	return langs, langs[best]
+}
+
+// ID returns a node's identifier: its "@id", else its "id".
+func ID(m map[string]any) string {
+	for _, k := range []string{"@id", "id"} {
+		if s, ok := m[k].(string); ok && strings.TrimSpace(s) != "" {
+			return strings.TrimSpace(s)
+		}
+	}
+	return ""
+}
+
+// RefID returns a reference's identifier: the string itself for an IRI,
+// else an embedded node's "@id" or "id"; anything else gives "".
+func RefID(v any) string {
+	switch n := v.(type) {
+	case string:
+		return strings.TrimSpace(n)
+	case map[string]any:
+		return ID(n)
+	}
+	return ""
+}
+
+// RefIDs returns the identifiers of every reference a value holds (an IRI,
+// an embedded node, or a list of them), skipping values without one.
+func RefIDs(v any) []string {
+	var out []string
+	for _, e := range List(v) {
+		if id := RefID(e); id != "" {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// Nodes returns the embedded nodes (objects) a value holds.
+func Nodes(v any) []map[string]any {
+	var out []map[string]any
+	for _, e := range List(v) {
+		if m, ok := e.(map[string]any); ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// TypeSet returns the local names of a node's "type" and "@type" values
+// ("Assertion" for "obi:Assertion").
+func TypeSet(m map[string]any) map[string]bool {
+	out := map[string]bool{}
+	for _, key := range []string{"type", "@type"} {
+		for _, t := range List(m[key]) {
+			if s, ok := t.(string); ok {
+				out[Local(s)] = true
+			}
+		}
+	}
+	return out
+}
+
+// Text returns the preferred text of a value that may be a plain string, a
+// language map, a value object or a list of those, ignoring values of
+// another JSON type. It is LangString for readers that report no field
+// errors.
+func Text(v any) string {
+	var f Fields
+	return f.LangString(v, "")
+}

@@ -25,6 +25,13 @@ func Read(f *jsonval.Fields, v any, field string) []catalog.Competency {
 			Name:      f.String(a["targetName"], jsonval.Field(it.Field, "targetName")),
 			URL:       f.String(a["targetUrl"], jsonval.Field(it.Field, "targetUrl")),
 		}
+		// Open Badges 1.0 alignments: name, url, description.
+		if c.Name == "" && a["targetName"] == nil {
+			c.Name = f.String(a["name"], jsonval.Field(it.Field, "name"))
+		}
+		if c.URL == "" && a["targetUrl"] == nil {
+			c.URL = f.String(a["url"], jsonval.Field(it.Field, "url"))
+		}
 		targetType := f.String(a["targetType"], jsonval.Field(it.Field, "targetType"))
 		if c.Framework == "" {
 			c.Framework = textnorm.Host(c.URL)
