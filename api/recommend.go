@@ -88,39 +88,6 @@ func (s *Server) recommend(c *gin.Context) error {
 	return nil
 }
 
-func (s *Server) plan(c *gin.Context) error {
-	body, err := readBody(c)
-	if err != nil {
-		return err
-	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		return badRequest("the request body is empty; send a plan request object")
-	}
-	req, err := planner.ParseRequest(bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	p, version := s.planners.get(s.cfg.Catalog.Snapshot())
-	plan, err := p.Plan(c.Request.Context(), req)
-	if err != nil {
-		return err
-	}
-	if plan.Steps == nil {
-		plan.Steps = []planner.Step{}
-	}
-	if plan.Covered == nil {
-		plan.Covered = []string{}
-	}
-	if plan.Uncovered == nil {
-		plan.Uncovered = []string{}
-	}
-	if version != s.cfg.Catalog.Version() {
-		c.Set(cache.NoStore, true)
-	}
-	writeJSON(c, http.StatusOK, plan)
-	return nil
-}
-
 // plannerCache holds the planner of the newest catalog version. Building
 // one indexes the snapshot's prerequisites and alignments, so concurrent
 // requests that find it stale build it once.

@@ -233,6 +233,14 @@ func TestReaderRoutes(t *testing.T) {
 		{name: "plan unknown field", method: "POST", path: "/v1/plans", body: `{"target":[]}`, wantStatus: 400, wantCode: CodeBadRequest},
 		{name: "plan bad month", method: "POST", path: "/v1/plans", body: `{"constraints":{"start":"January"}}`, wantStatus: 400, wantCode: CodeBadRequest},
 		{name: "plan empty body", method: "POST", path: "/v1/plans", body: ``, wantStatus: 400, wantCode: CodeBadRequest},
+		{name: "plan unknown framework", method: "POST", path: "/v1/plans", body: `{"targets":[{"framework":"FFTX","code":"3b"}]}`, wantStatus: 400, wantCode: CodeBadRequest,
+			check: func(t *testing.T, r response) {
+				if !strings.Contains(string(r.body), "FFTX") {
+					t.Errorf("error does not name the target: %s", r.body)
+				}
+			}},
+		{name: "plan unknown code", method: "POST", path: "/v1/plans", body: `{"targets":[{"framework":"UDL","code":"7.9"}]}`, wantStatus: 400, wantCode: CodeBadRequest},
+		{name: "plan absurd pace", method: "POST", path: "/v1/plans", body: `{"constraints":{"hours_per_month":1e9}}`, wantStatus: 400, wantCode: CodeBadRequest},
 
 		{name: "no key", method: "GET", path: "/v1/credentials", key: "-", wantStatus: 401, wantCode: CodeUnauthorized},
 		{name: "unknown key", method: "GET", path: "/v1/frameworks", key: "pdp_not-a-key", wantStatus: 401, wantCode: CodeUnauthorized},

@@ -111,6 +111,14 @@ type Config struct {
 	MaxUploadBytes int64
 	// RequestTimeout bounds the work of one request (default 30 s).
 	RequestTimeout time.Duration
+	// PlanConcurrency bounds the plans computed at once over the whole
+	// server (default: the number of cores); PlanPerKey those of one key
+	// or anonymous address (default: half of PlanConcurrency, at least
+	// 1); PlanQueueWait how long a plan request waits for a slot before it
+	// is refused with Retry-After (default 2 s).
+	PlanConcurrency int
+	PlanPerKey      int
+	PlanQueueWait   time.Duration
 	// WatchInterval is how often the catalog directory is checked for a
 	// generation written by another process (default 2 s).
 	WatchInterval time.Duration
@@ -132,6 +140,7 @@ type Server struct {
 	cache    *cache.ResponseCache
 	limiter  *auth.Limiter
 	planners plannerCache
+	plans    *planGate
 }
 
 // New returns a server for cfg. It starts nothing; call Run, or serve
@@ -166,7 +175,8 @@ func New(cfg Config) (*Server, error) {
 		reg = prometheus.NewRegistry()
 		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, registry: reg, limiter: auth.NewLimiter(nil)}
+	s := &Server{cfg: cfg, log: cfg.Logger, registry: reg, limiter: auth.NewLimiter(nil),
+		plans: newPlanGate(cfg.PlanConcurrency, cfg.PlanPerKey, cfg.PlanQueueWait)}
 	s.metrics = newMetrics(reg, cfg.Catalog, cfg.Recommender, cfg.CacheMetrics)
 	if cfg.Cache == nil {
 		cfg.Cache = cache.NewMemory(0)

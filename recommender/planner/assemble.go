@@ -2,98 +2,182 @@ package planner
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 )
 
-// assemble turns the chosen credentials into a Plan: ordered, scheduled,
-// with coverage for the whole request and for each cohort member.
-func (p *Planner) assemble(in *input, chosen []int, c Constraints, start month) Plan {
-	ord := p.order(chosen, in.earned)
-	open := in.openTargets()
-	pos := make(map[int]int, len(ord)) // credential → index in ord
-	placed := make(map[int]bool, len(ord))
-	steps := make([]Step, len(ord))
-	hours := make([]int64, len(ord))
-	deps := make([][]int, len(ord))
-	var totalCents int64
-	plan := Plan{Steps: []Step{}, Covered: []string{}, Uncovered: []string{}}
-	for k, i := range ord {
-		cr := p.creds[i]
-		st := Step{
-			ID: cr.ID, Title: cr.Title, Level: cr.Level,
-			CostUSD: cr.Cost(), Hours: cr.Duration(),
-			CostStated: cr.CostUSD != nil, HoursStated: cr.Hours != nil,
-			Covers:   []string{},
-			Requires: p.requires(i, in.earned, placed),
+// assemble turns each member's chosen credentials into steps, ordered and
+// scheduled at the member's pace, and fills in coverage for the whole
+// request and, for a cohort, each member. A step that would end after the
+// last month allowed (by, or the horizon) is left out with the steps that
+// rely on it; dropped reports whether that happened, and the member's
+// reasons say why.
+func (p *Planner) assemble(in *input, chosen [][]int) (plan Plan, dropped bool) {
+	plan = Plan{Steps: []Step{}, Covered: []string{}, Uncovered: []string{}}
+	type placed struct {
+		step  Step
+		start month
+		order int
+	}
+	var all []placed
+	var end month = -1
+	var totalCents, totalHours int64
+	covered := make([]map[*target]bool, len(in.members))
+	for k := range in.members {
+		m := &in.members[k]
+		mp := MemberPlan{ID: m.id, Steps: []Step{}, Gaps: []string{}, Covered: []string{}, Uncovered: []string{}}
+		ord := p.order(chosen[k], m.earned)
+		pos := make(map[int]int, len(ord))
+		isPlaced := make(map[int]bool, len(ord))
+		steps := make([]Step, len(ord))
+		hours := make([]int64, len(ord))
+		deps := make([][]int, len(ord))
+		for n, i := range ord {
+			cr := p.creds[i]
+			st := Step{
+				ID: cr.ID, Title: cr.Title, Level: cr.Level, Member: m.id,
+				CostUSD: cr.Cost(), Hours: cr.Duration(),
+				CostStated: cr.CostUSD != nil, HoursStated: cr.Hours != nil,
+				Covers:   []string{},
+				Requires: p.requires(i, m.earned, isPlaced),
+			}
+			for _, t := range m.needs {
+				if !t.isGoal && containsSorted(t.matches, i) {
+					st.Covers = append(st.Covers, t.key)
+				}
+			}
+			for _, j := range p.prereqs[i] {
+				if isPlaced[j] {
+					deps[n] = append(deps[n], pos[j])
+				}
+			}
+			steps[n] = st
+			hours[n] = cents(cr.Duration())
+			pos[i], isPlaced[i] = n, true
 		}
-		for _, t := range open {
-			if !t.isGoal && containsSorted(t.matches, i) {
-				st.Covers = append(st.Covers, t.key)
+		spans := schedule(hours, deps, in.start, in.perMonth)
+		// Leave out what ends too late, and what relies on it.
+		late := make([]bool, len(ord))
+		lateWhy := make(map[string]string)
+		for n := range ord {
+			for _, d := range deps[n] {
+				if late[d] {
+					late[n] = true
+					lateWhy[steps[n].ID] = fmt.Sprintf("%s needs %s, which cannot end by %s", steps[n].ID, steps[d].ID, in.last)
+				}
+			}
+			if !late[n] && spans[n].end > in.last {
+				late[n] = true
+				lateWhy[steps[n].ID] = fmt.Sprintf("%s would end in %s, after %s", steps[n].ID, monthText(spans[n].end), limitText(in))
 			}
 		}
-		for _, j := range p.prereqs[i] {
-			if placed[j] {
-				deps[k] = append(deps[k], pos[j])
+		inPlan := make(map[int]bool, len(ord))
+		var idx []int
+		for n, i := range ord {
+			if late[n] {
+				dropped = true
+				continue
+			}
+			inPlan[i] = true
+			idx = append(idx, n)
+			steps[n].Month, steps[n].EndMonth = spans[n].start.String(), spans[n].end.String()
+			end = max(end, spans[n].end)
+		}
+		slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(spans[a].start, spans[b].start) })
+		var memberCents, memberHours int64
+		for _, n := range idx {
+			st := steps[n]
+			if !in.cohort {
+				st.Member = ""
+			}
+			mp.Steps = append(mp.Steps, st)
+			all = append(all, placed{st, spans[n].start, len(all)})
+			memberCents += cents(st.CostUSD)
+			memberHours += cents(st.Hours)
+			if !st.CostStated {
+				mp.UnknownCostSteps++
+			}
+			if !st.HoursStated {
+				mp.UnknownHoursSteps++
 			}
 		}
-		steps[k] = st
-		hours[k] = cents(cr.Duration())
-		totalCents += cents(cr.Cost())
-		plan.TotalHours += cr.Duration()
-		pos[i], placed[i] = k, true
-	}
-	spans := schedule(hours, deps, start, cents(c.HoursPerMonth))
-	for k := range steps {
-		steps[k].Month, steps[k].EndMonth = spans[k].start.String(), spans[k].end.String()
-	}
-	idx := make([]int, len(steps))
-	for k := range idx {
-		idx[k] = k
-	}
-	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(spans[a].start, spans[b].start) })
-	for _, k := range idx {
-		plan.Steps = append(plan.Steps, steps[k])
-	}
-	plan.TotalCostUSD = float64(totalCents) / 100
+		mp.TotalCostUSD, mp.TotalHours = float64(memberCents)/100, float64(memberHours)/100
+		totalCents += memberCents
+		totalHours += memberHours
+		plan.UnknownCostSteps += mp.UnknownCostSteps
+		plan.UnknownHoursSteps += mp.UnknownHoursSteps
 
-	inPlan := make(map[int]bool, len(chosen))
-	for _, i := range chosen {
-		inPlan[i] = true
-	}
-	covered := func(t *target) bool {
-		for _, i := range t.matches {
-			if inPlan[i] {
-				return true
+		covered[k] = make(map[*target]bool)
+		for _, t := range m.needs {
+			for _, i := range t.matches {
+				if inPlan[i] {
+					covered[k][t] = true
+					break
+				}
+			}
+			if covered[k][t] {
+				mp.Covered = append(mp.Covered, t.key)
+			} else {
+				mp.Uncovered = append(mp.Uncovered, t.key)
+				for _, i := range t.matches {
+					if why, ok := lateWhy[p.creds[i].ID]; ok {
+						if mp.UncoveredReasons == nil {
+							mp.UncoveredReasons = make(map[string]string)
+						}
+						mp.UncoveredReasons[t.key] = "too late: " + why
+						break
+					}
+				}
 			}
 		}
-		return false
+		for _, g := range m.gaps {
+			if slices.Contains(m.needs, g) {
+				mp.Gaps = append(mp.Gaps, g.key)
+			} else {
+				mp.AlreadyMet = append(mp.AlreadyMet, g.key)
+			}
+		}
+		plan.Members = append(plan.Members, mp)
+	}
+	// Steps by start month; within a month, member by member in plan order.
+	slices.SortStableFunc(all, func(a, b placed) int { return cmp.Compare(a.start, b.start) })
+	for _, pl := range all {
+		plan.Steps = append(plan.Steps, pl.step)
+	}
+	plan.TotalCostUSD, plan.TotalHours = float64(totalCents)/100, float64(totalHours)/100
+	if end >= 0 {
+		plan.EndMonth = end.String()
 	}
 	for _, t := range in.targets {
-		if t.weight == 0 || t.metBy(in.earned) || covered(t) {
+		ok := true
+		for k := range in.members {
+			if slices.Contains(in.members[k].needs, t) && !covered[k][t] {
+				ok = false
+			}
+		}
+		if ok {
 			plan.Covered = append(plan.Covered, t.key)
 		} else {
 			plan.Uncovered = append(plan.Uncovered, t.key)
 		}
 	}
-	if in.cohort {
-		for _, m := range in.members {
-			mc := MemberCoverage{ID: m.id, Gaps: []string{}, Covered: []string{}, Uncovered: []string{}}
-			for _, g := range m.gaps {
-				switch {
-				case g.metBy(m.earned):
-					mc.AlreadyMet = append(mc.AlreadyMet, g.key)
-				case covered(g):
-					mc.Gaps = append(mc.Gaps, g.key)
-					mc.Covered = append(mc.Covered, g.key)
-				default:
-					mc.Gaps = append(mc.Gaps, g.key)
-					mc.Uncovered = append(mc.Uncovered, g.key)
-				}
-			}
-			plan.Members = append(plan.Members, mc)
-		}
+	return plan, dropped
+}
+
+// monthText formats a month, or says it is beyond any calendar a plan uses.
+func monthText(m month) string {
+	if m >= farMonth || m/12 > 9999 {
+		return "a year after 9999"
 	}
-	return plan
+	return m.String()
+}
+
+// limitText names the last month a step may end in and why.
+func limitText(in *input) string {
+	if in.by {
+		return "by " + in.last.String()
+	}
+	return fmt.Sprintf("the %d-year horizon (%s)", HorizonMonths/12, in.last)
 }
 
 func containsSorted(s []int, v int) bool {

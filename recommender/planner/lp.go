@@ -156,11 +156,11 @@ func (s *searcher) lpBound() (bound int64, ok bool) {
 		return base, true
 	}
 	if s.costCap < 1<<62 {
-		r := lpRow{rhs: float64(s.costCap - s.cost), target: -1}
+		r := lpRow{rhs: float64(s.costCap - s.capC), target: -1}
 		for _, j := range cands {
-			if pr.cost[j] > 0 {
+			if pr.capCost[j] > 0 {
 				r.cands = append(r.cands, j)
-				r.coefs = append(r.coefs, float64(pr.cost[j]))
+				r.coefs = append(r.coefs, float64(pr.capCost[j]))
 			}
 		}
 		if len(r.cands) > 0 {
@@ -168,11 +168,11 @@ func (s *searcher) lpBound() (bound int64, ok bool) {
 		}
 	}
 	if s.hoursCap < 1<<62 {
-		r := lpRow{rhs: float64(s.hoursCap - s.hours), target: -1}
+		r := lpRow{rhs: float64(s.hoursCap - s.capH), target: -1}
 		for _, j := range cands {
-			if pr.hours[j] > 0 {
+			if pr.capHours[j] > 0 {
 				r.cands = append(r.cands, j)
-				r.coefs = append(r.coefs, float64(pr.hours[j]))
+				r.coefs = append(r.coefs, float64(pr.capHours[j]))
 			}
 		}
 		if len(r.cands) > 0 {
@@ -216,11 +216,16 @@ func (s *searcher) lpDominated(av func(int) bool) map[int]bool {
 	// What the LP sees of a column besides coverage: its objective and its
 	// coefficients in the limit rows present.
 	useHours := s.hoursCap < 1<<62
+	useCost := s.costCap < 1<<62
 	noWorse := func(a, b int) (bool, bool) {
 		le, lt := pr.cost[a] <= pr.cost[b], pr.cost[a] < pr.cost[b]
+		if useCost {
+			le = le && pr.capCost[a] <= pr.capCost[b]
+			lt = lt || pr.capCost[a] < pr.capCost[b]
+		}
 		if useHours {
-			le = le && pr.hours[a] <= pr.hours[b]
-			lt = lt || pr.hours[a] < pr.hours[b]
+			le = le && pr.capHours[a] <= pr.capHours[b]
+			lt = lt || pr.capHours[a] < pr.capHours[b]
 		}
 		return le, lt
 	}

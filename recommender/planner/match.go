@@ -39,12 +39,13 @@ func newHierarchy(frameworks []*catalog.Framework) hierarchy {
 	return h
 }
 
-// related reports whether a credential aligned to code cred meets a target
-// on code target of the same framework: the same code, a code refining the
-// target (a checkpoint of a target guideline) or a code the target refines
-// (the guideline of a target checkpoint).
-func (h hierarchy) related(framework, target, cred string) bool {
-	return target == cred || h.ancestor(framework, target, cred) || h.ancestor(framework, cred, target)
+// covers reports whether a credential aligned to code cred meets a target
+// on code target of the same framework: the same code, or a code refining
+// the target (a checkpoint of a target guideline, at any depth). A code the
+// target refines (the guideline of a target checkpoint) does not: it may
+// not teach that checkpoint.
+func (h hierarchy) covers(framework, target, cred string) bool {
+	return target == cred || h.ancestor(framework, target, cred)
 }
 
 // ancestor reports whether code a is a strict ancestor of code b.
@@ -81,7 +82,7 @@ func structuralParent(framework, a, b string) bool {
 // the target's framework and related to the target's code.
 func (h hierarchy) matches(target catalog.Competency, cred *catalog.Credential) bool {
 	for _, c := range cred.Competencies {
-		if c.Framework == target.Framework && h.related(target.Framework, target.Code, c.Code) {
+		if c.Framework == target.Framework && h.covers(target.Framework, target.Code, c.Code) {
 			return true
 		}
 	}

@@ -16,9 +16,10 @@ const DefaultTimeLimit = 2 * time.Second
 // Options configure a Planner. The zero value is ready to use.
 type Options struct {
 	// Matcher decides whether a credential meets a target competency. Nil
-	// means the default: the same framework, and the same code or one
-	// related to it in the framework's hierarchy (guideline and checkpoint,
-	// domain and component).
+	// means the default: the same framework, and the same code or one of
+	// its descendants in the framework's hierarchy (a checkpoint meets its
+	// guideline, a component its domain; a parent alone never meets its
+	// child).
 	Matcher Matcher
 	// TimeLimit bounds the search of one Plan call (default
 	// DefaultTimeLimit); the context's deadline applies too.
@@ -48,6 +49,8 @@ type Planner struct {
 	// codes maps framework → code → credentials aligned to it, for the
 	// default matcher.
 	codes map[string]map[string][]int
+	// names knows the frameworks and codes a request may name.
+	names frameworkNames
 }
 
 // New prepares a planner for snap: it resolves prerequisites to catalog
@@ -66,8 +69,9 @@ func New(snap *catalog.Snapshot, opts Options) *Planner {
 	p := &Planner{
 		opts:  opts,
 		index: make(map[string]int, len(snap.Credentials)),
-		hier:  newHierarchy(snap.Frameworks),
+		hier:  newHierarchy(append(slices.Clone(snap.Frameworks), bundled().Frameworks()...)),
 		codes: make(map[string]map[string][]int),
+		names: newFrameworkNames(snap),
 	}
 	for _, c := range snap.Credentials {
 		if c == nil {
@@ -141,7 +145,7 @@ func (p *Planner) matching(target catalog.Competency) []int {
 		return out
 	}
 	for code, creds := range p.codes[target.Framework] {
-		if p.hier.related(target.Framework, target.Code, code) {
+		if p.hier.covers(target.Framework, target.Code, code) {
 			out = append(out, creds...)
 		}
 	}
@@ -158,10 +162,14 @@ func (p *Planner) matching(target catalog.Competency) []int {
 //
 // The search stops at the context's deadline or Options.TimeLimit and then
 // returns the best plan found with Optimal false and a lower bound. A
-// cancelled context is an error; an invalid request is one wrapping
-// ErrInvalidRequest.
+// cancelled context is an error; an invalid request (including a framework
+// or code the catalog does not know) is one wrapping ErrInvalidRequest.
 func (p *Planner) Plan(ctx context.Context, req Request) (Plan, error) {
 	if err := req.Validate(); err != nil {
+		return Plan{}, err
+	}
+	comps, err := p.resolveCompetencies(req)
+	if err != nil {
 		return Plan{}, err
 	}
 	start, err := p.startMonth(req.Constraints.Start)
@@ -176,25 +184,123 @@ func (p *Planner) Plan(ctx context.Context, req Request) (Plan, error) {
 		deadline = d
 	}
 
-	in := p.prepare(req)
-	open := in.openTargets()
-	b := p.build(in.earned, open, req.Constraints.MaxCostUSD, req.Constraints.MaxHours)
-	out := solve(ctx, b.pr, deadline)
+	in := p.prepare(req, comps)
+	in.start, in.perMonth = start, cents(req.Constraints.HoursPerMonth)
+	in.last = start + HorizonMonths - 1
+	if req.Constraints.By != "" {
+		by, _ := parseMonth(req.Constraints.By) // checked by Validate
+		if by < start {
+			return Plan{}, fmt.Errorf("%w: constraints.by %s is before the start month %s", ErrInvalidRequest, by, start)
+		}
+		in.last, in.by = by, true
+	}
+	bs := make([]*built, len(in.members))
+	groupCap := make([]int64, len(in.members))
+	for k := range in.members {
+		m := &in.members[k]
+		bs[k] = p.build(m.earned, m.needs, p.allow(in, m))
+		groupCap[k] = -1
+		if in.perMonth > 0 {
+			groupCap[k] = int64(in.last-in.start+1) * in.perMonth
+		}
+		if err := ctx.Err(); err != nil {
+			return Plan{}, fmt.Errorf("planner: plan: %w", err)
+		}
+	}
+	pr := combine(bs, req.Constraints.MaxCostUSD, req.Constraints.MaxHours, groupCap)
+	out := solve(ctx, pr, deadline)
 	if errors.Is(ctx.Err(), context.Canceled) {
 		return Plan{}, fmt.Errorf("planner: plan: %w", ctx.Err())
 	}
-	chosen := make([]int, len(out.best.chosen))
-	for k, j := range out.best.chosen {
-		chosen[k] = b.cands[j]
+	chosen := make([][]int, len(in.members))
+	off := 0
+	for k, b := range bs {
+		for _, j := range out.best.chosen {
+			if j >= off && j < off+len(b.cands) {
+				chosen[k] = append(chosen[k], b.cands[j-off])
+			}
+		}
+		off += len(b.cands)
 	}
-	plan := p.assemble(in, chosen, req.Constraints, start)
-	plan.Optimal = out.optimal
-	plan.LowerBoundCostUSD = float64(out.lowerCost()) / 100
+	plan, dropped := p.assemble(in, chosen)
+	plan.Optimal = out.optimal && !dropped
+	plan.LowerBoundCostUSD = min(float64(out.lowerCost())/100, plan.TotalCostUSD)
+	switch {
+	case !out.optimal:
+		plan.OptimalNote = "the search stopped at its time limit; this is the best plan found"
+	case dropped:
+		plan.Optimal = false
+		plan.OptimalNote = "steps that would end after the last month allowed were left out after scheduling; a plan built around them may cover more"
+	case plan.UnknownCostSteps > 0 || plan.UnknownHoursSteps > 0:
+		plan.Optimal = false
+		plan.OptimalNote = fmt.Sprintf("optimal for what the catalog states only: %d step(s) state no cost and %d no hours, so the totals leave them out and cannot be proven least",
+			plan.UnknownCostSteps, plan.UnknownHoursSteps)
+	}
 	if plan.Optimal {
 		plan.LowerBoundCostUSD = plan.TotalCostUSD
 	}
-	p.explain(ctx, &plan, in, b, chosen, req.Constraints, out.optimal)
+	p.explain(ctx, &plan, in, bs, chosen, req.Constraints, out.optimal)
 	return plan, nil
+}
+
+// resolveCompetencies checks every framework and code the request names
+// against the catalog's frameworks and returns their canonical forms, keyed
+// by the spelling used ("framework\x00code"). An unknown one is an error
+// naming the field.
+func (p *Planner) resolveCompetencies(req Request) (map[string]catalog.Competency, error) {
+	out := make(map[string]catalog.Competency)
+	check := func(path, framework, code string) error {
+		comp, msg := p.names.resolve(framework, code)
+		if msg != "" {
+			return fmt.Errorf("%w: %s: %s (target %s:%s)", ErrInvalidRequest, path, msg, framework, code)
+		}
+		out[framework+"\x00"+code] = comp
+		return nil
+	}
+	for i, t := range req.Targets {
+		if err := check(fmt.Sprintf("targets[%d]", i), t.Framework, t.Code); err != nil {
+			return nil, err
+		}
+	}
+	for i, m := range req.Cohort {
+		for j, g := range m.Gaps {
+			if err := check(fmt.Sprintf("cohort[%d].gaps[%d]", i, j), g.Framework, g.Code); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// allow returns the rule that keeps credentials out of member m's steps,
+// as a reason ("" when allowed): amounts too large to plan, hours that
+// cannot fit before the last month at the member's pace, and the member's
+// own preferences.
+func (p *Planner) allow(in *input, m *member) func(i int) string {
+	return func(i int) string {
+		c := p.creds[i]
+		if c.CostUSD != nil && *c.CostUSD > maxAmount {
+			return fmt.Sprintf("states a cost of $%s, more than a plan can count", num(*c.CostUSD))
+		}
+		if c.Hours != nil && *c.Hours > maxAmount {
+			return fmt.Sprintf("states %s hours, more than a plan can schedule", num(*c.Hours))
+		}
+		if h := cents(c.Duration()); in.perMonth > 0 && h > 0 {
+			months := (h + in.perMonth - 1) / in.perMonth
+			if months > int64(in.last-in.start+1) {
+				limit := fmt.Sprintf("the %d-year horizon", HorizonMonths/12)
+				if in.by {
+					limit = "by " + in.last.String()
+				}
+				return fmt.Sprintf("takes %s hours, %d months at %s hours a month, so it cannot end within %s",
+					num(c.Duration()), months, num(float64(in.perMonth)/100), limit)
+			}
+		}
+		if in.cohort {
+			return memberFilter(m.prefs, c)
+		}
+		return ""
+	}
 }
 
 // startMonth is the request's start month, or the clock's current month.

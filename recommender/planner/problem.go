@@ -46,8 +46,8 @@ func (e earnedSet) clone() earnedSet {
 }
 
 // target is one thing a plan should reach: a competency or a goal
-// credential. weight is how many members still need it (0: every member
-// has met it already).
+// credential. weight is how many people (cohort members, or the one
+// requester) still need it.
 type target struct {
 	key     string
 	comp    catalog.Competency
@@ -70,39 +70,35 @@ func (t *target) metBy(e earnedSet) bool {
 	return false
 }
 
-// member is one cohort member (or, without a cohort, the requester).
+// member is one person the plan is for: a cohort member, or the requester
+// when there is no cohort. Steps are planned for one member each, within
+// that member's earned credentials and preferences.
 type member struct {
 	id     string
-	earned earnedSet
-	gaps   []*target
+	earned earnedSet // the request's earned list and the member's own
+	prefs  catalog.Preferences
+	gaps   []*target // the member's own gaps
+	needs  []*target // targets, goals and gaps the member has not met
 }
 
 // input is a request resolved against the catalog.
 type input struct {
-	earned  earnedSet // held by the whole plan: request earned + every member's
 	targets []*target // request targets, goals, then members' gaps; unique keys
 	members []member
 	cohort  bool
+	// perMonth is the study time each member has a month, in hundredths
+	// of an hour (0: no pacing); start and last bound the schedule, last
+	// being the by month or the horizon.
+	perMonth    int64
+	start, last month
+	by          bool
 }
 
-// openTargets returns the targets some member still needs and the plan's
-// earned credentials do not meet.
-func (in *input) openTargets() []*target {
-	var out []*target
-	for _, t := range in.targets {
-		if t.weight > 0 && !t.metBy(in.earned) {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
-// prepare resolves targets, goals and earned lists, and weighs each target
-// by the number of members who still need it. Rule for cohorts: a
-// credential counts as earned for the plan only when the request lists it
-// or every member holds it; a member's own credentials only close that
-// member's gaps.
-func (p *Planner) prepare(req Request) *input {
+// prepare resolves targets, goals and earned lists. Without a cohort the
+// request is one member's; with one, every member needs the request's
+// targets and goals and their own gaps, and holds the request's earned
+// list and their own.
+func (p *Planner) prepare(req Request, comps map[string]catalog.Competency) *input {
 	in := &input{cohort: len(req.Cohort) > 0}
 	byKey := make(map[string]*target)
 	get := func(key string, mk func() *target) *target {
@@ -116,6 +112,9 @@ func (p *Planner) prepare(req Request) *input {
 	}
 	competency := func(framework, code string) *target {
 		comp := catalog.Competency{Framework: framework, Code: code}
+		if c, ok := comps[framework+"\x00"+code]; ok {
+			comp = c
+		}
 		return get("c\x00"+comp.Key(), func() *target {
 			return &target{key: comp.Key(), comp: comp, goal: -1, matches: p.matching(comp)}
 		})
@@ -134,52 +133,34 @@ func (p *Planner) prepare(req Request) *input {
 			return t
 		}))
 	}
-
 	if !in.cohort {
-		in.earned = p.newEarned(req.Earned)
-		in.members = []member{{earned: in.earned}}
-	} else {
-		common := make(map[string]int)
-		for _, m := range req.Cohort {
-			for id := range p.newEarned(m.Earned).raw {
-				common[id]++
-			}
-		}
-		var all []string
-		for id, n := range common {
-			if n == len(req.Cohort) {
-				all = append(all, id)
-			}
-		}
-		slices.Sort(all)
-		in.earned = p.newEarned(req.Earned, all)
-		for k, prof := range req.Cohort {
-			m := member{id: prof.ID, earned: in.earned.clone()}
-			if m.id == "" {
-				m.id = fmt.Sprintf("member-%d", k+1)
-			}
-			for _, id := range prof.Earned {
-				m.earned.add(p, id)
-			}
-			for _, g := range prof.Gaps {
-				t := competency(g.Framework, g.Code)
-				if !slices.Contains(m.gaps, t) {
-					m.gaps = append(m.gaps, t)
-				}
-			}
-			in.members = append(in.members, m)
-		}
+		in.members = []member{{earned: p.newEarned(req.Earned)}}
 	}
-	for _, m := range in.members {
-		needs := slices.Clone(shared)
-		for _, g := range m.gaps {
-			if !slices.Contains(needs, g) {
-				needs = append(needs, g)
+	for k, prof := range req.Cohort {
+		m := member{id: prof.ID, earned: p.newEarned(req.Earned, prof.Earned), prefs: prof.Preferences}
+		if m.id == "" {
+			m.id = fmt.Sprintf("member-%d", k+1)
+		}
+		for _, g := range prof.Gaps {
+			t := competency(g.Framework, g.Code)
+			if !slices.Contains(m.gaps, t) {
+				m.gaps = append(m.gaps, t)
 			}
 		}
-		for _, t := range needs {
+		in.members = append(in.members, m)
+	}
+	for k := range in.members {
+		m := &in.members[k]
+		all := slices.Clone(shared)
+		for _, g := range m.gaps {
+			if !slices.Contains(all, g) {
+				all = append(all, g)
+			}
+		}
+		for _, t := range all {
 			if !t.metBy(m.earned) {
 				t.weight++
+				m.needs = append(m.needs, t)
 			}
 		}
 	}
@@ -194,6 +175,9 @@ type built struct {
 	// usable is, for every open target, whether some credential that can
 	// be taken (its prerequisite chain available) covers it.
 	usable map[*target]bool
+	// unknownCost and unknownHours mark candidates that state no cost or
+	// no hours; pr holds the stated amounts (0 for those).
+	unknownCost, unknownHours []bool
 }
 
 // build reduces the request to a problem for solve:
@@ -207,10 +191,12 @@ type built struct {
 //     prerequisite, when another covers at least its targets for no more
 //     cost and hours and needs no more prerequisites.
 //
-// Missing costs and hours count as 0; money is rounded to cents and time
-// to hundredths of an hour; limits are inclusive.
-func (p *Planner) build(earned earnedSet, open []*target, maxCost, maxHours *float64) *built {
-	cand := func(i int) bool { return p.creds[i].Active() && !earned.pos[i] }
+// A credential ruled out by allow (a member's preferences, the schedule's
+// horizon) is no candidate. Missing costs and hours are stated as 0 here
+// and flagged; combine ranks them after stated ones. Money is rounded to
+// cents and time to hundredths of an hour.
+func (p *Planner) build(earned earnedSet, open []*target, allow func(i int) string) *built {
+	cand := func(i int) bool { return p.creds[i].Active() && !earned.pos[i] && (allow == nil || allow(i) == "") }
 
 	// Coverers, then everything they may need, then which of those can be
 	// taken at all.
@@ -295,6 +281,14 @@ func (p *Planner) build(earned earnedSet, open []*target, maxCost, maxHours *flo
 	}
 	cost := func(i int) int64 { return cents(p.creds[i].Cost()) }
 	hours := func(i int) int64 { return cents(p.creds[i].Duration()) }
+	// An unstated amount ranks after every stated one, so a credential
+	// stating none dominates nothing that states one.
+	unstated := func(v *float64) int {
+		if v == nil {
+			return 1
+		}
+		return 0
+	}
 
 	// Keep coverers and their available prerequisite closure; drop
 	// dominated credentials; repeat until nothing changes.
@@ -337,6 +331,11 @@ func (p *Planner) build(earned earnedSet, open []*target, maxCost, maxHours *flo
 			if cost(a) > cost(b) || hours(a) > hours(b) {
 				return false
 			}
+			ua, ub := unstated(p.creds[a].CostUSD), unstated(p.creds[b].CostUSD)
+			ha, hb := unstated(p.creds[a].Hours), unstated(p.creds[b].Hours)
+			if ua > ub || ha > hb {
+				return false
+			}
 			if needLeft[a] > 0 && (needLeft[a] > needLeft[b] || !slices.Equal(openPrereqs[a], openPrereqs[b])) {
 				return false
 			}
@@ -346,7 +345,7 @@ func (p *Planner) build(earned earnedSet, open []*target, maxCost, maxHours *flo
 				}
 			}
 			strict := cost(a) < cost(b) || hours(a) < hours(b) || len(covers[a]) > len(covers[b]) ||
-				needLeft[a] < needLeft[b]
+				needLeft[a] < needLeft[b] || ua < ub || ha < hb
 			return strict || a < b
 		}
 		changed := false
@@ -380,8 +379,10 @@ func (p *Planner) build(earned earnedSet, open []*target, maxCost, maxHours *flo
 		prereqs: make([][]int, n), need: make([]int, n), dependents: make([][]int, n),
 		maxCost: -1, maxHours: -1,
 	}
+	b.unknownCost, b.unknownHours = make([]bool, n), make([]bool, n)
 	for k, i := range keep {
 		pr.cost[k], pr.hours[k] = cost(i), hours(i)
+		b.unknownCost[k], b.unknownHours[k] = p.creds[i].CostUSD == nil, p.creds[i].Hours == nil
 		pr.need[k] = needLeft[i]
 		for _, j := range p.prereqs[i] {
 			if jn, ok := num[j]; ok {
@@ -394,24 +395,81 @@ func (p *Planner) build(earned earnedSet, open []*target, maxCost, maxHours *flo
 			pr.coverers[t] = append(pr.coverers[t], k)
 		}
 	}
-	for k, t := range b.targets {
-		pr.weight[k] = t.weight
-	}
-	if maxCost != nil {
-		pr.maxCost = int64(math.Floor(*maxCost*100 + 1e-6))
-	}
-	if maxHours != nil {
-		pr.maxHours = int64(math.Floor(*maxHours*100 + 1e-6))
+	for k := range b.targets {
+		pr.weight[k] = 1
 	}
 	b.pr = pr
 	return b
 }
 
+// combine joins the members' reduced problems into one: member k's
+// candidates and targets follow member k-1's, each candidate in group k.
+// Team limits bound the sum of stated amounts (inclusive); groupCap bounds
+// each member's stated hours (nil or < 0: none). In the objective, a
+// credential that states no cost costs more than every stated cost of the
+// problem together, and likewise for hours, so a plan uses unstated
+// amounts only where nothing stated covers as much.
+func combine(bs []*built, maxCost, maxHours *float64, groupCap []int64) *problem {
+	out := &problem{maxCost: -1, maxHours: -1, groupCap: groupCap}
+	var statedCost, statedHours int64
+	for _, b := range bs {
+		for _, c := range b.pr.cost {
+			statedCost += c
+		}
+		for _, h := range b.pr.hours {
+			statedHours += h
+		}
+	}
+	penCost, penHours := statedCost+1, statedHours+1
+	for g, b := range bs {
+		pr := b.pr
+		off, toff := len(out.cost), len(out.weight)
+		for k := range pr.cost {
+			c, h := pr.cost[k], pr.hours[k]
+			out.capCost = append(out.capCost, c)
+			out.capHours = append(out.capHours, h)
+			if b.unknownCost[k] {
+				c += penCost
+			}
+			if b.unknownHours[k] {
+				h += penHours
+			}
+			out.cost = append(out.cost, c)
+			out.hours = append(out.hours, h)
+			out.group = append(out.group, g)
+			out.need = append(out.need, pr.need[k])
+			out.covers = append(out.covers, shift(pr.covers[k], toff))
+			out.prereqs = append(out.prereqs, shift(pr.prereqs[k], off))
+			out.dependents = append(out.dependents, shift(pr.dependents[k], off))
+		}
+		for t := range pr.weight {
+			out.weight = append(out.weight, pr.weight[t])
+			out.coverers = append(out.coverers, shift(pr.coverers[t], off))
+		}
+	}
+	if maxCost != nil {
+		out.maxCost = int64(math.Floor(*maxCost*100 + 1e-6))
+	}
+	if maxHours != nil {
+		out.maxHours = int64(math.Floor(*maxHours*100 + 1e-6))
+	}
+	return out
+}
+
+func shift(s []int, by int) []int {
+	out := make([]int, len(s))
+	for k, v := range s {
+		out[k] = v + by
+	}
+	return out
+}
+
 // cents converts dollars (or hours) to hundredths, rounding to the nearest;
-// negative amounts count as 0.
+// negative amounts count as 0 and amounts beyond maxAmount as maxAmount
+// (credentials stating more are never candidates; see plannable).
 func cents(v float64) int64 {
 	if v <= 0 || math.IsNaN(v) {
 		return 0
 	}
-	return int64(math.Round(v * 100))
+	return int64(math.Round(min(v, maxAmount) * 100))
 }

@@ -39,15 +39,41 @@ type Target struct {
 func (t Target) Key() string { return t.Framework + ":" + t.Code }
 
 // Constraints limit the whole pathway. MaxCostUSD and MaxHours are totals
-// over every step (nil: no limit). HoursPerMonth is the study time available
-// each month (0: everything is scheduled in the start month). Start is the
-// first month, "YYYY-MM" (empty: the current month).
+// over every step, for a cohort the whole team's (nil: no limit).
+// HoursPerMonth is the study time each person has a month (0: everything is
+// scheduled in the start month). Start is the first month, "YYYY-MM"
+// (empty: the current month); By, when set, the month the last step must end
+// in.
 type Constraints struct {
 	MaxCostUSD    *float64 `json:"max_cost_usd"`
 	MaxHours      *float64 `json:"max_hours"`
 	HoursPerMonth float64  `json:"hours_per_month"`
 	Start         string   `json:"start"`
+	By            string   `json:"by,omitempty"`
 }
+
+// Limits on what a request may ask for, checked when it is read: beyond
+// them a request is refused, never truncated.
+const (
+	// MaxTargets bounds targets and goal credentials together.
+	MaxTargets = 200
+	// MaxCohort bounds the members of a cohort.
+	MaxCohort = 50
+	// MaxEarned bounds each earned list.
+	MaxEarned = 5000
+	// MaxHoursPerMonth is the hours of a 31-day month.
+	MaxHoursPerMonth = 744
+	// MaxBudgetUSD and MaxBudgetHours bound max_cost_usd and max_hours.
+	MaxBudgetUSD   = 1e8
+	MaxBudgetHours = 1e6
+	// HorizonMonths is how far ahead a plan may schedule: a step that
+	// would end later is left out and reported.
+	HorizonMonths = 1200
+)
+
+// maxAmount is the largest cost (dollars) or duration (hours) a credential
+// may state and still be planned; larger ones are reported, not scheduled.
+const maxAmount = 1e7
 
 // ParseRequest decodes one plan request strictly: an unknown field anywhere
 // (the error names it), trailing data, a malformed start month or a negative
@@ -86,6 +112,15 @@ func (r Request) Validate() error {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%w: %s", ErrInvalidRequest, fmt.Sprintf(format, args...))
 	}
+	if n := len(r.Targets) + len(r.GoalCredentials); n > MaxTargets {
+		return bad("targets and goal_credentials name %d items together, more than the %d a plan may have", n, MaxTargets)
+	}
+	if len(r.Cohort) > MaxCohort {
+		return bad("cohort has %d members, more than the %d a plan may have", len(r.Cohort), MaxCohort)
+	}
+	if len(r.Earned) > MaxEarned {
+		return bad("earned lists %d credentials, more than %d", len(r.Earned), MaxEarned)
+	}
 	for i, t := range r.Targets {
 		if t.Framework == "" {
 			return bad("targets[%d].framework is empty", i)
@@ -105,6 +140,26 @@ func (r Request) Validate() error {
 		}
 	}
 	for i, m := range r.Cohort {
+		if len(m.Earned) > MaxEarned {
+			return bad("cohort[%d].earned lists %d credentials, more than %d", i, len(m.Earned), MaxEarned)
+		}
+		if len(m.Gaps) > MaxTargets {
+			return bad("cohort[%d].gaps has %d entries, more than %d", i, len(m.Gaps), MaxTargets)
+		}
+		for j, id := range m.Earned {
+			if id == "" {
+				return bad("cohort[%d].earned[%d] is empty", i, j)
+			}
+		}
+		pr := m.Preferences
+		for _, f := range []struct {
+			name string
+			v    *float64
+		}{{"max_cost_usd", pr.MaxCostUSD}, {"max_hours", pr.MaxHours}} {
+			if f.v != nil && (*f.v < 0 || !finite(*f.v)) {
+				return bad("cohort[%d].preferences.%s must be a non-negative number, got %v", i, f.name, *f.v)
+			}
+		}
 		for j, g := range m.Gaps {
 			if g.Framework == "" {
 				return bad("cohort[%d].gaps[%d].framework is empty", i, j)
@@ -118,18 +173,33 @@ func (r Request) Validate() error {
 		}
 	}
 	c := r.Constraints
-	if c.MaxCostUSD != nil && (*c.MaxCostUSD < 0 || !finite(*c.MaxCostUSD)) {
-		return bad("constraints.max_cost_usd must be a non-negative number, got %v", *c.MaxCostUSD)
+	if c.MaxCostUSD != nil && (*c.MaxCostUSD < 0 || !finite(*c.MaxCostUSD) || *c.MaxCostUSD > MaxBudgetUSD) {
+		return bad("constraints.max_cost_usd must be a number from 0 to %v, got %v", float64(MaxBudgetUSD), *c.MaxCostUSD)
 	}
-	if c.MaxHours != nil && (*c.MaxHours < 0 || !finite(*c.MaxHours)) {
-		return bad("constraints.max_hours must be a non-negative number, got %v", *c.MaxHours)
+	if c.MaxHours != nil && (*c.MaxHours < 0 || !finite(*c.MaxHours) || *c.MaxHours > MaxBudgetHours) {
+		return bad("constraints.max_hours must be a number from 0 to %v, got %v", float64(MaxBudgetHours), *c.MaxHours)
 	}
-	if c.HoursPerMonth < 0 || !finite(c.HoursPerMonth) {
-		return bad("constraints.hours_per_month must be a non-negative number, got %v", c.HoursPerMonth)
+	if c.HoursPerMonth < 0 || !finite(c.HoursPerMonth) || c.HoursPerMonth > MaxHoursPerMonth {
+		return bad("constraints.hours_per_month must be a number from 0 to %d (the hours of a month), got %v", MaxHoursPerMonth, c.HoursPerMonth)
 	}
+	if c.HoursPerMonth > 0 && c.HoursPerMonth < 0.01 {
+		return bad("constraints.hours_per_month %v is below 0.01, the smallest amount a plan counts; use 0 for no pacing", c.HoursPerMonth)
+	}
+	var start month
 	if c.Start != "" {
-		if _, err := parseMonth(c.Start); err != nil {
+		m, err := parseMonth(c.Start)
+		if err != nil {
 			return bad("constraints.start: %v", err)
+		}
+		start = m
+	}
+	if c.By != "" {
+		by, err := parseMonth(c.By)
+		if err != nil {
+			return bad("constraints.by: %v", err)
+		}
+		if c.Start != "" && by < start {
+			return bad("constraints.by %s is before constraints.start %s", c.By, c.Start)
 		}
 	}
 	return nil

@@ -79,12 +79,26 @@ func (p *Planner) requires(i int, earned earnedSet, placed map[int]bool) []strin
 // span is when a step runs: the month it starts and the month it ends.
 type span struct{ start, end month }
 
+// farMonth stands for "no end" in the schedule's month ranges.
+const farMonth month = 1 << 50
+
+// segment is a run of months, from and to inclusive, in which the same
+// study time (hundredths of an hour) is already used each month.
+type segment struct {
+	from, to month
+	used     int64
+}
+
 // schedule places steps, given in order with their hours (hundredths) and,
 // for each, the earlier steps it depends on. Each month holds at most
 // perMonth hundredths of an hour; a step starts in the first month with
 // time left that is after every month in which one of its dependencies
 // ends, and runs on through as many months as its hours need. With
 // perMonth 0 everything is in the start month.
+//
+// Time is kept as runs of months with equal use, so a step of a million
+// hours at a few minutes a month costs as much to place as one of ten:
+// the work grows with the number of steps, never with the months spanned.
 func schedule(hours []int64, deps [][]int, start month, perMonth int64) []span {
 	out := make([]span, len(hours))
 	if perMonth <= 0 {
@@ -93,30 +107,79 @@ func schedule(hours []int64, deps [][]int, start month, perMonth int64) []span {
 		}
 		return out
 	}
-	used := make(map[month]int64)
+	segs := []segment{{from: start, to: farMonth}}
 	for k, h := range hours {
 		m := start
 		for _, d := range deps[k] {
 			m = max(m, out[d].end+1)
 		}
-		if h == 0 {
+		if h == 0 || m >= farMonth {
 			out[k] = span{m, m}
 			continue
 		}
-		for used[m] >= perMonth {
-			m++
+		segs, out[k] = place(segs, m, h, perMonth)
+	}
+	return out
+}
+
+// place takes h hundredths of an hour from the months at or after m, each
+// month giving what it has left, and returns the updated runs and the span
+// used.
+func place(segs []segment, m month, h, perMonth int64) ([]segment, span) {
+	// Split the run holding m so that one starts at m.
+	i := 0
+	for i < len(segs) && segs[i].to < m {
+		i++
+	}
+	if segs[i].from < m {
+		head := segs[i]
+		head.to = m - 1
+		segs[i].from = m
+		segs = slices.Insert(segs, i, head)
+		i++
+	}
+	first := month(-1)
+	for ; i < len(segs); i++ {
+		sg := segs[i]
+		free := perMonth - sg.used
+		if free <= 0 {
+			continue
 		}
-		first := m
-		for {
-			take := min(perMonth-used[m], h)
-			used[m] += take
-			h -= take
-			if h == 0 {
-				break
+		if first < 0 {
+			first = sg.from
+		}
+		months := int64(sg.to - sg.from + 1)
+		n := (h + free - 1) / free // months this run needs at its free rate
+		if n <= months {
+			end := sg.from + month(n-1)
+			rest := h - (n-1)*free
+			var repl []segment
+			if n > 1 {
+				repl = append(repl, segment{from: sg.from, to: end - 1, used: perMonth})
 			}
-			m++
+			repl = append(repl, segment{from: end, to: end, used: sg.used + rest})
+			if end < sg.to {
+				repl = append(repl, segment{from: end + 1, to: sg.to, used: sg.used})
+			}
+			segs = slices.Replace(segs, i, i+1, repl...)
+			return merge(segs), span{first, end}
 		}
-		out[k] = span{first, m}
+		segs[i].used = perMonth
+		h -= free * months
+	}
+	// Unreachable: the last run reaches farMonth.
+	return segs, span{first, farMonth}
+}
+
+// merge joins neighbouring runs with equal use.
+func merge(segs []segment) []segment {
+	out := segs[:1]
+	for _, sg := range segs[1:] {
+		if l := &out[len(out)-1]; l.used == sg.used && l.to+1 == sg.from {
+			l.to = sg.to
+			continue
+		}
+		out = append(out, sg)
 	}
 	return out
 }

@@ -15,18 +15,29 @@ import (
 // A solution is a set S of candidates that can be taken in some order in
 // which each candidate has at least need[j] of its prereqs already taken
 // (earned prerequisites are already subtracted from need). It is judged by
-// (uncovered target weight, cost, hours), smallest first, and must keep cost
-// within maxCost and hours within maxHours when they are set (≥ 0).
+// (uncovered target weight, cost, hours), smallest first, and must keep the
+// stated amounts (capCost, capHours) within maxCost and maxHours when they
+// are set (≥ 0), and each group's capHours within its groupCap.
+//
+// cost and hours are what the objective sees; they may add a penalty to the
+// stated amount (an unstated cost is not free: it ranks after every stated
+// one). capCost and capHours, when nil, equal cost and hours.
 type problem struct {
-	cost, hours []int64 // per candidate
-	covers      [][]int // per candidate: the targets it covers
-	coverers    [][]int // per target: the candidates covering it
-	weight      []int64 // per target, ≥ 1
-	prereqs     [][]int // per candidate: candidates that count towards need
-	need        []int   // per candidate
-	dependents  [][]int // per candidate: candidates listing it in prereqs
-	maxCost     int64   // < 0: no limit
-	maxHours    int64   // < 0: no limit
+	cost, hours       []int64 // per candidate, as the objective sees them
+	capCost, capHours []int64 // per candidate, as the limits see them
+	// group is each candidate's group (a cohort member), -1 for none;
+	// groupCap bounds the capHours of each group's chosen candidates
+	// (< 0: no limit).
+	group      []int
+	groupCap   []int64
+	covers     [][]int // per candidate: the targets it covers
+	coverers   [][]int // per target: the candidates covering it
+	weight     []int64 // per target, ≥ 1
+	prereqs    [][]int // per candidate: candidates that count towards need
+	need       []int   // per candidate
+	dependents [][]int // per candidate: candidates listing it in prereqs
+	maxCost    int64   // < 0: no limit
+	maxHours   int64   // < 0: no limit
 }
 
 // solution is a set of candidates with its objective.
@@ -168,6 +179,11 @@ type searcher struct {
 	best       solution
 	bestScalar int64
 
+	// Stated amounts of the chosen set, as the limits see them.
+	capC, capH int64
+	groupH     []int64
+	hasGroups  bool
+
 	// hScale exceeds the hours of every solution: cost*hScale + hours
 	// orders solutions by cost, then hours.
 	hScale    int64
@@ -220,13 +236,31 @@ func newSearcher(ctx context.Context, pr *problem, deadline time.Time) *searcher
 	if pr.maxHours >= 0 {
 		s.hoursCap, s.budgeted = pr.maxHours, true
 	}
+	if pr.capCost == nil {
+		pr.capCost = pr.cost
+	}
+	if pr.capHours == nil {
+		pr.capHours = pr.hours
+	}
+	if pr.group == nil {
+		pr.group = make([]int, n)
+		for j := range pr.group {
+			pr.group[j] = -1
+		}
+	}
+	s.groupH = make([]int64, len(pr.groupCap))
+	for _, c := range pr.groupCap {
+		if c >= 0 {
+			s.hasGroups, s.budgeted = true, true
+		}
+	}
 	// bigM exceeds the cost of every solution, so bigM*uncovered + cost
 	// orders solutions by uncovered weight first, then by cost.
 	var total int64
 	for _, c := range pr.cost {
 		total += c
 	}
-	s.bigM = min(total, s.costCap) + 1
+	s.bigM = total + 1
 	s.hScale = 1
 	for _, h := range pr.hours {
 		s.hScale += h
@@ -317,6 +351,11 @@ func (s *searcher) choose(j int) {
 	s.chosen[j] = true
 	s.cost += pr.cost[j]
 	s.hours += pr.hours[j]
+	s.capC += pr.capCost[j]
+	s.capH += pr.capHours[j]
+	if g := pr.group[j]; g >= 0 && g < len(s.groupH) {
+		s.groupH[g] += pr.capHours[j]
+	}
 	for _, t := range pr.covers[j] {
 		s.coverCnt[t]++
 	}
@@ -331,6 +370,11 @@ func (s *searcher) unchoose(j int) {
 	s.chosen[j] = false
 	s.cost -= pr.cost[j]
 	s.hours -= pr.hours[j]
+	s.capC -= pr.capCost[j]
+	s.capH -= pr.capHours[j]
+	if g := pr.group[j]; g >= 0 && g < len(s.groupH) {
+		s.groupH[g] -= pr.capHours[j]
+	}
 	for _, t := range pr.covers[j] {
 		s.coverCnt[t]--
 	}
@@ -345,7 +389,32 @@ func (s *searcher) deficit(j int) int { return s.pr.need[j] - int(s.have[j]) }
 
 // fits reports whether taking j alone keeps the plan within the limits.
 func (s *searcher) fits(j int) bool {
-	return s.cost+s.pr.cost[j] <= s.costCap && s.hours+s.pr.hours[j] <= s.hoursCap
+	pr := s.pr
+	if s.capC+pr.capCost[j] > s.costCap || s.capH+pr.capHours[j] > s.hoursCap {
+		return false
+	}
+	return s.groupFits(pr.group[j], pr.capHours[j])
+}
+
+// groupFits reports whether group g has room for h more stated hours.
+func (s *searcher) groupFits(g int, h int64) bool {
+	if g < 0 || g >= len(s.groupH) || s.pr.groupCap[g] < 0 {
+		return true
+	}
+	return s.groupH[g]+h <= s.pr.groupCap[g]
+}
+
+// withinLimits reports whether the chosen set keeps every limit.
+func (s *searcher) withinLimits() bool {
+	if s.capC > s.costCap || s.capH > s.hoursCap {
+		return false
+	}
+	for g, c := range s.pr.groupCap {
+		if c >= 0 && s.groupH[g] > c {
+			return false
+		}
+	}
+	return true
 }
 
 // avail reports whether candidate j may still be added in this subtree.
@@ -383,7 +452,7 @@ func (s *searcher) prune(lb, hoursLB int64) bool {
 // offer records the chosen set as the incumbent if it beats it. The caller
 // has checked that the set is a solution.
 func (s *searcher) offer() {
-	if s.cost > s.costCap || s.hours > s.hoursCap {
+	if !s.withinLimits() {
 		return
 	}
 	var unc int64
@@ -562,8 +631,8 @@ func (s *searcher) bound() (int64, int64, bool, requirement) {
 		case reqPrereq:
 			costs, hours = costs[:0], hours[:0]
 			for _, j := range p.options {
-				costs = append(costs, pr.cost[j])
-				hours = append(hours, pr.hours[j])
+				costs = append(costs, pr.capCost[j])
+				hours = append(hours, pr.capHours[j])
 			}
 			slices.Sort(costs)
 			slices.Sort(hours)
@@ -572,13 +641,27 @@ func (s *searcher) bound() (int64, int64, bool, requirement) {
 				c += costs[i]
 				h += hours[i]
 			}
-			if s.cost+c > s.costCap || s.hours+h > s.hoursCap {
+			if s.capC+c > s.costCap || s.capH+h > s.hoursCap {
 				for _, q := range pending {
 					for _, j := range q.options {
 						s.mult[j] = 0
 					}
 				}
 				return 0, 0, false, requirement{}
+			}
+			// The bounds are over the objective's amounts, which are at
+			// least the stated ones.
+			costs, hours = costs[:0], hours[:0]
+			for _, j := range p.options {
+				costs = append(costs, pr.cost[j])
+				hours = append(hours, pr.hours[j])
+			}
+			slices.Sort(costs)
+			slices.Sort(hours)
+			c, h = 0, 0
+			for i := range p.k {
+				c += costs[i]
+				h += hours[i]
 			}
 			single = max(single, c)
 			singleHours = max(singleHours, h)
@@ -693,10 +776,10 @@ func (s *searcher) uncoverableWeight(pending []pendingReq) int64 {
 	}
 	reach := float64(total)
 	if s.costCap < 1<<62 {
-		reach = min(reach, knapsack(opts, gain, pr.cost, s.costCap-s.cost))
+		reach = min(reach, knapsack(opts, gain, pr.capCost, s.costCap-s.capC))
 	}
 	if s.hoursCap < 1<<62 {
-		reach = min(reach, knapsack(opts, gain, pr.hours, s.hoursCap-s.hours))
+		reach = min(reach, knapsack(opts, gain, pr.capHours, s.hoursCap-s.capH))
 	}
 	return max(0, total-int64(math.Floor(reach+1e-9)))
 }
@@ -891,7 +974,7 @@ func (s *searcher) greedy(price func(cost, hours int64) float64) {
 	mark := make([]bool, n)
 	bad := make([]bool, n)
 	var add, bestAdd []int
-	for {
+	for !s.timeUp() {
 		bestJ := -1
 		var bestRatio, bestHours float64
 		for j := range n {
@@ -906,11 +989,13 @@ func (s *searcher) greedy(price func(cost, hours int64) float64) {
 			if !ok {
 				continue
 			}
-			var c, h, gain int64
+			var c, h, cc, ch, gain int64
 			s.tick++
 			for _, i := range add {
 				c += pr.cost[i]
 				h += pr.hours[i]
+				cc += pr.capCost[i]
+				ch += pr.capHours[i]
 				for _, t := range pr.covers[i] {
 					if s.coverCnt[t] == 0 && s.stamp[t] != s.tick {
 						s.stamp[t] = s.tick
@@ -918,7 +1003,7 @@ func (s *searcher) greedy(price func(cost, hours int64) float64) {
 					}
 				}
 			}
-			if gain == 0 || s.cost+c > s.costCap || s.hours+h > s.hoursCap {
+			if gain == 0 || s.capC+cc > s.costCap || s.capH+ch > s.hoursCap || !s.groupsFit(add) {
 				continue
 			}
 			ratio, hr := price(c, h)/float64(gain), float64(h)/float64(gain)
@@ -933,7 +1018,7 @@ func (s *searcher) greedy(price func(cost, hours int64) float64) {
 		for _, i := range bestAdd {
 			s.choose(i)
 		}
-		if s.stuck() != nil {
+		if s.stuck() != nil || !s.withinLimits() {
 			for k := len(bestAdd) - 1; k >= 0; k-- {
 				s.unchoose(bestAdd[k])
 			}
@@ -945,6 +1030,26 @@ func (s *searcher) greedy(price func(cost, hours int64) float64) {
 	for len(s.stack) > 0 {
 		s.unchoose(s.stack[len(s.stack)-1])
 	}
+}
+
+// groupsFit reports whether adding every candidate of add keeps each
+// group's hours within its limit.
+func (s *searcher) groupsFit(add []int) bool {
+	if !s.hasGroups {
+		return true
+	}
+	extra := make(map[int]int64)
+	for _, i := range add {
+		if g := s.pr.group[i]; g >= 0 {
+			extra[g] += s.pr.capHours[i]
+		}
+	}
+	for g, h := range extra {
+		if !s.groupFits(g, h) {
+			return false
+		}
+	}
+	return true
 }
 
 // closure appends to add the candidates needed to take j: j's cheapest

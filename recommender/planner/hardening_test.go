@@ -1,0 +1,135 @@
+package planner
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pdpath/pdpath/indexer/catalog"
+)
+
+// TestPlanAbsurdHours reproduces a plan that used to walk month by month
+// for ever: a credential stating 1e12 hours (or a merely huge 100,000) at
+// a few minutes of study a month. The plan must come back, leave the step
+// out and say why, with every month a real calendar month.
+func TestPlanAbsurdHours(t *testing.T) {
+	tests := []struct {
+		name     string
+		hours    float64
+		perMonth float64
+		by       string
+		want     string
+	}{
+		{"a trillion hours", 1e12, 0.01, "", "more than a plan can schedule"},
+		{"a hundred thousand hours", 100000, 0.01, "", "cannot end within the 100-year horizon"},
+		{"long course, short deadline", 60, 10, "2027-03", "cannot end within by 2027-03"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			creds := []*catalog.Credential{
+				cred("endless", 10, tc.hours, "UDL:7.2"),
+				cred("short", 10, 1, "FFT:2d"),
+			}
+			req := Request{Targets: targets("UDL:7", "FFT:2d"),
+				Constraints: Constraints{HoursPerMonth: tc.perMonth, Start: "2027-01", By: tc.by}}
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			got, err := New(&catalog.Snapshot{Credentials: creds}, Options{}).Plan(ctx, req)
+			if err != nil {
+				t.Fatalf("Plan: %v", err)
+			}
+			if len(got.Steps) != 1 || got.Steps[0].ID != "short" {
+				t.Fatalf("steps %v, want only the short course", stepIDs(got))
+			}
+			if why := got.UncoveredReasons["UDL:7"]; !strings.Contains(why, tc.want) {
+				t.Errorf("reason %q, want it to say %q", why, tc.want)
+			}
+			for _, s := range got.Steps {
+				if m, err := parseMonth(s.EndMonth); err != nil || m > month(2027*12+HorizonMonths) {
+					t.Errorf("step %s ends %q", s.ID, s.EndMonth)
+				}
+			}
+		})
+	}
+}
+
+// TestPlanByDeadline: the by month bounds when the last step ends; a
+// chain whose last course cannot finish in time is reported, not planned.
+func TestPlanByDeadline(t *testing.T) {
+	creds := []*catalog.Credential{
+		cred("udl-intro", 20, 10, "UDL:7.1"),
+		needs(cred("udl-advanced", 30, 10, "UDL:7.2"), 0, "udl-intro"),
+		cred("routines", 15, 10, "FFT:2d"),
+	}
+	tests := []struct {
+		name      string
+		by        string
+		covered   []string
+		uncovered []string
+	}{
+		// 10 hours a month: Jan intro, Feb routines, Mar advanced.
+		{"time for all", "2027-03", []string{"UDL:7.1", "UDL:7.2", "FFT:2d"}, nil},
+		// By February only 20 hours fit: two of the three.
+		{"two months", "2027-02", nil, []string{"UDL:7.2"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := planAny(t, creds, Request{Targets: targets("UDL:7.1", "UDL:7.2", "FFT:2d"),
+				Constraints: Constraints{HoursPerMonth: 10, Start: "2027-01", By: tc.by}})
+			for _, s := range got.Steps {
+				if s.EndMonth > tc.by {
+					t.Errorf("step %s ends %s, after by %s", s.ID, s.EndMonth, tc.by)
+				}
+			}
+			for _, k := range tc.covered {
+				if !strings.Contains(strings.Join(got.Covered, ","), k) {
+					t.Errorf("%s not covered: %v", k, got.Covered)
+				}
+			}
+			for _, k := range tc.uncovered {
+				if got.UncoveredReasons[k] == "" {
+					t.Errorf("%s: no reason in %v", k, got.UncoveredReasons)
+				}
+			}
+			checkStepOrder(t, got, nil, true)
+		})
+	}
+}
+
+// TestPlanUnknownFramework: a target naming a framework or code the
+// catalog does not know is the caller's mistake, named in the error.
+func TestPlanUnknownFramework(t *testing.T) {
+	creds := []*catalog.Credential{cred("fft", 10, 1, "FFT:3b")}
+	tests := []struct {
+		name string
+		req  Request
+		want string // "" for no error
+	}{
+		{"unknown framework", Request{Targets: targets("FFTX:3b")}, `targets[0]: unknown framework "FFTX"`},
+		{"unknown code", Request{Targets: targets("FFT:9z")}, `"9z" is not a code of FFT`},
+		{"unknown checkpoint", Request{Targets: targets("UDL:7.9")}, `"7.9" is not a code of UDL`},
+		{"cohort gap", Request{Cohort: []catalog.Profile{{Gaps: []catalog.Gap{{Framework: "Nope", Code: "1"}}}}}, `cohort[0].gaps[0]`},
+		{"alias", Request{Targets: targets("Danielson Framework for Teaching:3b")}, ""},
+		{"known", Request{Targets: targets("FFT:3b")}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.req.Constraints.Start = "2027-01"
+			got, err := New(&catalog.Snapshot{Credentials: creds}, Options{}).Plan(context.Background(), tc.req)
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("Plan: %v", err)
+				}
+				if len(got.Uncovered) != 0 {
+					t.Errorf("uncovered %v", got.Uncovered)
+				}
+				return
+			}
+			if !errors.Is(err, ErrInvalidRequest) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want ErrInvalidRequest mentioning %s", err, tc.want)
+			}
+		})
+	}
+}
