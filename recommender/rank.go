@@ -31,6 +31,31 @@ type Item struct {
 	Issuer  string   `json:"issuer"`
 	Score   float64  `json:"score"`
 	Reasons []string `json:"reasons"`
+	// Why holds the same reasons as objects, at the same indexes.
+	Why []Why `json:"why"`
+	// CostUSD and Hours are null when the item does not state them.
+	CostUSD *float64 `json:"cost_usd"`
+	Hours   *float64 `json:"hours"`
+	Format  string   `json:"format"`
+	// Level is the step the feed states, else the one its title names; 0
+	// when neither does.
+	Level int    `json:"level"`
+	URL   string `json:"url"`
+	Kind  string `json:"kind"`
+}
+
+// newItem is an Item carrying credential i's facts; score and reasons are
+// the caller's.
+func (m *Model) newItem(i int32, score float64, reasons []string, why []Why) Item {
+	c := m.creds[i]
+	if reasons == nil {
+		reasons = []string{}
+	}
+	if why == nil {
+		why = []Why{}
+	}
+	return Item{ID: c.ID, Title: c.Title, Issuer: c.Issuer, Score: score, Reasons: reasons, Why: why,
+		CostUSD: c.CostUSD, Hours: c.Hours, Format: c.Format, Level: m.levels[i], URL: c.URL, Kind: c.ItemKind()}
 }
 
 // Result is the answer to one request: the items, best first, and the
@@ -85,10 +110,10 @@ func (e *Engine) Recommend(ctx context.Context, p catalog.Profile, opt Recommend
 	res := Result{Items: make([]Item, 0, len(picked)), Relaxed: relaxed, CatalogVersion: m.version}
 	prev := math.Inf(1)
 	for _, c := range picked {
-		cr := m.creds[c.idx]
 		score := math.Min(round4(c.score), prev)
 		prev = score
-		res.Items = append(res.Items, Item{ID: cr.ID, Title: cr.Title, Issuer: cr.Issuer, Score: score, Reasons: r.reasons(c)})
+		texts, whys := r.reasons(c)
+		res.Items = append(res.Items, m.newItem(c.idx, score, texts, whys))
 	}
 	return res, nil
 }
@@ -116,12 +141,17 @@ type request struct {
 	relDone  bool
 	affinity []float32
 	prefs    prefs
+	// exp is her career stage, from years_experience or her goals.
+	exp experience
 	cands    map[int32]*cand
 	// hits are the search index's scores by credential; lexical the
 	// model's own TF-IDF scores by semantic document when there is no
 	// index.
 	hits    map[int32]float64
 	lexical *semantic.Accumulator
+	// maxLex and maxSem are the best candidate's lexical and semantic
+	// scores, the features' scale.
+	maxLex, maxSem float64
 }
 
 // cand is one candidate with its features.
@@ -132,11 +162,16 @@ type cand struct {
 	coverage []competency.Coverage
 	next     float64
 	nextWhy  string
+	nextFrom string // the earned credential's id
+	nextRel  string // next_level, builds_on, co_earned
 	affinity float64
 	unlocks  int32 // a credential this one is a missing prerequisite of, or -1
-	missing  []string
-	unstated []string
-	violates []string
+	// missing names the prerequisites she lacks (titles, or the feed's
+	// ids when unresolved); missingIDs are their ids.
+	missing    []string
+	missingIDs []string
+	unstated   []string
+	violates   []violation
 	score    float64
 	// checked caches the strict filter test: 0 not yet, 1 pass, 2 fail.
 	checked int8
@@ -156,7 +191,9 @@ func (e *Engine) newRequest(ctx context.Context, m *Model, p catalog.Profile, se
 	}
 	var gaps []competency.Gap
 	var gapText []string
-	parts := []semantic.Part{{Text: p.Goals, Weight: 1}}
+	r.exp = readExperience(p)
+	goals := goalQueryText(p.Goals)
+	parts := []semantic.Part{{Text: goals, Weight: 1}}
 	for _, g := range p.Gaps {
 		key := m.space.Canonical(g.Framework, g.Code)
 		w := g.Weight
@@ -173,14 +210,14 @@ func (e *Engine) newRequest(ctx context.Context, m *Model, p catalog.Profile, se
 		parts = append(parts, semantic.Part{Text: name, Weight: 0.5 * w, Extra: codeTerms(m.space, []string{key})})
 	}
 	r.plan = m.space.NewPlan(gaps)
-	for _, w := range semantic.Words(p.Goals) {
+	for _, w := range semantic.Words(goals) {
 		if t, ok := semantic.Term(w); ok {
 			if _, seen := r.goalWords[t]; !seen {
 				r.goalWords[t] = w
 			}
 		}
 	}
-	r.searchText = strings.TrimSpace(p.Goals + " " + strings.Join(gapText, " "))
+	r.searchText = strings.TrimSpace(goals + " " + strings.Join(gapText, " "))
 	if m.sem != nil {
 		r.query = m.sem.Query(parts...)
 		r.lexQuery = m.sem.Query(semantic.Part{Text: r.searchText})
@@ -299,6 +336,11 @@ func (r *request) gather() {
 	}
 	for _, i := range r.nextSteps() {
 		add(i)
+	}
+	if r.exp.stage == stageNew {
+		for _, i := range m.inductionList[:min(len(m.inductionList), nextCandidates)] {
+			add(i)
+		}
 	}
 }
 
@@ -463,15 +505,16 @@ func (r *request) score(cs []*cand) {
 		maxSem = max(maxSem, c.sem)
 		c.comp, c.coverage = r.plan.Score(m.keys[c.idx])
 		if ns, ok := next[c.idx]; ok {
-			c.next, c.nextWhy = ns.score, ns.why
+			c.next, c.nextWhy, c.nextFrom, c.nextRel = ns.score, ns.why, ns.from, ns.rel
 		}
 		if r.affinity != nil {
 			if v := m.vec(c.idx); v != nil {
 				c.affinity = max(0, float64(semantic.Dot(r.affinity, v)))
 			}
 		}
-		c.missing = r.missingPrereqs(c.idx)
+		c.missing, c.missingIDs = r.missingPrereqs(c.idx)
 	}
+	r.maxLex, r.maxSem = maxLex, maxSem
 	w := r.w
 	for _, c := range cs {
 		lex, sem := 0.0, 0.0
@@ -485,6 +528,14 @@ func (r *request) score(cs []*cand) {
 			w.Affinity*c.affinity + w.Prior*float64(m.prior[c.idx])
 		if r.cold() {
 			s = float64(m.prior[c.idx])
+		}
+		if m.induction[c.idx] {
+			switch r.exp.stage {
+			case stageNew:
+				s += w.NewTeacher
+			case stageVeteran:
+				s *= w.Veteran
+			}
 		}
 		if len(c.missing) > 0 {
 			s *= w.MissingPrerequisite
@@ -527,8 +578,9 @@ func (r *request) promotePrerequisites(cs []*cand) {
 }
 
 type nextScore struct {
-	score float64
-	why   string
+	score     float64
+	why       string
+	from, rel string
 }
 
 // nextStepScores scores what follows her credentials: the next level of a
@@ -537,9 +589,9 @@ type nextScore struct {
 func (r *request) nextStepScores() map[int32]nextScore {
 	m := r.m
 	out := map[int32]nextScore{}
-	put := func(i int32, s float64, why string) {
+	put := func(i int32, s float64, why string, from int32, rel string) {
 		if old, ok := out[i]; !ok || s > old.score {
-			out[i] = nextScore{s, why}
+			out[i] = nextScore{s, why, m.creds[from].ID, rel}
 		}
 	}
 	for _, e := range r.earnedOrder {
@@ -556,53 +608,54 @@ func (r *request) nextStepScores() map[int32]nextScore {
 				}
 			}
 			if best >= 0 {
-				put(best, 1, fmt.Sprintf("Next level after %s, which you hold", ec.Title))
+				put(best, 1, fmt.Sprintf("Next level after %s, which you hold", ec.Title), e, "next_level")
 			}
 		}
 		for _, j := range m.successors[e] {
-			if len(r.missingPrereqs(j)) == 0 {
-				put(j, 0.8, fmt.Sprintf("Builds on %s, which you hold", ec.Title))
+			if missing, _ := r.missingPrereqs(j); len(missing) == 0 {
+				put(j, 0.8, fmt.Sprintf("Builds on %s, which you hold", ec.Title), e, "builds_on")
 			}
 		}
 		for _, w := range m.coEarned[e] {
-			put(w.doc, 0.6*float64(w.w), fmt.Sprintf("Often earned together with %s", ec.Title))
+			put(w.doc, 0.6*float64(w.w), fmt.Sprintf("Often earned together with %s", ec.Title), e, "co_earned")
 		}
 	}
 	return out
 }
 
-// missingPrereqs names the prerequisites of i she has not earned, when she
-// has fewer than the credential requires.
-func (r *request) missingPrereqs(i int32) []string {
+// missingPrereqs names the prerequisites of i she has not earned (titles,
+// and ids), when she has fewer than the credential requires.
+func (r *request) missingPrereqs(i int32) (titles, ids []string) {
 	m := r.m
 	total := len(m.prereqs[i]) + len(m.unresolved[i])
 	if total == 0 {
-		return nil
+		return nil, nil
 	}
 	need := m.creds[i].PrerequisitesMin
 	if need <= 0 || need > total {
 		need = total
 	}
 	have := 0
-	var missing []string
 	for _, j := range m.prereqs[i] {
 		if r.earned[j] {
 			have++
 		} else {
-			missing = append(missing, m.creds[j].Title)
+			titles = append(titles, m.creds[j].Title)
+			ids = append(ids, m.creds[j].ID)
 		}
 	}
 	for _, p := range m.unresolved[i] {
 		if slices.Contains(r.p.Earned, p) {
 			have++
 		} else {
-			missing = append(missing, p)
+			titles = append(titles, p)
+			ids = append(ids, p)
 		}
 	}
 	if have >= need {
-		return nil
+		return nil, nil
 	}
-	return missing
+	return titles, ids
 }
 
 // diversify picks limit items by maximal marginal relevance: each pick
@@ -710,7 +763,7 @@ func (r *request) relatedTerms() map[string]float32 {
 		return nil
 	}
 	r.related = map[string]float32{}
-	gq := r.m.sem.Query(semantic.Part{Text: r.p.Goals})
+	gq := r.m.sem.Query(semantic.Part{Text: goalQueryText(r.p.Goals)})
 	for _, rt := range r.m.sem.Related(gq, 24, 0.4) {
 		r.related[rt.Term] = rt.Sim
 	}

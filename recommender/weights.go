@@ -29,6 +29,11 @@ type Weights struct {
 	// Unstated multiplies the score once per filtered preference the
 	// credential does not state (no format when she asked for online).
 	Unstated float64 `json:"unstated"`
+	// NewTeacher is added to the score of an item written for teachers in
+	// their first years (induction) when she is in hers.
+	NewTeacher float64 `json:"new_teacher"`
+	// Veteran multiplies the score of such an item for a veteran.
+	Veteran float64 `json:"veteran"`
 	// Diversity is how much maximal marginal relevance discounts a
 	// candidate for resembling an item already picked: its relevance is
 	// multiplied by 1 − Diversity·similarity (0 = no diversity).
@@ -46,5 +51,7 @@ var DefaultWeights = Weights{
 	Prior:               0.03,
 	MissingPrerequisite: 0.8,
 	Unstated:            0.85,
+	NewTeacher:          0.15,
+	Veteran:             0.3,
 	Diversity:           0.5,
 }
