@@ -142,8 +142,8 @@ type request struct {
 	affinity []float32
 	prefs    prefs
 	// exp is her career stage, from years_experience or her goals.
-	exp experience
-	cands    map[int32]*cand
+	exp   experience
+	cands map[int32]*cand
 	// hits are the search index's scores by credential; lexical the
 	// model's own TF-IDF scores by semantic document when there is no
 	// index.
@@ -172,7 +172,7 @@ type cand struct {
 	missingIDs []string
 	unstated   []string
 	violates   []violation
-	score    float64
+	score      float64
 	// checked caches the strict filter test: 0 not yet, 1 pass, 2 fail.
 	checked int8
 }
