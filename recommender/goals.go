@@ -1,12 +1,15 @@
 package recommender
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
+	"github.com/pdpath/pdpath/recommender/competency"
 	"github.com/pdpath/pdpath/recommender/semantic"
 )
 
@@ -32,7 +35,7 @@ var domainStopwords = func() map[string]bool {
 		always never still even just already again ever actually maybe probably sure bit little big
 		good great hard easy able get getting keep keeps kept put take takes give gives given find finds
 		ms mr mrs high middle elementary primary secondary upper lower k12 prek
-		level levels currently now also them they their mine`) {
+		level levels currently now also them they their mine re minute minutes hour hours`) {
 		m[w] = true
 	}
 	return m
@@ -219,4 +222,50 @@ func (r *request) experienceReason(c *cand) reason {
 		return reason{text: "Written for teachers in their first years, and " + said + " (ranked higher)", why: w}
 	}
 	return reason{text: "Written for teachers in their first years, and " + said + " (ranked lower)", why: w}
+}
+
+// Goal standards: how many framework codes her goals may name, and how
+// near (LSA cosine, and relative to the nearest) each must be.
+const (
+	goalStandardsMax      = 3
+	goalStandardsMinSim   = 0.35
+	goalStandardsRelative = 0.75
+)
+
+// goalStandards finds the framework codes whose names and descriptions lie
+// nearest her goals in the semantic space and returns them as a plan of
+// soft gaps, weighted by nearness; nil when none is near enough. The
+// frameworks' own words carry the paraphrase: "another language at home"
+// sits near UDL 2.4's "home languages", and the items aligned to it follow.
+func (m *Model) goalStandards(q semantic.Query) *competency.Plan {
+	if m.sem == nil || q.Vec == nil || len(m.items) == 0 {
+		return nil
+	}
+	base := len(m.docCred)
+	type near struct {
+		key string
+		sim float32
+	}
+	var best []near
+	for k, key := range m.items {
+		sim := semantic.Dot(q.Vec, m.sem.Vec(base+k))
+		if sim < goalStandardsMinSim {
+			continue
+		}
+		best = append(best, near{key, sim})
+	}
+	if len(best) == 0 {
+		return nil
+	}
+	slices.SortFunc(best, func(a, b near) int { return cmp.Compare(b.sim, a.sim) })
+	top := best[0].sim
+	var gaps []competency.Gap
+	for _, n := range best[:min(len(best), goalStandardsMax)] {
+		if n.sim < goalStandardsRelative*top {
+			break
+		}
+		fw, code, _ := strings.Cut(n.key, ":")
+		gaps = append(gaps, competency.Gap{Key: m.space.Canonical(fw, code), Weight: float64(n.sim / top)})
+	}
+	return m.space.NewPlan(gaps)
 }

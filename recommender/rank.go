@@ -91,6 +91,11 @@ const (
 // validated (package profile); unknown frameworks are kept as written and
 // earned ids that the catalog does not know are ignored.
 func (e *Engine) Recommend(ctx context.Context, p catalog.Profile, opt RecommendOptions) (Result, error) {
+	return e.recommend(ctx, p, opt, e.feat)
+}
+
+// recommend is Recommend with the given features (eval's ablations).
+func (e *Engine) recommend(ctx context.Context, p catalog.Profile, opt RecommendOptions, feat features) (Result, error) {
 	m, err := e.current()
 	if err != nil {
 		return Result{}, err
@@ -100,7 +105,7 @@ func (e *Engine) Recommend(ctx context.Context, p catalog.Profile, opt Recommend
 		limit = 10
 	}
 	limit = min(limit, MaxLimit)
-	r, err := e.newRequest(ctx, m, p, true)
+	r, err := e.newRequestWith(ctx, m, p, true, feat)
 	if err != nil {
 		return Result{}, err
 	}
@@ -142,7 +147,13 @@ type request struct {
 	affinity []float32
 	prefs    prefs
 	// exp is her career stage, from years_experience or her goals.
-	exp   experience
+	exp experience
+	// goalPlan holds the framework codes nearest her goals, as soft gaps;
+	// nil when her goals name no practice a framework describes.
+	goalPlan *competency.Plan
+	// steps memoizes stepsAway.
+	steps map[int32]int
+	feat  features
 	cands map[int32]*cand
 	// hits are the search index's scores by credential; lexical the
 	// model's own TF-IDF scores by semantic document when there is no
@@ -170,9 +181,16 @@ type cand struct {
 	// ids when unresolved); missingIDs are their ids.
 	missing    []string
 	missingIDs []string
-	unstated   []string
-	violates   []violation
-	score      float64
+	// steps is how many credentials she must earn before this one: 0 when
+	// its prerequisites are met, 1 when one named step is missing.
+	steps int
+	// goalStd is how well its codes meet the framework codes nearest her
+	// goals; goalCov says which.
+	goalStd  float64
+	goalCov  []competency.Coverage
+	unstated []string
+	violates []violation
+	score    float64
 	// checked caches the strict filter test: 0 not yet, 1 pass, 2 fail.
 	checked int8
 }
@@ -181,8 +199,12 @@ type cand struct {
 // canonical codes and their expansions, goals and gap names to a semantic
 // query, and (when search is set) goals and gap names to BM25 hits.
 func (e *Engine) newRequest(ctx context.Context, m *Model, p catalog.Profile, search bool) (*request, error) {
+	return e.newRequestWith(ctx, m, p, search, e.feat)
+}
+
+func (e *Engine) newRequestWith(ctx context.Context, m *Model, p catalog.Profile, search bool, feat features) (*request, error) {
 	r := &request{e: e, m: m, w: e.weights, p: p, earned: map[int32]bool{}, cands: map[int32]*cand{},
-		goalWords: map[string]string{}, hits: map[int32]float64{}}
+		goalWords: map[string]string{}, hits: map[int32]float64{}, steps: map[int32]int{}, feat: feat}
 	for _, id := range p.Earned {
 		if i, ok := m.resolve(id); ok && !r.earned[i] {
 			r.earned[i] = true
@@ -191,8 +213,13 @@ func (e *Engine) newRequest(ctx context.Context, m *Model, p catalog.Profile, se
 	}
 	var gaps []competency.Gap
 	var gapText []string
-	r.exp = readExperience(p)
-	goals := goalQueryText(p.Goals)
+	if r.feat.stage {
+		r.exp = readExperience(p)
+	}
+	goals := p.Goals
+	if r.feat.stopwords {
+		goals = goalQueryText(p.Goals)
+	}
 	parts := []semantic.Part{{Text: goals, Weight: 1}}
 	for _, g := range p.Gaps {
 		key := m.space.Canonical(g.Framework, g.Code)
@@ -222,6 +249,9 @@ func (e *Engine) newRequest(ctx context.Context, m *Model, p catalog.Profile, se
 		r.query = m.sem.Query(parts...)
 		r.lexQuery = m.sem.Query(semantic.Part{Text: r.searchText})
 		r.affinity = m.earnedCentroid(r.earnedOrder)
+		if goals != "" {
+			r.goalPlan = m.goalStandards(m.sem.Query(semantic.Part{Text: goals}))
+		}
 	}
 	r.prefs = newPrefs(p.Preferences, m)
 	if search && r.searchText != "" && e.opts.Searcher != nil {
@@ -503,7 +533,11 @@ func (r *request) score(cs []*cand) {
 			}
 		}
 		maxSem = max(maxSem, c.sem)
-		c.comp, c.coverage = r.plan.Score(m.keys[c.idx])
+		_, c.coverage = r.plan.Score(m.keys[c.idx])
+		c.comp = r.compScore(c.coverage)
+		if r.goalPlan != nil && r.feat.goalStandards {
+			c.goalStd, c.goalCov = r.goalPlan.Score(m.keys[c.idx])
+		}
 		if ns, ok := next[c.idx]; ok {
 			c.next, c.nextWhy, c.nextFrom, c.nextRel = ns.score, ns.why, ns.from, ns.rel
 		}
@@ -513,6 +547,9 @@ func (r *request) score(cs []*cand) {
 			}
 		}
 		c.missing, c.missingIDs = r.missingPrereqs(c.idx)
+		if len(c.missing) > 0 {
+			c.steps = max(1, r.stepsAway(c.idx, 0))
+		}
 	}
 	r.maxLex, r.maxSem = maxLex, maxSem
 	w := r.w
@@ -525,7 +562,7 @@ func (r *request) score(cs []*cand) {
 			sem = c.sem / maxSem
 		}
 		s := w.Lexical*lex + w.Semantic*sem + w.Competency*c.comp + w.NextStep*c.next +
-			w.Affinity*c.affinity + w.Prior*float64(m.prior[c.idx])
+			w.Affinity*c.affinity + w.Prior*float64(m.prior[c.idx]) + w.GoalStandards*c.goalStd
 		if r.cold() {
 			s = float64(m.prior[c.idx])
 		}
@@ -537,8 +574,11 @@ func (r *request) score(cs []*cand) {
 				s *= w.Veteran
 			}
 		}
-		if len(c.missing) > 0 {
+		if c.steps > 0 {
 			s *= w.MissingPrerequisite
+			if r.feat.reach {
+				s *= math.Pow(w.FarPrerequisite, float64(c.steps-1))
+			}
 		}
 		for range c.unstated {
 			s *= w.Unstated
@@ -557,7 +597,10 @@ func (r *request) promotePrerequisites(cs []*cand) {
 		byIdx[c.idx] = c
 	}
 	for _, c := range cs {
-		if len(c.missing) == 0 {
+		if len(c.missing) == 0 || (r.feat.reach && c.steps > 1) {
+			// Only an item one named step away lifts that step; lifting
+			// the first of several steps would rank a long road's start
+			// by its distant end.
 			continue
 		}
 		for _, p := range r.m.prereqs[c.idx] {
@@ -565,7 +608,7 @@ func (r *request) promotePrerequisites(cs []*cand) {
 				continue
 			}
 			pc, ok := byIdx[p]
-			if !ok {
+			if !ok || (r.feat.reach && pc.steps > 0) {
 				continue
 			}
 			undemoted := c.score / max(r.w.MissingPrerequisite, 1e-9)
@@ -656,6 +699,78 @@ func (r *request) missingPrereqs(i int32) (titles, ids []string) {
 		return nil, nil
 	}
 	return titles, ids
+}
+
+// stepsAway counts the credentials she must earn before i is open to her:
+// its missing prerequisites and, recursively, theirs (the fewest when a
+// credential needs only some of its prerequisites). Capped at
+// maxStepsAway; cycles count once.
+func (r *request) stepsAway(i int32, depth int) int {
+	if v, ok := r.steps[i]; ok {
+		return v
+	}
+	if depth > maxStepsAway {
+		return maxStepsAway
+	}
+	m := r.m
+	r.steps[i] = maxStepsAway // a cycle through i counts as far
+	total := len(m.prereqs[i]) + len(m.unresolved[i])
+	need := m.creds[i].PrerequisitesMin
+	if need <= 0 || need > total {
+		need = total
+	}
+	var costs []int
+	have := 0
+	for _, j := range m.prereqs[i] {
+		if r.earned[j] {
+			have++
+			continue
+		}
+		costs = append(costs, 1+r.stepsAway(j, depth+1))
+	}
+	for _, p := range m.unresolved[i] {
+		if slices.Contains(r.p.Earned, p) {
+			have++
+		} else {
+			costs = append(costs, 1)
+		}
+	}
+	n := 0
+	if have < need {
+		slices.Sort(costs)
+		for _, c := range costs[:min(len(costs), need-have)] {
+			n += c
+		}
+	}
+	n = min(n, maxStepsAway)
+	r.steps[i] = n
+	return n
+}
+
+// maxStepsAway caps stepsAway: past it, every road is simply long.
+const maxStepsAway = 6
+
+// compScore is the competency feature: the weighted mean over her gaps of
+// the best match's strength, a crosswalk match scaled by Weights.Crosswalk.
+func (r *request) compScore(cov []competency.Coverage) float64 {
+	if len(cov) == 0 {
+		return 0
+	}
+	var sum, total float64
+	for _, g := range r.plan.Gaps {
+		total += g.Weight
+	}
+	for _, c := range cov {
+		st := c.Match.Strength
+		if c.Match.Relation == competency.Crosswalk && r.feat.crosswalk {
+			st *= r.w.Crosswalk
+		}
+		sum += st * r.gapWeight(c.Gap) * total
+	}
+	if total == 0 {
+		return 0
+	}
+	return sum / total
 }
 
 // diversify picks limit items by maximal marginal relevance: each pick
