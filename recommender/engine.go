@@ -39,11 +39,30 @@ type Options struct {
 	Logger  *slog.Logger
 }
 
+// features are the ranker's behaviours that `eval` can switch off one at a
+// time (Rankers' "pdpath-no-…" rankers), so each one's gain is measured on
+// the same judgments. Requests use them all.
+type features struct {
+	// stopwords drops domain filler from her goals (goalQueryText).
+	stopwords bool
+	// stage reads her career stage and steers induction items.
+	stage bool
+	// reach ranks items by how many steps away they are.
+	reach bool
+	// crosswalk scales crosswalk-only matches by Weights.Crosswalk.
+	crosswalk bool
+	// goalStandards matches her goals to framework codes.
+	goalStandards bool
+}
+
+var allFeatures = features{stopwords: true, stage: true, reach: true, crosswalk: true, goalStandards: true}
+
 // Engine serves recommendations from the current model and rebuilds it
 // when the catalog changes. It is safe for concurrent use.
 type Engine struct {
 	opts    Options
 	weights Weights
+	feat    features
 	log     *slog.Logger
 	model   atomic.Pointer[Model]
 
@@ -57,7 +76,7 @@ type Engine struct {
 // New returns an engine with no model; call Refresh or Rebuild with a
 // snapshot before the first request.
 func New(opts Options) *Engine {
-	e := &Engine{opts: opts, weights: DefaultWeights, log: opts.Logger}
+	e := &Engine{opts: opts, weights: DefaultWeights, log: opts.Logger, feat: allFeatures}
 	if opts.Weights != nil {
 		e.weights = *opts.Weights
 	}

@@ -101,3 +101,13 @@ func hasReason(it Item, substr string) bool {
 }
 
 func fptr(v float64) *float64 { return &v }
+
+// gapWhy returns the item's why of kind gap for gap key, or a zero Why.
+func gapWhy(it Item, key string) Why {
+	for _, w := range it.Why {
+		if w.Kind == "gap" && w.Gap == key {
+			return w
+		}
+	}
+	return Why{}
+}

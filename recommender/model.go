@@ -59,6 +59,11 @@ type Model struct {
 	series        []int32
 	seriesMembers [][]int32
 
+	// induction marks items written for teachers in their first years
+	// (isInduction); her career stage steers them.
+	induction     []bool
+	inductionList []int32
+
 	prior      []float32
 	priorOrder []int32
 	popularity []float32
@@ -165,10 +170,15 @@ func BuildModel(ctx context.Context, snap *catalog.Snapshot, opt BuildOptions) (
 	}
 	m.keys = make([][]string, n)
 	m.titles = make([]string, n)
+	m.induction = make([]bool, n)
 	m.semDoc = make([]int32, n)
 	var docs []semantic.Document
 	for i, c := range m.creds {
 		m.titles[i] = normTitle(c.Title)
+		m.induction[i] = isInduction(c)
+		if m.induction[i] && c.Active() {
+			m.inductionList = append(m.inductionList, int32(i))
+		}
 		seen := map[string]bool{}
 		for _, comp := range c.Competencies {
 			k := m.space.Canonical(comp.Framework, comp.Code)

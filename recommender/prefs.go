@@ -17,13 +17,14 @@ const (
 	prefFormats        = "formats"
 	prefGradeBands     = "grade_bands"
 	prefSubjects       = "subjects"
+	prefApprovedIn     = "approved_in"
 )
 
 // relaxOrder is the order filters give way in when nothing meets them all:
 // the ones that narrow by topic fit first (a credential for another grade
 // band still teaches the practice), her budget of money and time last.
 // Excluded issuers are never relaxed: she said no to them.
-var relaxOrder = []string{prefSubjects, prefGradeBands, prefFormats, prefIssuers, prefMaxHours, prefMaxCost}
+var relaxOrder = []string{prefSubjects, prefGradeBands, prefFormats, prefApprovedIn, prefIssuers, prefMaxHours, prefMaxCost}
 
 // prefs are a profile's preferences ready for matching.
 type prefs struct {
@@ -86,6 +87,8 @@ func (f prefs) set(name string) bool {
 		return len(f.p.GradeBands) > 0
 	case prefSubjects:
 		return len(f.p.Subjects) > 0
+	case prefApprovedIn:
+		return len(f.p.ApprovedIn) > 0
 	}
 	return false
 }
@@ -172,9 +175,53 @@ func (f prefs) test(name string, c *catalog.Credential, i int32) (fail, unstated
 		if len(c.Subjects) == 0 {
 			return false, true
 		}
-		return !intersects(c.Subjects, f.p.Subjects, true), false
+		return !subjectsMatch(c.Subjects, f.p.Subjects), false
+	case prefApprovedIn:
+		if len(f.p.ApprovedIn) == 0 {
+			return false, false
+		}
+		if len(c.ApprovedIn) == 0 {
+			return false, true
+		}
+		return !approvedIn(c.ApprovedIn, f.p.ApprovedIn), false
 	}
 	return false, false
+}
+
+// allSubjects are the subject words that mean "for every subject".
+var allSubjects = []string{"general", "all", "any", "all subjects", "any subject"}
+
+// subjectsMatch reports whether an item for subjects have suits one of
+// want: a shared subject, or an item for all subjects ("general").
+func subjectsMatch(have, want []string) bool {
+	for _, h := range have {
+		if containsFold(allSubjects, strings.TrimSpace(h)) {
+			return true
+		}
+	}
+	return intersects(have, want, true)
+}
+
+// ApprovedIn reports whether an item approved in the jurisdictions have
+// counts in one of want: the same jurisdiction, or one that contains it —
+// a state's approval ("US-IL") covers its districts
+// ("US-IL:district:riverbend-usd"), not the other way round.
+func ApprovedIn(have, want []string) bool { return approvedIn(have, want) }
+
+func approvedIn(have, want []string) bool {
+	for _, w := range want {
+		w = strings.TrimSpace(w)
+		for _, h := range have {
+			h = strings.TrimSpace(h)
+			if h == "" {
+				continue
+			}
+			if strings.EqualFold(h, w) || (len(w) > len(h) && strings.EqualFold(w[:len(h)], h) && w[len(h)] == ':') {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func containsFold(list []string, s string) bool {
@@ -236,19 +283,29 @@ func (f prefs) violation(name string, c *catalog.Credential, i int32) (why strin
 		if len(c.Subjects) == 0 {
 			return "", true
 		}
-		if !intersects(c.Subjects, f.p.Subjects, true) {
+		if !subjectsMatch(c.Subjects, f.p.Subjects) {
 			return fmt.Sprintf("for %s, not your subjects (%s)", strings.Join(c.Subjects, ", "), strings.Join(f.p.Subjects, ", ")), false
+		}
+	case prefApprovedIn:
+		if len(c.ApprovedIn) == 0 {
+			return "", true
+		}
+		if !approvedIn(c.ApprovedIn, f.p.ApprovedIn) {
+			return fmt.Sprintf("approved in %s, not in your jurisdictions (%s)", strings.Join(c.ApprovedIn, ", "), strings.Join(f.p.ApprovedIn, ", ")), false
 		}
 	}
 	return "", false
 }
 
-var allPrefs = []string{prefExcludeIssuers, prefIssuers, prefMaxCost, prefMaxHours, prefFormats, prefGradeBands, prefSubjects}
+// violation is a relaxed filter an item fails: its name and how.
+type violation struct{ name, why string }
+
+var allPrefs = []string{prefExcludeIssuers, prefIssuers, prefMaxCost, prefMaxHours, prefFormats, prefGradeBands, prefSubjects, prefApprovedIn}
 
 // check applies every filter not relaxed. It returns whether c passes, the
 // filtered fields c does not state (it passes, ranked lower) and the
 // violations of relaxed filters (it passes because they were relaxed).
-func (f prefs) check(c *catalog.Credential, i int32, relaxed map[string]bool) (ok bool, unstated, violates []string) {
+func (f prefs) check(c *catalog.Credential, i int32, relaxed map[string]bool) (ok bool, unstated []string, violates []violation) {
 	if f.none {
 		return true, nil, nil
 	}
@@ -259,7 +316,7 @@ func (f prefs) check(c *catalog.Credential, i int32, relaxed map[string]bool) (o
 			unstated = append(unstated, name)
 		case fail && relaxed[name]:
 			why, _ := f.violation(name, c, i)
-			violates = append(violates, why)
+			violates = append(violates, violation{name, why})
 		case fail:
 			return false, nil, nil
 		}
@@ -268,11 +325,11 @@ func (f prefs) check(c *catalog.Credential, i int32, relaxed map[string]bool) (o
 }
 
 // failures lists every filter c fails, for "why not".
-func (f prefs) failures(c *catalog.Credential, i int32) []string {
-	var out []string
+func (f prefs) failures(c *catalog.Credential, i int32) []violation {
+	var out []violation
 	for _, name := range allPrefs {
 		if why, _ := f.violation(name, c, i); why != "" {
-			out = append(out, why)
+			out = append(out, violation{name, why})
 		}
 	}
 	return out

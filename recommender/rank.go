@@ -31,6 +31,31 @@ type Item struct {
 	Issuer  string   `json:"issuer"`
 	Score   float64  `json:"score"`
 	Reasons []string `json:"reasons"`
+	// Why holds the same reasons as objects, at the same indexes.
+	Why []Why `json:"why"`
+	// CostUSD and Hours are null when the item does not state them.
+	CostUSD *float64 `json:"cost_usd"`
+	Hours   *float64 `json:"hours"`
+	Format  string   `json:"format"`
+	// Level is the step the feed states, else the one its title names; 0
+	// when neither does.
+	Level int    `json:"level"`
+	URL   string `json:"url"`
+	Kind  string `json:"kind"`
+}
+
+// newItem is an Item carrying credential i's facts; score and reasons are
+// the caller's.
+func (m *Model) newItem(i int32, score float64, reasons []string, why []Why) Item {
+	c := m.creds[i]
+	if reasons == nil {
+		reasons = []string{}
+	}
+	if why == nil {
+		why = []Why{}
+	}
+	return Item{ID: c.ID, Title: c.Title, Issuer: c.Issuer, Score: score, Reasons: reasons, Why: why,
+		CostUSD: c.CostUSD, Hours: c.Hours, Format: c.Format, Level: m.levels[i], URL: c.URL, Kind: c.ItemKind()}
 }
 
 // Result is the answer to one request: the items, best first, and the
@@ -66,6 +91,11 @@ const (
 // validated (package profile); unknown frameworks are kept as written and
 // earned ids that the catalog does not know are ignored.
 func (e *Engine) Recommend(ctx context.Context, p catalog.Profile, opt RecommendOptions) (Result, error) {
+	return e.recommend(ctx, p, opt, e.feat)
+}
+
+// recommend is Recommend with the given features (eval's ablations).
+func (e *Engine) recommend(ctx context.Context, p catalog.Profile, opt RecommendOptions, feat features) (Result, error) {
 	m, err := e.current()
 	if err != nil {
 		return Result{}, err
@@ -75,7 +105,7 @@ func (e *Engine) Recommend(ctx context.Context, p catalog.Profile, opt Recommend
 		limit = 10
 	}
 	limit = min(limit, MaxLimit)
-	r, err := e.newRequest(ctx, m, p, true)
+	r, err := e.newRequestWith(ctx, m, p, true, feat)
 	if err != nil {
 		return Result{}, err
 	}
@@ -85,10 +115,10 @@ func (e *Engine) Recommend(ctx context.Context, p catalog.Profile, opt Recommend
 	res := Result{Items: make([]Item, 0, len(picked)), Relaxed: relaxed, CatalogVersion: m.version}
 	prev := math.Inf(1)
 	for _, c := range picked {
-		cr := m.creds[c.idx]
 		score := math.Min(round4(c.score), prev)
 		prev = score
-		res.Items = append(res.Items, Item{ID: cr.ID, Title: cr.Title, Issuer: cr.Issuer, Score: score, Reasons: r.reasons(c)})
+		texts, whys := r.reasons(c)
+		res.Items = append(res.Items, m.newItem(c.idx, score, texts, whys))
 	}
 	return res, nil
 }
@@ -116,12 +146,23 @@ type request struct {
 	relDone  bool
 	affinity []float32
 	prefs    prefs
-	cands    map[int32]*cand
+	// exp is her career stage, from years_experience or her goals.
+	exp experience
+	// goalPlan holds the framework codes nearest her goals, as soft gaps;
+	// nil when her goals name no practice a framework describes.
+	goalPlan *competency.Plan
+	// steps memoizes stepsAway.
+	steps map[int32]int
+	feat  features
+	cands map[int32]*cand
 	// hits are the search index's scores by credential; lexical the
 	// model's own TF-IDF scores by semantic document when there is no
 	// index.
 	hits    map[int32]float64
 	lexical *semantic.Accumulator
+	// maxLex and maxSem are the best candidate's lexical and semantic
+	// scores, the features' scale.
+	maxLex, maxSem float64
 }
 
 // cand is one candidate with its features.
@@ -132,11 +173,23 @@ type cand struct {
 	coverage []competency.Coverage
 	next     float64
 	nextWhy  string
+	nextFrom string // the earned credential's id
+	nextRel  string // next_level, builds_on, co_earned
 	affinity float64
 	unlocks  int32 // a credential this one is a missing prerequisite of, or -1
-	missing  []string
+	// missing names the prerequisites she lacks (titles, or the feed's
+	// ids when unresolved); missingIDs are their ids.
+	missing    []string
+	missingIDs []string
+	// steps is how many credentials she must earn before this one: 0 when
+	// its prerequisites are met, 1 when one named step is missing.
+	steps int
+	// goalStd is how well its codes meet the framework codes nearest her
+	// goals; goalCov says which.
+	goalStd  float64
+	goalCov  []competency.Coverage
 	unstated []string
-	violates []string
+	violates []violation
 	score    float64
 	// checked caches the strict filter test: 0 not yet, 1 pass, 2 fail.
 	checked int8
@@ -146,8 +199,12 @@ type cand struct {
 // canonical codes and their expansions, goals and gap names to a semantic
 // query, and (when search is set) goals and gap names to BM25 hits.
 func (e *Engine) newRequest(ctx context.Context, m *Model, p catalog.Profile, search bool) (*request, error) {
+	return e.newRequestWith(ctx, m, p, search, e.feat)
+}
+
+func (e *Engine) newRequestWith(ctx context.Context, m *Model, p catalog.Profile, search bool, feat features) (*request, error) {
 	r := &request{e: e, m: m, w: e.weights, p: p, earned: map[int32]bool{}, cands: map[int32]*cand{},
-		goalWords: map[string]string{}, hits: map[int32]float64{}}
+		goalWords: map[string]string{}, hits: map[int32]float64{}, steps: map[int32]int{}, feat: feat}
 	for _, id := range p.Earned {
 		if i, ok := m.resolve(id); ok && !r.earned[i] {
 			r.earned[i] = true
@@ -156,7 +213,14 @@ func (e *Engine) newRequest(ctx context.Context, m *Model, p catalog.Profile, se
 	}
 	var gaps []competency.Gap
 	var gapText []string
-	parts := []semantic.Part{{Text: p.Goals, Weight: 1}}
+	if r.feat.stage {
+		r.exp = readExperience(p)
+	}
+	goals := p.Goals
+	if r.feat.stopwords {
+		goals = goalQueryText(p.Goals)
+	}
+	parts := []semantic.Part{{Text: goals, Weight: 1}}
 	for _, g := range p.Gaps {
 		key := m.space.Canonical(g.Framework, g.Code)
 		w := g.Weight
@@ -173,18 +237,21 @@ func (e *Engine) newRequest(ctx context.Context, m *Model, p catalog.Profile, se
 		parts = append(parts, semantic.Part{Text: name, Weight: 0.5 * w, Extra: codeTerms(m.space, []string{key})})
 	}
 	r.plan = m.space.NewPlan(gaps)
-	for _, w := range semantic.Words(p.Goals) {
+	for _, w := range semantic.Words(goals) {
 		if t, ok := semantic.Term(w); ok {
 			if _, seen := r.goalWords[t]; !seen {
 				r.goalWords[t] = w
 			}
 		}
 	}
-	r.searchText = strings.TrimSpace(p.Goals + " " + strings.Join(gapText, " "))
+	r.searchText = strings.TrimSpace(goals + " " + strings.Join(gapText, " "))
 	if m.sem != nil {
 		r.query = m.sem.Query(parts...)
 		r.lexQuery = m.sem.Query(semantic.Part{Text: r.searchText})
 		r.affinity = m.earnedCentroid(r.earnedOrder)
+		if goals != "" {
+			r.goalPlan = m.goalStandards(m.sem.Query(semantic.Part{Text: goals}))
+		}
 	}
 	r.prefs = newPrefs(p.Preferences, m)
 	if search && r.searchText != "" && e.opts.Searcher != nil {
@@ -299,6 +366,11 @@ func (r *request) gather() {
 	}
 	for _, i := range r.nextSteps() {
 		add(i)
+	}
+	if r.exp.stage == stageNew {
+		for _, i := range m.inductionList[:min(len(m.inductionList), nextCandidates)] {
+			add(i)
+		}
 	}
 }
 
@@ -461,17 +533,25 @@ func (r *request) score(cs []*cand) {
 			}
 		}
 		maxSem = max(maxSem, c.sem)
-		c.comp, c.coverage = r.plan.Score(m.keys[c.idx])
+		_, c.coverage = r.plan.Score(m.keys[c.idx])
+		c.comp = r.compScore(c.coverage)
+		if r.goalPlan != nil && r.feat.goalStandards {
+			c.goalStd, c.goalCov = r.goalPlan.Score(m.keys[c.idx])
+		}
 		if ns, ok := next[c.idx]; ok {
-			c.next, c.nextWhy = ns.score, ns.why
+			c.next, c.nextWhy, c.nextFrom, c.nextRel = ns.score, ns.why, ns.from, ns.rel
 		}
 		if r.affinity != nil {
 			if v := m.vec(c.idx); v != nil {
 				c.affinity = max(0, float64(semantic.Dot(r.affinity, v)))
 			}
 		}
-		c.missing = r.missingPrereqs(c.idx)
+		c.missing, c.missingIDs = r.missingPrereqs(c.idx)
+		if len(c.missing) > 0 {
+			c.steps = max(1, r.stepsAway(c.idx, 0))
+		}
 	}
+	r.maxLex, r.maxSem = maxLex, maxSem
 	w := r.w
 	for _, c := range cs {
 		lex, sem := 0.0, 0.0
@@ -482,12 +562,23 @@ func (r *request) score(cs []*cand) {
 			sem = c.sem / maxSem
 		}
 		s := w.Lexical*lex + w.Semantic*sem + w.Competency*c.comp + w.NextStep*c.next +
-			w.Affinity*c.affinity + w.Prior*float64(m.prior[c.idx])
+			w.Affinity*c.affinity + w.Prior*float64(m.prior[c.idx]) + w.GoalStandards*c.goalStd
 		if r.cold() {
 			s = float64(m.prior[c.idx])
 		}
-		if len(c.missing) > 0 {
+		if m.induction[c.idx] {
+			switch r.exp.stage {
+			case stageNew:
+				s += w.NewTeacher
+			case stageVeteran:
+				s *= w.Veteran
+			}
+		}
+		if c.steps > 0 {
 			s *= w.MissingPrerequisite
+			if r.feat.reach {
+				s *= math.Pow(w.FarPrerequisite, float64(c.steps-1))
+			}
 		}
 		for range c.unstated {
 			s *= w.Unstated
@@ -506,7 +597,10 @@ func (r *request) promotePrerequisites(cs []*cand) {
 		byIdx[c.idx] = c
 	}
 	for _, c := range cs {
-		if len(c.missing) == 0 {
+		if len(c.missing) == 0 || (r.feat.reach && c.steps > 1) {
+			// Only an item one named step away lifts that step; lifting
+			// the first of several steps would rank a long road's start
+			// by its distant end.
 			continue
 		}
 		for _, p := range r.m.prereqs[c.idx] {
@@ -514,7 +608,7 @@ func (r *request) promotePrerequisites(cs []*cand) {
 				continue
 			}
 			pc, ok := byIdx[p]
-			if !ok {
+			if !ok || (r.feat.reach && pc.steps > 0) {
 				continue
 			}
 			undemoted := c.score / max(r.w.MissingPrerequisite, 1e-9)
@@ -527,8 +621,9 @@ func (r *request) promotePrerequisites(cs []*cand) {
 }
 
 type nextScore struct {
-	score float64
-	why   string
+	score     float64
+	why       string
+	from, rel string
 }
 
 // nextStepScores scores what follows her credentials: the next level of a
@@ -537,9 +632,9 @@ type nextScore struct {
 func (r *request) nextStepScores() map[int32]nextScore {
 	m := r.m
 	out := map[int32]nextScore{}
-	put := func(i int32, s float64, why string) {
+	put := func(i int32, s float64, why string, from int32, rel string) {
 		if old, ok := out[i]; !ok || s > old.score {
-			out[i] = nextScore{s, why}
+			out[i] = nextScore{s, why, m.creds[from].ID, rel}
 		}
 	}
 	for _, e := range r.earnedOrder {
@@ -556,53 +651,126 @@ func (r *request) nextStepScores() map[int32]nextScore {
 				}
 			}
 			if best >= 0 {
-				put(best, 1, fmt.Sprintf("Next level after %s, which you hold", ec.Title))
+				put(best, 1, fmt.Sprintf("Next level after %s, which you hold", ec.Title), e, "next_level")
 			}
 		}
 		for _, j := range m.successors[e] {
-			if len(r.missingPrereqs(j)) == 0 {
-				put(j, 0.8, fmt.Sprintf("Builds on %s, which you hold", ec.Title))
+			if missing, _ := r.missingPrereqs(j); len(missing) == 0 {
+				put(j, 0.8, fmt.Sprintf("Builds on %s, which you hold", ec.Title), e, "builds_on")
 			}
 		}
 		for _, w := range m.coEarned[e] {
-			put(w.doc, 0.6*float64(w.w), fmt.Sprintf("Often earned together with %s", ec.Title))
+			put(w.doc, 0.6*float64(w.w), fmt.Sprintf("Often earned together with %s", ec.Title), e, "co_earned")
 		}
 	}
 	return out
 }
 
-// missingPrereqs names the prerequisites of i she has not earned, when she
-// has fewer than the credential requires.
-func (r *request) missingPrereqs(i int32) []string {
+// missingPrereqs names the prerequisites of i she has not earned (titles,
+// and ids), when she has fewer than the credential requires.
+func (r *request) missingPrereqs(i int32) (titles, ids []string) {
 	m := r.m
 	total := len(m.prereqs[i]) + len(m.unresolved[i])
 	if total == 0 {
-		return nil
+		return nil, nil
 	}
 	need := m.creds[i].PrerequisitesMin
 	if need <= 0 || need > total {
 		need = total
 	}
 	have := 0
-	var missing []string
 	for _, j := range m.prereqs[i] {
 		if r.earned[j] {
 			have++
 		} else {
-			missing = append(missing, m.creds[j].Title)
+			titles = append(titles, m.creds[j].Title)
+			ids = append(ids, m.creds[j].ID)
 		}
 	}
 	for _, p := range m.unresolved[i] {
 		if slices.Contains(r.p.Earned, p) {
 			have++
 		} else {
-			missing = append(missing, p)
+			titles = append(titles, p)
+			ids = append(ids, p)
 		}
 	}
 	if have >= need {
-		return nil
+		return nil, nil
 	}
-	return missing
+	return titles, ids
+}
+
+// stepsAway counts the credentials she must earn before i is open to her:
+// its missing prerequisites and, recursively, theirs (the fewest when a
+// credential needs only some of its prerequisites). Capped at
+// maxStepsAway; cycles count once.
+func (r *request) stepsAway(i int32, depth int) int {
+	if v, ok := r.steps[i]; ok {
+		return v
+	}
+	if depth > maxStepsAway {
+		return maxStepsAway
+	}
+	m := r.m
+	r.steps[i] = maxStepsAway // a cycle through i counts as far
+	total := len(m.prereqs[i]) + len(m.unresolved[i])
+	need := m.creds[i].PrerequisitesMin
+	if need <= 0 || need > total {
+		need = total
+	}
+	var costs []int
+	have := 0
+	for _, j := range m.prereqs[i] {
+		if r.earned[j] {
+			have++
+			continue
+		}
+		costs = append(costs, 1+r.stepsAway(j, depth+1))
+	}
+	for _, p := range m.unresolved[i] {
+		if slices.Contains(r.p.Earned, p) {
+			have++
+		} else {
+			costs = append(costs, 1)
+		}
+	}
+	n := 0
+	if have < need {
+		slices.Sort(costs)
+		for _, c := range costs[:min(len(costs), need-have)] {
+			n += c
+		}
+	}
+	n = min(n, maxStepsAway)
+	r.steps[i] = n
+	return n
+}
+
+// maxStepsAway caps stepsAway: past it, every road is simply long.
+const maxStepsAway = 6
+
+// compScore is the competency feature: the weighted mean over her gaps of
+// the best match's strength, a crosswalk match scaled by Weights.Crosswalk.
+func (r *request) compScore(cov []competency.Coverage) float64 {
+	if len(cov) == 0 {
+		return 0
+	}
+	var sum, total float64
+	for _, g := range r.plan.Gaps {
+		total += g.Weight
+	}
+	for _, c := range cov {
+		st := c.Match.Strength
+		if c.Match.Relation == competency.Crosswalk && r.feat.crosswalk {
+			st *= r.w.Crosswalk
+		}
+		sum += st * r.gapWeight(c.Gap) * total
+	}
+	if total == 0 {
+		return 0
+	}
+	return sum / total
 }
 
 // diversify picks limit items by maximal marginal relevance: each pick
@@ -710,7 +878,7 @@ func (r *request) relatedTerms() map[string]float32 {
 		return nil
 	}
 	r.related = map[string]float32{}
-	gq := r.m.sem.Query(semantic.Part{Text: r.p.Goals})
+	gq := r.m.sem.Query(semantic.Part{Text: goalQueryText(r.p.Goals)})
 	for _, rt := range r.m.sem.Related(gq, 24, 0.4) {
 		r.related[rt.Term] = rt.Sim
 	}

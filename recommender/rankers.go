@@ -20,7 +20,10 @@ import (
 //     histories, how often they are earned; the same list for everyone;
 //   - semantic: the LSA space alone (cosine to goals, gap names and codes);
 //   - competency: gap coverage alone, through hierarchy and crosswalk,
-//     ties broken by the prior.
+//     ties broken by the prior;
+//   - pdpath-no-NAME: the full ranker with one behaviour switched off
+//     (stopwords, stage, reach, crosswalk, goal-standards), so the gain
+//     of each is measured on the same judgments (WEIGHTS.md).
 //
 // The single-signal rankers filter nothing, as plain tools would not.
 func (e *Engine) Rankers() map[string]eval.Ranker {
@@ -95,6 +98,28 @@ func (e *Engine) Rankers() map[string]eval.Ranker {
 			}
 			return m.ids(out), nil
 		},
+	}
+	ablations := map[string]func(*features){
+		"stopwords":      func(f *features) { f.stopwords = false },
+		"stage":          func(f *features) { f.stage = false },
+		"reach":          func(f *features) { f.reach = false },
+		"crosswalk":      func(f *features) { f.crosswalk = false },
+		"goal-standards": func(f *features) { f.goalStandards = false },
+	}
+	for name, off := range ablations {
+		feat := e.feat
+		off(&feat)
+		out["pdpath-no-"+name] = func(ctx context.Context, p catalog.Profile, k int) ([]string, error) {
+			res, err := e.recommend(ctx, p, RecommendOptions{Limit: k}, feat)
+			if err != nil {
+				return nil, err
+			}
+			ids := make([]string, len(res.Items))
+			for i, it := range res.Items {
+				ids[i] = it.ID
+			}
+			return ids, nil
+		}
 	}
 	if e.opts.Searcher != nil {
 		out["bm25"] = func(ctx context.Context, p catalog.Profile, k int) ([]string, error) {

@@ -1,6 +1,7 @@
 package recommender
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,43 +11,158 @@ import (
 	"github.com/pdpath/pdpath/recommender/semantic"
 )
 
-// reasons explains one suggestion in concrete terms: the goal words it
-// matches, the gaps it covers (framework, code, name), where it sits after
-// what she holds, its prerequisites, what it costs and takes, and any
-// preference it does not state or that was relaxed for it.
-func (r *request) reasons(c *cand) []string {
+// Why is one reason as an object a program can check; Kind says which
+// fields are set.
+//
+// Kinds (the sentence in reasons at the same index says the same thing):
+//
+//   - "gap": the item's own alignment Via meets her gap Gap. Match is
+//     "direct" (Via == Gap), "child" (Via refines Gap: checkpoint 7.2 for
+//     guideline 7), "parent" (Via is the code Gap refines: partly met) or
+//     "crosswalk" (Via is another framework's code the crosswalk pairs
+//     with Gap; worded "related to", never "covers").
+//   - "related_gap": Via and Gap refine the same code (siblings); worded
+//     "related to".
+//   - "goal": Terms are words of her goals found in the item's text.
+//   - "goal_related": Terms are the item's words the semantic space places
+//     near her goals; worded "related to".
+//   - "next_step": Credential is an item she holds; Relation is
+//     "next_level", "builds_on" or "co_earned".
+//   - "prerequisite_for": Credential is a suggestion this item is a missing
+//     prerequisite of.
+//   - "prerequisites": Relation "none", "met" (Credentials she holds) or
+//     "missing" (Credentials she has not earned; the item is ranked lower).
+//   - "experience": Stage "new" or "veteran": the item is written for
+//     teachers in their first years (induction), and her stated experience
+//     (Years, or the words of her goals in Terms) steered it up or down.
+//   - "details": the item's cost, hours, format and level as stated
+//     (a number the item does not state is named as unknown).
+//   - "unstated": the item does not state Preference, which she filters
+//     on; ranked lower.
+//   - "relaxed": the item violates Preference, relaxed because nothing met
+//     every preference.
+//   - "cold_start": her profile says nothing to rank by.
+//   - "similar" (similar items only): Relation "near_copy", "shares"
+//     (Codes), "series" or "topic".
+type Why struct {
+	Kind        string   `json:"kind"`
+	Gap         string   `json:"gap,omitempty"`
+	Match       string   `json:"match,omitempty"`
+	Via         string   `json:"via,omitempty"`
+	Terms       []string `json:"terms,omitempty"`
+	Credential  string   `json:"credential,omitempty"`
+	Credentials []string `json:"credentials,omitempty"`
+	Relation    string   `json:"relation,omitempty"`
+	Stage       string   `json:"stage,omitempty"`
+	Years       *float64 `json:"years,omitempty"`
+	Preference  string   `json:"preference,omitempty"`
+	Codes       []string `json:"codes,omitempty"`
+}
+
+// reason is one reason as a sentence and an object, with how much it
+// moved the score (to put the strongest true reason first).
+type reason struct {
+	text   string
+	why    Why
+	weight float64
+}
+
+// reasons explains one suggestion in concrete terms — the gaps it meets
+// and how, the goal words it matches, where it sits after what she holds,
+// its prerequisites, what it costs and takes, and any preference it does
+// not state or that was relaxed for it — as sentences and as Why objects
+// at the same index. Reasons that lifted the item come first, strongest
+// first; caveats and details follow.
+func (r *request) reasons(c *cand) ([]string, []Why) {
 	m := r.m
 	cr := m.creds[c.idx]
-	var out []string
+	w := r.w
+	var lead, tail []reason
 	if r.cold() {
-		out = append(out, "A starting point: your profile has no goals, gaps or earned credentials yet")
+		lead = append(lead, reason{"A starting point: your profile has no goals, gaps or earned credentials yet", Why{Kind: "cold_start"}, 1})
 	}
-	if s := r.goalReason(cr); s != "" {
-		out = append(out, s)
+	goalWeight := w.Semantic*r.semShare(c) + w.Lexical*r.lexShare(c)
+	if g, ok := r.goalReason(cr); ok {
+		g.weight = goalWeight
+		lead = append(lead, g)
 	}
 	for _, cov := range c.coverage {
-		out = append(out, r.coverageReason(cov))
+		g := r.coverageReason(cov)
+		g.weight = w.Competency * cov.Match.Strength * r.gapWeight(cov.Gap)
+		if cov.Match.Relation == competency.Exact || cov.Match.Relation == competency.Refines {
+			// A code of her own gap is the most checkable reason there is.
+			g.weight += 1
+		}
+		lead = append(lead, g)
 	}
 	if c.nextWhy != "" {
-		out = append(out, c.nextWhy)
+		lead = append(lead, reason{c.nextWhy, Why{Kind: "next_step", Credential: c.nextFrom, Relation: c.nextRel}, w.NextStep*c.next + 0.5})
 	}
 	if c.unlocks >= 0 {
-		out = append(out, fmt.Sprintf("Prerequisite for %s, which also matches your profile", m.creds[c.unlocks].Title))
+		u := m.creds[c.unlocks]
+		lead = append(lead, reason{fmt.Sprintf("Prerequisite for %s, which also matches your profile", u.Title),
+			Why{Kind: "prerequisite_for", Credential: u.ID}, 0.05})
 	}
-	out = append(out, r.prereqReason(c))
+	slices.SortStableFunc(lead, func(a, b reason) int { return cmp.Compare(b.weight, a.weight) })
+	if e := r.experienceReason(c); e.text != "" {
+		tail = append(tail, e)
+	}
+	tail = append(tail, r.prereqReason(c))
 	if r.cold() {
 		if n := len(m.successors[c.idx]); n > 0 {
-			out = append(out, fmt.Sprintf("Opens the way to %d further credential%s", n, plural(n)))
+			var next []string
+			for _, j := range m.successors[c.idx] {
+				next = append(next, m.creds[j].ID)
+			}
+			tail = append(tail, reason{fmt.Sprintf("Opens the way to %d further credential%s", n, plural(n)),
+				Why{Kind: "prerequisite_for", Credentials: next}, 0})
 		}
 	}
-	out = append(out, costReason(cr, m.levels[c.idx]))
+	tail = append(tail, reason{costReason(cr, m.levels[c.idx]), Why{Kind: "details"}, 0})
 	for _, name := range c.unstated {
-		out = append(out, unstatedReason(name, r.prefs))
+		tail = append(tail, reason{unstatedReason(name, r.prefs), Why{Kind: "unstated", Preference: name}, 0})
 	}
 	for _, v := range c.violates {
-		out = append(out, "Outside your preferences: "+v+" (shown because no credential met them all)")
+		tail = append(tail, reason{"Outside your preferences: " + v.why + " (shown because no credential met them all)", Why{Kind: "relaxed", Preference: v.name}, 0})
 	}
-	return out
+	all := append(lead, tail...)
+	texts := make([]string, len(all))
+	whys := make([]Why, len(all))
+	for k, x := range all {
+		texts[k], whys[k] = x.text, x.why
+	}
+	return texts, whys
+}
+
+// semShare and lexShare are a candidate's semantic and lexical features
+// as the blend used them (divided by the request's best).
+func (r *request) semShare(c *cand) float64 {
+	if r.maxSem <= 0 {
+		return 0
+	}
+	return c.sem / r.maxSem
+}
+
+func (r *request) lexShare(c *cand) float64 {
+	if r.maxLex <= 0 {
+		return 0
+	}
+	return c.lex / r.maxLex
+}
+
+// gapWeight is a gap's share of all her gaps' weight.
+func (r *request) gapWeight(key string) float64 {
+	var total, w float64
+	for _, g := range r.plan.Gaps {
+		total += g.Weight
+		if g.Key == key {
+			w = g.Weight
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return w / total
 }
 
 type rel struct {
@@ -56,9 +172,9 @@ type rel struct {
 
 // goalReason names the words of her goals the credential contains, else
 // the related words that tie it to them.
-func (r *request) goalReason(cr *catalog.Credential) string {
+func (r *request) goalReason(cr *catalog.Credential) (reason, bool) {
 	if len(r.goalWords) == 0 {
-		return ""
+		return reason{}, false
 	}
 	desc := cr.Description
 	if len(desc) > 1200 {
@@ -84,7 +200,7 @@ func (r *request) goalReason(cr *catalog.Credential) string {
 		}
 	}
 	if len(matched) > 0 {
-		return "Matches your goals: " + strings.Join(matched, ", ")
+		return reason{text: "Matches your goals: " + strings.Join(matched, ", "), why: Why{Kind: "goal", Terms: matched}}, true
 	}
 	surface := map[string]string{}
 	for _, w := range semantic.Words(text) {
@@ -115,9 +231,10 @@ func (r *request) goalReason(cr *catalog.Credential) string {
 		words = append(words, x.w)
 	}
 	if len(words) > 0 {
-		return fmt.Sprintf("Related to your goals (%q) through: %s", strings.TrimSpace(r.p.Goals), strings.Join(words, ", "))
+		return reason{text: fmt.Sprintf("Related to your goals (%q) through: %s", strings.TrimSpace(r.p.Goals), strings.Join(words, ", ")),
+			why: Why{Kind: "goal_related", Terms: words}}, true
 	}
-	return ""
+	return reason{}, false
 }
 
 // label shows a code with its framework and name: "UDL 7.2 (Optimize
@@ -131,42 +248,57 @@ func (r *request) label(key string) string {
 	return s
 }
 
-func (r *request) coverageReason(cov competency.Coverage) string {
+// coverageReason says how the item's own alignment meets one gap. Only a
+// code of the gap itself or one refining it "covers" the gap; a broader
+// code partly addresses it; a sibling or crosswalk code is "related to" it.
+func (r *request) coverageReason(cov competency.Coverage) reason {
 	gap := r.label(cov.Gap)
+	via := cov.Match.Key
+	w := Why{Kind: "gap", Gap: cov.Gap, Via: via}
+	var text string
 	switch cov.Match.Relation {
 	case competency.Exact:
-		return "Covers your gap " + gap
+		w.Match = "direct"
+		text = "Covers your gap " + gap + ": aligned to it directly"
 	case competency.Refines:
-		return fmt.Sprintf("Covers your gap %s through %s", gap, r.label(cov.Match.Key))
+		w.Match = "child"
+		text = fmt.Sprintf("Covers your gap %s through %s, which is part of it", gap, r.label(via))
 	case competency.Broader:
-		return fmt.Sprintf("Partly covers your gap %s through the broader %s", gap, r.label(cov.Match.Key))
+		w.Match = "parent"
+		text = fmt.Sprintf("Partly addresses your gap %s: aligned only to the broader %s", gap, r.label(via))
 	case competency.Sibling:
-		return fmt.Sprintf("Touches your gap %s through the related %s", gap, r.label(cov.Match.Key))
+		w.Kind, w.Match = "related_gap", "sibling"
+		text = fmt.Sprintf("Related to your gap %s: aligned to %s, a neighbouring part of %s", gap, r.label(via), r.label(r.m.space.Parent(cov.Gap)))
 	default:
-		return fmt.Sprintf("Covers your gap %s through %s, which the crosswalk pairs with %s", gap, r.label(cov.Match.Key), r.label(cov.Match.Via))
+		w.Match = "crosswalk"
+		text = fmt.Sprintf("Related to your gap %s: aligned to %s, which the crosswalk relates to %s", gap, r.label(via), r.label(cov.Match.Via))
 	}
+	return reason{text: text, why: w}
 }
 
-func (r *request) prereqReason(c *cand) string {
+func (r *request) prereqReason(c *cand) reason {
 	m := r.m
 	if len(m.prereqs[c.idx])+len(m.unresolved[c.idx]) == 0 {
-		return "No prerequisites"
+		return reason{text: "No prerequisites", why: Why{Kind: "prerequisites", Relation: "none"}}
 	}
 	if len(c.missing) > 0 {
-		return fmt.Sprintf("Requires %s, which you have not earned yet (ranked lower)", quoteList(c.missing))
+		return reason{text: fmt.Sprintf("Requires %s, which you have not earned yet (ranked lower)", quoteList(c.missing)),
+			why: Why{Kind: "prerequisites", Relation: "missing", Credentials: c.missingIDs}}
 	}
-	var held []string
+	var held, heldIDs []string
 	for _, j := range m.prereqs[c.idx] {
 		if r.earned[j] {
 			held = append(held, m.creds[j].Title)
+			heldIDs = append(heldIDs, m.creds[j].ID)
 		}
 	}
 	for _, p := range m.unresolved[c.idx] {
 		if slices.Contains(r.p.Earned, p) {
 			held = append(held, p)
+			heldIDs = append(heldIDs, p)
 		}
 	}
-	return "Prerequisites met: you hold " + quoteList(held)
+	return reason{text: "Prerequisites met: you hold " + quoteList(held), why: Why{Kind: "prerequisites", Relation: "met", Credentials: heldIDs}}
 }
 
 func quoteList(s []string) string {
@@ -211,6 +343,8 @@ func unstatedReason(name string, f prefs) string {
 		return fmt.Sprintf("Does not state grade bands (you asked for %s); ranked below credentials that do", strings.Join(f.p.GradeBands, ", "))
 	case prefSubjects:
 		return fmt.Sprintf("Does not state subjects (you asked for %s); ranked below credentials that do", strings.Join(f.p.Subjects, ", "))
+	case prefApprovedIn:
+		return fmt.Sprintf("Does not state where it is approved for credit (you asked for %s); ranked below items that do", strings.Join(f.p.ApprovedIn, ", "))
 	}
 	return "Does not state " + name
 }

@@ -127,8 +127,11 @@ func TestRecommend(t *testing.T) {
 			limit:   20,
 			check: func(t *testing.T, res Result) {
 				it, ok := itemByID(res, "udl-guideline7")
-				if !ok || !hasReason(it, "Partly covers your gap UDL 7.2") {
-					t.Errorf("udl-guideline7 = %+v, want a partly-covers reason", it)
+				if !ok || !hasReason(it, "Partly addresses your gap UDL 7.2") || hasReason(it, "Covers") {
+					t.Errorf("udl-guideline7 = %+v, want a partly-addresses reason and no covers", it)
+				}
+				if w := gapWhy(it, "UDL:7.2"); w.Match != "parent" || w.Via != "UDL:7" {
+					t.Errorf("udl-guideline7 gap why = %+v, want match parent via UDL:7", w)
 				}
 				if i, j := slices.Index(ids(res), "udl-engage"), slices.Index(ids(res), "udl-guideline7"); i < 0 || i > j {
 					t.Errorf("exact checkpoint match udl-engage should outrank the guideline: %v", ids(res))
@@ -141,8 +144,11 @@ func TestRecommend(t *testing.T) {
 			limit:   20,
 			check: func(t *testing.T, res Result) {
 				it, ok := itemByID(res, "tech-data") // InTASC:6 and ISTE-E only
-				if !ok || !hasReason(it, "crosswalk") {
-					t.Errorf("tech-data = %+v, want it reached through the crosswalk", it)
+				if !ok || !hasReason(it, "Related to your gap FFT 3d") || hasReason(it, "Covers") {
+					t.Errorf("tech-data = %+v, want it related (not covering) through the crosswalk", it)
+				}
+				if w := gapWhy(it, "FFT:3d"); w.Match != "crosswalk" || w.Via != "InTASC:6" {
+					t.Errorf("tech-data gap why = %+v, want match crosswalk via its own InTASC:6", w)
 				}
 			},
 		},

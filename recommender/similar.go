@@ -100,26 +100,33 @@ func (e *Engine) Similar(ctx context.Context, id string, limit int) (Result, err
 		}
 		c := m.creds[s.idx]
 		var reasons []string
+		var whys []Why
 		if m.nearCopy(i, s.idx) >= 1 {
 			if copies > 0 {
 				continue
 			}
 			copies++
 			reasons = append(reasons, fmt.Sprintf("Near-copy of %q offered by %s", src.Title, c.Issuer))
+			whys = append(whys, Why{Kind: "similar", Relation: "near_copy", Credential: src.ID})
 		}
 		if shared := sharedKeys(m.keys[i], m.keys[s.idx]); len(shared) > 0 {
 			reasons = append(reasons, "Shares "+strings.Join(shared, ", "))
+			whys = append(whys, Why{Kind: "similar", Relation: "shares", Codes: shared})
 		} else if s.comp > 0 {
 			reasons = append(reasons, "Aligned to related competencies")
+			whys = append(whys, Why{Kind: "similar", Relation: "related_codes", Codes: m.keys[s.idx]})
 		}
 		if s.same {
 			reasons = append(reasons, fmt.Sprintf("Same series as %q (level %d)", src.Title, m.levels[s.idx]))
+			whys = append(whys, Why{Kind: "similar", Relation: "series", Credential: src.ID})
 		}
 		if s.cos > 0.3 {
 			reasons = append(reasons, fmt.Sprintf("Similar topic (semantic similarity %.2f)", s.cos))
+			whys = append(whys, Why{Kind: "similar", Relation: "topic"})
 		}
 		reasons = append(reasons, costReason(c, m.levels[s.idx]))
-		res.Items = append(res.Items, Item{ID: c.ID, Title: c.Title, Issuer: c.Issuer, Score: round4(s.score), Reasons: reasons})
+		whys = append(whys, Why{Kind: "details"})
+		res.Items = append(res.Items, m.newItem(s.idx, round4(s.score), reasons, whys))
 	}
 	return res, nil
 }

@@ -29,6 +29,27 @@ type Weights struct {
 	// Unstated multiplies the score once per filtered preference the
 	// credential does not state (no format when she asked for online).
 	Unstated float64 `json:"unstated"`
+	// FarPrerequisite multiplies the score once more for every further
+	// credential she must earn first beyond the one MissingPrerequisite
+	// stands for, so an item several steps away ranks below one she can
+	// start now or after one named step.
+	FarPrerequisite float64 `json:"far_prerequisite"`
+	// Crosswalk scales the competency credit of a match found only
+	// through the crosswalk (another framework's code for a related
+	// practice), so items aligned to her gap itself, or a part of it,
+	// come first and crosswalk items do not flood the list.
+	Crosswalk float64 `json:"crosswalk"`
+	// GoalStandards weighs how well the credential's codes meet the
+	// framework codes whose names and descriptions are nearest her goals
+	// in the semantic space: a goal in her words ("my students' home
+	// languages and cultures") reaches the practice the frameworks name
+	// (UDL 2.4, UDL 7.2) and the items aligned to it.
+	GoalStandards float64 `json:"goal_standards"`
+	// NewTeacher is added to the score of an item written for teachers in
+	// their first years (induction) when she is in hers.
+	NewTeacher float64 `json:"new_teacher"`
+	// Veteran multiplies the score of such an item for a veteran.
+	Veteran float64 `json:"veteran"`
 	// Diversity is how much maximal marginal relevance discounts a
 	// candidate for resembling an item already picked: its relevance is
 	// multiplied by 1 − Diversity·similarity (0 = no diversity).
@@ -45,6 +66,11 @@ var DefaultWeights = Weights{
 	Affinity:            0.02,
 	Prior:               0.03,
 	MissingPrerequisite: 0.8,
+	FarPrerequisite:     0.6,
+	Crosswalk:           0.5,
+	GoalStandards:       0.15,
 	Unstated:            0.85,
+	NewTeacher:          0.15,
+	Veteran:             0.3,
 	Diversity:           0.5,
 }

@@ -29,6 +29,12 @@ type Explanation struct {
 	Rank    int      `json:"rank,omitempty"`
 	Score   float64  `json:"score,omitempty"`
 	Reasons []string `json:"reasons"`
+	// Why holds, for a suggested item, its reasons as objects (the
+	// Reasons after the first, which states the position).
+	Why []Why `json:"why,omitempty"`
+	// Filters names the preferences that filter it out, when Status is
+	// filtered.
+	Filters []string `json:"filters,omitempty"`
 }
 
 // whyNotDepth is how deep the full ranking is searched for the credential.
@@ -74,7 +80,9 @@ func (e *Engine) WhyNot(ctx context.Context, p catalog.Profile, id string, opt R
 	for k, pc := range picked {
 		if pc.idx == i {
 			ex.Status, ex.Rank, ex.Score = StatusSuggested, k+1, round4(pc.score)
-			ex.Reasons = append([]string{fmt.Sprintf("Suggested at position %d", k+1)}, r.reasons(pc)...)
+			texts, whys := r.reasons(pc)
+			ex.Reasons = append([]string{fmt.Sprintf("Suggested at position %d", k+1)}, texts...)
+			ex.Why = whys
 			return ex, nil
 		}
 	}
@@ -82,7 +90,8 @@ func (e *Engine) WhyNot(ctx context.Context, p catalog.Profile, id string, opt R
 		if ok, _, _ := r.prefs.check(c, i, relaxedSet(relaxed)); !ok {
 			ex.Status = StatusFiltered
 			for _, f := range fails {
-				ex.Reasons = append(ex.Reasons, "Filtered out by your preferences: "+f)
+				ex.Reasons = append(ex.Reasons, "Filtered out by your preferences: "+f.why)
+				ex.Filters = append(ex.Filters, f.name)
 			}
 			return ex, nil
 		}
@@ -142,8 +151,8 @@ func (r *request) shortfalls(c *cand, picked []*cand) []string {
 		out = append(out, unstatedReason(name, r.prefs))
 	}
 	if len(r.goalWords) > 0 {
-		if g := r.goalReason(r.m.creds[c.idx]); g != "" {
-			out = append(out, g)
+		if g, ok := r.goalReason(r.m.creds[c.idx]); ok {
+			out = append(out, g.text)
 		} else {
 			out = append(out, "Matches none of the words of your goals")
 		}
@@ -157,7 +166,7 @@ func (r *request) shortfalls(c *cand, picked []*cand) []string {
 			out = append(out, "Covers none of your gaps ("+strings.Join(gaps, "; ")+")")
 		} else {
 			for _, cov := range c.coverage {
-				out = append(out, r.coverageReason(cov))
+				out = append(out, r.coverageReason(cov).text)
 			}
 		}
 	}

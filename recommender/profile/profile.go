@@ -120,12 +120,14 @@ var (
 		"max_cost_usd": numberShape, "max_hours": numberShape,
 		"issuers": stringsList, "exclude_issuers": stringsList,
 		"formats": stringsList, "grade_bands": stringsList, "subjects": stringsList,
+		"approved_in": stringsList,
 	}}
 	profileShape = &shape{kind: "object", fields: map[string]*shape{
 		"id": stringShape, "goals": stringShape,
-		"gaps":        {kind: "array", elem: gapShape},
-		"earned":      stringsList,
-		"preferences": prefsShape,
+		"gaps":             {kind: "array", elem: gapShape},
+		"earned":           stringsList,
+		"preferences":      prefsShape,
+		"years_experience": numberShape,
 	}}
 )
 
@@ -246,6 +248,9 @@ func Validate(p *catalog.Profile, fw Frameworks) error {
 			return &FieldError{Path: fmt.Sprintf("earned[%d]", i), Message: "empty credential id"}
 		}
 	}
+	if y := p.YearsExperience; y != nil && (math.IsNaN(*y) || math.IsInf(*y, 0) || *y < 0 || *y > 80) {
+		return &FieldError{Path: "years_experience", Message: "must be a number of years from 0 to 80"}
+	}
 	return validatePreferences(&p.Preferences)
 }
 
@@ -281,6 +286,13 @@ func validatePreferences(pr *catalog.Preferences) error {
 			return &FieldError{Path: fmt.Sprintf("preferences.subjects[%d]", i), Message: "empty subject"}
 		}
 		pr.Subjects[i] = v
+	}
+	for i, j := range pr.ApprovedIn {
+		v := strings.TrimSpace(j)
+		if v == "" {
+			return &FieldError{Path: fmt.Sprintf("preferences.approved_in[%d]", i), Message: "empty jurisdiction"}
+		}
+		pr.ApprovedIn[i] = v
 	}
 	for _, list := range []struct {
 		name string

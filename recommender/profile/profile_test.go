@@ -81,6 +81,15 @@ func TestParseAndValidate(t *testing.T) {
 			}},
 		{name: "bad grade band", in: `{"preferences":{"grade_bands":["college"]}}`, wantErr: `preferences.grade_bands[0]`},
 		{name: "negative budget", in: `{"preferences":{"max_cost_usd":-5}}`, wantErr: `preferences.max_cost_usd: must be a number ≥ 0`},
+		{name: "veteran with state approval", in: `{"years_experience": 9, "preferences": {"approved_in": [" US-IL "]}}`,
+			check: func(t *testing.T, p catalog.Profile) {
+				if p.YearsExperience == nil || *p.YearsExperience != 9 || !slices.Equal(p.Preferences.ApprovedIn, []string{"US-IL"}) {
+					t.Errorf("decoded %+v", p)
+				}
+			}},
+		{name: "negative years", in: `{"years_experience": -1}`, wantErr: `years_experience: must be a number of years`},
+		{name: "years as text", in: `{"years_experience": "nine"}`, wantErr: `years_experience: want a number`},
+		{name: "empty jurisdiction", in: `{"preferences": {"approved_in": ["US-IL", ""]}}`, wantErr: `preferences.approved_in[1]: empty jurisdiction`},
 		{name: "trailing data", in: `{} {}`, wantErr: `unexpected data after`},
 		{name: "not JSON", in: `{"goals":`, wantErr: `not valid JSON`},
 		{name: "empty body", in: ``, wantErr: `empty document`},

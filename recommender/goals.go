@@ -1,0 +1,271 @@
+package recommender
+
+import (
+	"cmp"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/pdpath/pdpath/indexer/catalog"
+	"github.com/pdpath/pdpath/recommender/competency"
+	"github.com/pdpath/pdpath/recommender/semantic"
+)
+
+// domainStopwords are words every teacher's goal is full of and no
+// practice is named by: who she is (teacher, students, school), where
+// (grade, classroom level words), when (year, second, starting) and
+// filler. Dropped from the goal text the ranker queries with, they no
+// longer pull in items that merely share them ("new teacher" induction
+// items for a goal that says "second grade teacher starting a unit").
+// The words that do name a practice stay, and her experience is read
+// apart (readExperience), not matched as words.
+var domainStopwords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`teacher teachers teach teaching taught educator educators school schools
+		student students kid kids child children pupil pupils class classes grade grades grader graders
+		year years yr yrs month months week weeks day days semester today tomorrow
+		first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth last next
+		one two three four five six seven eight nine ten eleven twelve twenty thirty
+		start starting started begin beginning began new old veteran novice
+		im ive id dont doesnt cant wont isnt arent didnt thats theyre youre
+		try trying tried feel feels felt think thinks know knows knew see seem seems going go goes
+		want wanted wanting hope hoping love loves lot lots thing things stuff something anything everything
+		always never still even just already again ever actually maybe probably sure bit little big
+		good great hard easy able get getting keep keeps kept put take takes give gives given find finds
+		ms mr mrs high middle elementary primary secondary upper lower k12 prek
+		level levels currently now also them they their mine re minute minutes hour hours`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// goalQueryText is her goals without domain stop words, the text the
+// ranker searches and embeds. Words are kept in order; an apostrophe's
+// "s" and single letters go with them.
+func goalQueryText(goals string) string {
+	var kept []string
+	for _, w := range semantic.Words(goals) {
+		if domainStopwords[w] {
+			continue
+		}
+		if t, ok := semantic.Term(w); !ok || domainStopwords[t] {
+			continue
+		}
+		kept = append(kept, w)
+	}
+	return strings.Join(kept, " ")
+}
+
+// Career stages the ranker steers by.
+const (
+	stageNone    = ""
+	stageNew     = "new"
+	stageVeteran = "veteran"
+)
+
+// Years of teaching that make a new teacher (her first or second year,
+// the years induction programmes serve) and a veteran.
+const (
+	newTeacherYears = 3
+	veteranYears    = 5
+)
+
+// experience is what the profile says about her career stage.
+type experience struct {
+	stage string
+	years *float64
+	// words quote the goal text the stage was read from, when it was.
+	words string
+}
+
+var (
+	numberWords = map[string]int{"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+		"eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+		"fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+		"twenty-five": 25, "thirty": 30, "a": 1, "a couple of": 2, "a few": 3, "several": 4}
+	ordinalWords = map[string]int{"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+		"seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10}
+	// "nine years", "12+ years of teaching", "two decades"; not "7 years
+	// old" or "two years ago".
+	yearsPhrase = regexp.MustCompile(`(?i)\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|twenty-five|thirty|a couple of|a few|several)\+?\s+(years?|yrs|decades?)\b(\s+\w+)?`)
+	// "first-year teacher", "my second year teaching", "in my 3rd year".
+	ordinalYear = regexp.MustCompile(`(?i)\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d{1,2}(?:st|nd|rd|th))[- ]year\b(\s+\w+)?`)
+	// Words that name a stage without a number.
+	newWords     = regexp.MustCompile(`(?i)\b(new|beginning|novice|brand[- ]new|early[- ]career|student|rookie)\s+teachers?\b|\bnew to (teaching|the profession|the classroom)\b|\bjust started teaching\b`)
+	veteranWords = regexp.MustCompile(`(?i)\b(veteran|seasoned|experienced)\b`)
+	// Someone who mentors, coaches or supports new teachers is not one.
+	aboutOthers = regexp.MustCompile(`(?i)\b(mentor|mentoring|mentors|coach|coaching|support|supporting|help|helping|onboard|onboarding|train|training|hire|hiring|our|other)\s+$`)
+)
+
+// readExperience reads her career stage: years_experience when given,
+// else what her goals say ("nine years", "veteran", "first-year",
+// "new teacher").
+func readExperience(p catalog.Profile) experience {
+	if y := p.YearsExperience; y != nil {
+		return experience{stage: stageFor(*y), years: y}
+	}
+	goals := p.Goals
+	for _, m := range yearsPhrase.FindAllStringSubmatchIndex(goals, -1) {
+		after := ""
+		if m[6] >= 0 {
+			after = strings.ToLower(strings.TrimSpace(goals[m[6]:m[7]]))
+		}
+		if after == "old" || after == "ago" || after == "from" || after == "until" || after == "left" {
+			continue
+		}
+		n, ok := parseCount(goals[m[2]:m[3]])
+		if !ok {
+			continue
+		}
+		if strings.HasPrefix(strings.ToLower(goals[m[4]:m[5]]), "decade") {
+			n *= 10
+		}
+		y := float64(n)
+		return experience{stage: stageFor(y), years: &y, words: goals[m[0]:m[5]]}
+	}
+	for _, m := range ordinalYear.FindAllStringSubmatchIndex(goals, -1) {
+		after := ""
+		if m[4] >= 0 {
+			after = strings.ToLower(strings.TrimSpace(goals[m[4]:m[5]]))
+		}
+		if strings.HasPrefix(after, "student") || after == "course" || after == "class" || after == "program" || after == "students" {
+			// "second-year students", "a first-year course".
+			continue
+		}
+		n, ok := ordinalWords[strings.ToLower(goals[m[2]:m[3]])]
+		if !ok {
+			n, _ = strconv.Atoi(strings.TrimRight(strings.ToLower(goals[m[2]:m[3]]), "stndrh"))
+		}
+		if n <= 0 {
+			continue
+		}
+		// The n-th year means n−1 full years behind her.
+		y := float64(n - 1)
+		return experience{stage: stageFor(y), years: &y, words: goals[m[0]:m[3]] + " year"}
+	}
+	for _, m := range newWords.FindAllStringIndex(goals, -1) {
+		if aboutOthers.MatchString(goals[:m[0]]) {
+			continue
+		}
+		return experience{stage: stageNew, words: goals[m[0]:m[1]]}
+	}
+	if m := veteranWords.FindStringIndex(goals); m != nil && !aboutOthers.MatchString(goals[:m[0]]) {
+		return experience{stage: stageVeteran, words: goals[m[0]:m[1]]}
+	}
+	return experience{}
+}
+
+func parseCount(s string) (int, bool) {
+	if n, err := strconv.Atoi(s); err == nil {
+		return n, true
+	}
+	n, ok := numberWords[strings.ToLower(s)]
+	return n, ok
+}
+
+func stageFor(years float64) string {
+	switch {
+	case years < newTeacherYears:
+		return stageNew
+	case years >= veteranYears:
+		return stageVeteran
+	}
+	return stageNone
+}
+
+var (
+	// inductionMarker: an item written for teachers in their first years.
+	inductionMarker = regexp.MustCompile(`(?i)\binduction\b|\b(new|beginning|novice|first[- ]year|early[- ]career)\s+teachers?\b|\byear[- ]one\b|\bfirst years? (of|in) (teaching|the classroom|the profession)\b|\bnew to (teaching|the profession)\b`)
+	// forMentors: an item that prepares the people who support new
+	// teachers (mentors, coaches, leaders), which a veteran may well want.
+	forMentors = regexp.MustCompile(`(?i)\bmentor(ing)? teachers?\b|\bmentoring\b.*\bnew\b|\b(supporting|mentoring|coaching|onboarding)\b|\bleaders?(hip)?\b|\bprincipals?\b|\bveteran\b|\bexperienced teachers?\b`)
+)
+
+// isInduction reports whether credential c is written for teachers in
+// their first years: its title or tags say so (or its description's
+// opening does), and its title and tags do not say it prepares mentors,
+// coaches or leaders.
+func isInduction(c *catalog.Credential) bool {
+	head := c.Title + " | " + strings.Join(c.Tags, " | ")
+	if forMentors.MatchString(head) {
+		return false
+	}
+	if inductionMarker.MatchString(head) {
+		return true
+	}
+	desc := c.Description
+	if len(desc) > 300 {
+		desc = desc[:300]
+	}
+	return inductionMarker.MatchString(desc) && !forMentors.MatchString(desc)
+}
+
+// experienceReason says why her career stage moved an induction item.
+func (r *request) experienceReason(c *cand) reason {
+	if r.exp.stage == stageNone || !r.m.induction[c.idx] {
+		return reason{}
+	}
+	said := "you stated your years of experience"
+	if r.exp.years != nil {
+		said = fmt.Sprintf("you have %g year%s of experience", *r.exp.years, plural(int(*r.exp.years)))
+	}
+	if r.exp.words != "" {
+		said = fmt.Sprintf("your goals say %q", r.exp.words)
+	}
+	w := Why{Kind: "experience", Stage: r.exp.stage, Years: r.exp.years}
+	if r.exp.words != "" {
+		w.Terms = []string{r.exp.words}
+	}
+	if r.exp.stage == stageNew {
+		return reason{text: "Written for teachers in their first years, and " + said + " (ranked higher)", why: w}
+	}
+	return reason{text: "Written for teachers in their first years, and " + said + " (ranked lower)", why: w}
+}
+
+// Goal standards: how many framework codes her goals may name, and how
+// near (LSA cosine, and relative to the nearest) each must be.
+const (
+	goalStandardsMax      = 3
+	goalStandardsMinSim   = 0.35
+	goalStandardsRelative = 0.75
+)
+
+// goalStandards finds the framework codes whose names and descriptions lie
+// nearest her goals in the semantic space and returns them as a plan of
+// soft gaps, weighted by nearness; nil when none is near enough. The
+// frameworks' own words carry the paraphrase: "another language at home"
+// sits near UDL 2.4's "home languages", and the items aligned to it follow.
+func (m *Model) goalStandards(q semantic.Query) *competency.Plan {
+	if m.sem == nil || q.Vec == nil || len(m.items) == 0 {
+		return nil
+	}
+	base := len(m.docCred)
+	type near struct {
+		key string
+		sim float32
+	}
+	var best []near
+	for k, key := range m.items {
+		sim := semantic.Dot(q.Vec, m.sem.Vec(base+k))
+		if sim < goalStandardsMinSim {
+			continue
+		}
+		best = append(best, near{key, sim})
+	}
+	if len(best) == 0 {
+		return nil
+	}
+	slices.SortFunc(best, func(a, b near) int { return cmp.Compare(b.sim, a.sim) })
+	top := best[0].sim
+	var gaps []competency.Gap
+	for _, n := range best[:min(len(best), goalStandardsMax)] {
+		if n.sim < goalStandardsRelative*top {
+			break
+		}
+		fw, code, _ := strings.Cut(n.key, ":")
+		gaps = append(gaps, competency.Gap{Key: m.space.Canonical(fw, code), Weight: float64(n.sim / top)})
+	}
+	return m.space.NewPlan(gaps)
+}
