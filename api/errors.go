@@ -87,7 +87,10 @@ func classify(err error) *Error {
 		errors.Is(err, planner.ErrInvalidRequest), errors.Is(err, pathstore.ErrInvalid),
 		errors.Is(err, auth.ErrUnknownRole), errors.Is(err, feedsync.ErrInvalid):
 		return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Message: err.Error(), Err: err}
-	case errors.Is(err, fetch.ErrBlockedAddress), errors.Is(err, fetch.ErrBadURL):
+	case errors.Is(err, fetch.ErrBlockedAddress):
+		return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest,
+			Message: err.Error() + " (the server fetches feeds on private networks only when started with --allow-private-feeds)", Err: err}
+	case errors.Is(err, fetch.ErrBadURL):
 		return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Message: err.Error(), Err: err}
 	case errors.Is(err, recommender.ErrNotFound), errors.Is(err, pathstore.ErrNotFound),
 		errors.Is(err, auth.ErrNoKey), errors.Is(err, feedsync.ErrNotFound):
@@ -121,7 +124,13 @@ type errorDetail struct {
 func (s *Server) writeError(c *gin.Context, err error) {
 	e := classify(err)
 	msg := e.Message
-	if e.Status >= 500 {
+	if e.Status == http.StatusServiceUnavailable {
+		// Not ready yet (the model is building) or overloaded: expected
+		// while starting, and polled by probes; not an error of the server.
+		msg = fmt.Sprintf("%s (request %s)", msg, requestID(c))
+		s.log.DebugContext(c.Request.Context(), "request deferred", "request_id", requestID(c),
+			"route", c.FullPath(), "status", e.Status, "err", err)
+	} else if e.Status >= 500 {
 		msg = fmt.Sprintf("%s (request %s)", msg, requestID(c))
 		s.log.ErrorContext(c.Request.Context(), "request failed", "request_id", requestID(c),
 			"route", c.FullPath(), "status", e.Status, "err", err)

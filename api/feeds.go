@@ -151,7 +151,7 @@ func (s *Server) checkFeedHost(ctx context.Context, raw string) error {
 	for _, a := range addrs {
 		if !fetch.Public(a) {
 			return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest,
-				Message: fmt.Sprintf("feed host %s is %s, not a public address; this server does not fetch from private networks", host, a),
+				Message: fmt.Sprintf("feed host %s is %s, not a public address; this server does not fetch from private networks (start it with --allow-private-feeds, or PDPATH_ALLOW_PRIVATE_FEEDS=true, to allow feeds on your own network)", host, a),
 				Err:     fetch.ErrBlockedAddress}
 		}
 	}
