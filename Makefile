@@ -4,8 +4,11 @@ SHELL := /bin/bash
 
 GO        ?= go
 BIN       := bin/pdpath
-INDEX     ?= ./var/index
-ADDR      ?= 127.0.0.1:8080
+# The index and address follow PDPATH_INDEX and PDPATH_ADDR when they are
+# set, as the binary does; `make run ADDR=…` beats both.
+INDEX     ?= $(or $(PDPATH_INDEX),./var/index)
+ADDR      ?= $(or $(PDPATH_ADDR),127.0.0.1:8080)
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 REDIS_URL ?= redis://127.0.0.1:6379/0
 BENCH     ?= .
 BENCHTIME ?= 1x
@@ -16,19 +19,24 @@ COUNT     ?= 1
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
 
-build: ## build the pdpath binary into bin/pdpath
-	$(GO) build -o $(BIN) ./cmd/pdpath
+build: ## build the pdpath binary into bin/pdpath, stamped with the git version (pdpath --version)
+	@if [ ! -x $(BIN) ]; then \
+		echo "building $(BIN): the first build downloads the modules and compiles every package,"; \
+		echo "a few minutes on two cores (later builds take seconds); each package is named as it compiles"; \
+	else echo "building $(BIN)"; fi
+	$(GO) build -v -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/pdpath
 
 run: build ## build, ingest the bundled catalog if the index is empty, serve on $(ADDR) (reader routes open)
-	@if [ "$$(./$(BIN) search --index $(INDEX) --json --limit 1 '' 2>/dev/null | sed -n 's/.*"total": *\([0-9]*\).*/\1/p' | head -1)" = "" ] || \
-	    [ "$$(./$(BIN) search --index $(INDEX) --json --limit 1 '' 2>/dev/null | sed -n 's/.*"total": *\([0-9]*\).*/\1/p' | head -1)" = "0" ]; then \
-		echo "ingesting datasets/catalog into $(INDEX)"; \
-		./$(BIN) ingest --index $(INDEX) datasets/catalog; \
-	fi
+	@total=$$(./$(BIN) search --index $(INDEX) --json --limit 1 '' 2>/dev/null | sed -n 's/.*"total": *\([0-9]*\).*/\1/p' | head -1); \
+	if [ -z "$$total" ] || [ "$$total" = "0" ]; then \
+		echo "the index $(INDEX) is empty: importing datasets/catalog into it"; \
+		./$(BIN) ingest --index $(INDEX) datasets/catalog || exit 1; \
+	else echo "the index $(INDEX) holds $$total credentials"; fi
+	@echo "serving on http://$(ADDR)/ (reader routes open; the recommender model builds in the background, /readyz says when it is ready; Ctrl-C stops)"
 	./$(BIN) serve --index $(INDEX) --addr $(ADDR) --open-reader
 
-test: ## run every test; starts a Redis of its own when none answers
-	@.ci/services.sh $(GO) test -count=1 -timeout 30m ./...
+test: ## run every test; starts a Redis of its own when none answers, creates the PostgreSQL test database when missing
+	@GO=$(GO) .ci/services.sh $(GO) test -count=1 -timeout 30m ./...
 
 bench: ## run the benchmarks (BENCH=regexp BENCHTIME=1x COUNT=1), benchstat-friendly output
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -count $(COUNT) -benchmem ./...

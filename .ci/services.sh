@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# Runs the given command with the services the tests need: a Redis answering
-# at $REDIS_ADDR (default 127.0.0.1:6379). When none answers and redis-server
-# is installed, it starts a private one on a free port for the command's
-# lifetime; when redis-server is missing it says how to install it and fails.
+# Runs the given command with the services the tests need:
+# - a Redis answering at $REDIS_ADDR (default 127.0.0.1:6379). When none
+#   answers and redis-server is installed, it starts a private one on a free
+#   port for the command's lifetime; when redis-server is missing it says how
+#   to install it and fails;
+# - a PostgreSQL database at $PDPATH_TEST_POSTGRES (default
+#   postgres://postgres@127.0.0.1:5432/test?sslmode=disable). When the server
+#   answers without that database, it is created; when no server answers, or
+#   the database cannot be created, it says which and how to fix it, and fails.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 redis_addr=${REDIS_ADDR:-127.0.0.1:6379}
 host=${redis_addr%:*}
@@ -43,4 +49,5 @@ cleanup() {
 trap cleanup EXIT
 
 export PDPATH_TEST_REDIS="redis://$host:$port/15"
+"${GO:-go}" run ./.ci/testdb
 "$@"

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -42,6 +43,8 @@ type options struct {
 	// pathways is the saved-pathway backend: "" or "bolt" the embedded
 	// file, "postgres" the test PostgreSQL (see openPathwayStore).
 	pathways string
+	// logger receives the server's logs; nil discards them.
+	logger *slog.Logger
 }
 
 // harness is a server over a real on-disk catalog in t.TempDir(), ingested
@@ -172,6 +175,7 @@ func newHarness(t *testing.T, o options) *harness {
 		RateLimit:    o.rateLimit,
 		Fetcher:      fetcher,
 		MaxBodyBytes: o.maxBody,
+		Logger:       o.logger,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -58,6 +58,11 @@ func decodeStrict(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		var syn *json.SyntaxError
+		if errors.As(err, &syn) {
+			line, col := jsonPosition(data, syn.Offset)
+			return badRequest("invalid JSON body at line %d, column %d: %s", line, col, jsonMessage(err))
+		}
 		return badRequest("invalid JSON body: %s", jsonMessage(err))
 	}
 	if _, err := dec.Token(); err != io.EOF {
@@ -72,4 +77,35 @@ func jsonMessage(err error) string {
 		return fmt.Sprintf("field %q: want %s, got %s", typeErr.Field, typeErr.Type, typeErr.Value)
 	}
 	return strings.TrimPrefix(err.Error(), "json: ")
+}
+
+// jsonPosition turns an offset from encoding/json (just past the byte at
+// fault) into a 1-based line and column.
+func jsonPosition(data []byte, offset int64) (line, col int) {
+	offset = min(max(offset-1, 0), int64(len(data)))
+	before := data[:offset]
+	return bytes.Count(before, []byte("\n")) + 1, len([]rune(string(before[bytes.LastIndexByte(before, '\n')+1:]))) + 1
+}
+
+// profileFields are the top-level fields of an educator profile.
+var profileFields = []string{"goals", "gaps", "earned", "preferences", "years_experience"}
+
+// hintBareProfile adds a hint to err when body is an educator profile sent
+// on its own where the route wants it wrapped as {"profile": …}: the most
+// common first mistake with POST /v1/recommendations.
+func hintBareProfile(body []byte, err error) error {
+	var e *Error
+	var top map[string]json.RawMessage
+	if !errors.As(err, &e) || json.Unmarshal(body, &top) != nil {
+		return err
+	}
+	if _, ok := top["profile"]; ok {
+		return err
+	}
+	for _, f := range profileFields {
+		if _, ok := top[f]; ok {
+			return badRequest(`%s; the body looks like a bare educator profile: wrap it as {"profile": {...}}`, e.Message)
+		}
+	}
+	return err
 }

@@ -96,7 +96,7 @@ func (s *Server) observe(c *gin.Context) {
 	status := c.Writer.Status()
 	s.metrics.requests.WithLabelValues(route, c.Request.Method, strconv.Itoa(status)).Observe(elapsed.Seconds())
 	level := slog.LevelInfo
-	if status >= 500 {
+	if status >= 500 && status != http.StatusServiceUnavailable {
 		level = slog.LevelWarn
 	}
 	if !s.log.Enabled(c.Request.Context(), level) {

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/pdpath/pdpath/recommender/pathstore"
 	"github.com/pdpath/pdpath/recommender/planner"
@@ -47,6 +49,11 @@ func openPathwayStore(t *testing.T, kind, dir string) pathstore.Store {
 		base := testPostgresDSN()
 		admin, err := pgx.Connect(ctx, base)
 		if err != nil {
+			var pgErr *pgconn.PgError
+			if errors.As(err, &pgErr) && pgErr.Code == "3D000" {
+				t.Fatalf("PostgreSQL answers but the test database does not exist (%v).\n"+
+					"make test creates it; or run: createdb -h 127.0.0.1 -U postgres test", err)
+			}
 			t.Fatalf("PostgreSQL does not answer (%v).\n"+
 				"Start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start\n"+
 				"or point PDPATH_TEST_POSTGRES at another server.", err)

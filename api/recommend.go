@@ -40,7 +40,7 @@ func (s *Server) recommend(c *gin.Context) error {
 	}
 	var req recommendRequest
 	if err := decodeStrict(body, &req); err != nil {
-		return err
+		return hintBareProfile(body, err)
 	}
 	limit := defaultRecommendLimit
 	if req.Limit != nil {

@@ -1,11 +1,14 @@
 package api
 
 import (
+	"bytes"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gin-gonic/gin"
@@ -241,6 +244,15 @@ func TestReaderRoutes(t *testing.T) {
 			}},
 		{name: "plan unknown code", method: "POST", path: "/v1/plans", body: `{"targets":[{"framework":"UDL","code":"7.9"}]}`, wantStatus: 400, wantCode: CodeBadRequest},
 		{name: "plan absurd pace", method: "POST", path: "/v1/plans", body: `{"constraints":{"hours_per_month":1e9}}`, wantStatus: 400, wantCode: CodeBadRequest},
+		{name: "bare profile gets the wrapping hint", method: "POST", path: "/v1/recommendations",
+			body: `{"id":"t1","goals":"discussion"}`, wantStatus: 400, wantCode: CodeBadRequest,
+			check: wantMessage(`wrap it as {"profile": {...}}`, true)},
+		{name: "wrapped profile with a typo gets no wrapping hint", method: "POST", path: "/v1/recommendations",
+			body: `{"profile":{"goals":"x"},"limt":3}`, wantStatus: 400, wantCode: CodeBadRequest,
+			check: wantMessage(`wrap it`, false)},
+		{name: "syntax error names line and column", method: "POST", path: "/v1/recommendations",
+			body: "{\n  \"profile\": }\n", wantStatus: 400, wantCode: CodeBadRequest,
+			check: wantMessage("line 2, column 14", true)},
 
 		{name: "no key", method: "GET", path: "/v1/credentials", key: "-", wantStatus: 401, wantCode: CodeUnauthorized},
 		{name: "unknown key", method: "GET", path: "/v1/frameworks", key: "pdp_not-a-key", wantStatus: 401, wantCode: CodeUnauthorized},
@@ -276,6 +288,19 @@ func TestReaderRoutes(t *testing.T) {
 				test.check(t, r)
 			}
 		})
+	}
+}
+
+// wantMessage checks whether an error message holds part.
+func wantMessage(part string, want bool) func(t *testing.T, r response) {
+	return func(t *testing.T, r response) {
+		var e struct {
+			Error struct{ Message string } `json:"error"`
+		}
+		r.json(t, &e)
+		if strings.Contains(e.Error.Message, part) != want {
+			t.Errorf("message %q: holds %q = %v, want %v", e.Error.Message, part, !want, want)
+		}
 	}
 }
 
@@ -316,7 +341,8 @@ func TestOperationsRoutes(t *testing.T) {
 }
 
 func TestNotReadyUntilModelBuilt(t *testing.T) {
-	h := newHarness(t, options{noModel: true, memory: true})
+	var logs lockedBuffer
+	h := newHarness(t, options{noModel: true, memory: true, logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	if r := h.do("GET", "/readyz", "", nil); r.status != http.StatusServiceUnavailable || r.errorCode() != CodeUnavailable {
 		t.Fatalf("readyz before the model: %d %s", r.status, r.body)
 	}
@@ -330,6 +356,28 @@ func TestNotReadyUntilModelBuilt(t *testing.T) {
 	if r := h.do("GET", "/readyz", "", nil); r.status != 200 {
 		t.Errorf("readyz after the build: %d %s", r.status, r.body)
 	}
+	// Probes poll /readyz while the model builds: expected, not an error.
+	if out := logs.String(); !strings.Contains(out, "status=503") || strings.Contains(out, "level=ERROR") || strings.Contains(out, "level=WARN") {
+		t.Errorf("a not-ready answer is logged as a fault, or not at all:\n%s", out)
+	}
+}
+
+// lockedBuffer is a log sink safe to read while the server writes.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func TestBodyLimit(t *testing.T) {

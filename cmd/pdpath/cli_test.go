@@ -163,24 +163,99 @@ func TestCLIContract(t *testing.T) {
 }
 
 func TestCLIUsageAndFailures(t *testing.T) {
+	empty := t.TempDir()
+	missing := filepath.Join(t.TempDir(), "no-index")
 	tests := []struct {
-		name string
-		args []string
-		want int
+		name  string
+		stdin string
+		args  []string
+		want  int
+		// stderr holds every one of these; once, each of these once only.
+		stderr []string
+		once   []string
 	}{
-		{"no command", nil, 2},
-		{"unknown command", []string{"frobnicate"}, 2},
-		{"ingest without input", []string{"ingest"}, 2},
-		{"bad flag", []string{"search", "--limit", "x", "q"}, 2},
-		{"recommend without profile", []string{"recommend"}, 2},
-		{"missing input path", []string{"ingest", "--index", t.TempDir(), "/no/such/feed.csv"}, 1},
-		{"recommend on empty catalog", []string{"recommend", "--index", t.TempDir(), "--profile", os.DevNull}, 1},
+		{name: "no command", args: nil, want: 2},
+		{name: "unknown command", args: []string{"frobnicate"}, want: 2},
+		{name: "ingest without input", args: []string{"ingest"}, want: 2},
+		{name: "bad flag value is said once", args: []string{"search", "--limit", "x", "q"}, want: 2,
+			once: []string{`invalid value "x" for flag -limit`}, stderr: []string{"pdpath search -h"}},
+		{name: "unknown flag is said once", args: []string{"recommend", "--profle", "p.json"}, want: 2,
+			once: []string{"flag provided but not defined: -profle"}},
+		{name: "recommend without profile", args: []string{"recommend"}, want: 2},
+		{name: "missing input path", args: []string{"ingest", "--index", t.TempDir(), "/no/such/feed.csv"}, want: 1},
+		{name: "recommend on empty catalog", args: []string{"recommend", "--index", t.TempDir(), "--profile", os.DevNull}, want: 1},
+		{name: "ingest of an empty folder fails", args: []string{"ingest", "--index", t.TempDir(), empty}, want: 1,
+			stderr: []string{empty, "no feed files"}},
+		{name: "ingest of an unreachable URL fails", args: []string{"ingest", "--index", t.TempDir(), "http://127.0.0.1:1/feed.json"}, want: 1,
+			stderr: []string{"nothing imported", "http://127.0.0.1:1/feed.json"}},
+		{name: "search on a missing index", args: []string{"search", "--index", missing, "math"}, want: 1,
+			stderr: []string{missing, "does not exist", "pdpath ingest"}},
+		{name: "profile syntax error names line and column", stdin: "{\n  \"goals\": \"x\",\n}\n",
+			args: []string{"recommend", "--index", t.TempDir(), "--profile", "-"}, want: 1,
+			stderr: []string{"standard input: line 3, column 1"}},
+		{name: "plan request syntax error names line and column", stdin: "{\"targets\": [\n  {\"framework\": UDL}]}",
+			args: []string{"plan", "--index", t.TempDir(), "--request", "-"}, want: 1,
+			stderr: []string{"line 2, column 17"}},
+		{name: "help points to the reference", args: []string{"recommend", "-h"}, want: 0,
+			stderr: []string{"recommender/README.md"}},
+		{name: "serve help points to the API reference", args: []string{"serve", "-h"}, want: 0,
+			stderr: []string{"api/README.md", "/openapi.json"}},
+		{name: "ingest help points to the feed reference", args: []string{"ingest", "-h"}, want: 0,
+			stderr: []string{"indexer/README.md"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if code, _, errOut := runCLI(t, "", tt.args...); code != tt.want {
+			code, _, errOut := runCLI(t, tt.stdin, tt.args...)
+			if code != tt.want {
 				t.Errorf("exit %d, want %d (stderr %q)", code, tt.want, errOut)
 			}
+			for _, s := range append(tt.stderr, tt.once...) {
+				if !strings.Contains(errOut, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, errOut)
+				}
+			}
+			for _, s := range tt.once {
+				if n := strings.Count(errOut, s); n > 1 {
+					t.Errorf("stderr says %q %d times:\n%s", s, n, errOut)
+				}
+			}
+			if strings.Contains(errOut, "SPEC") {
+				t.Errorf("stderr refers to a document the repository does not hold:\n%s", errOut)
+			}
 		})
+	}
+	if _, err := os.Stat(missing); !os.IsNotExist(err) {
+		t.Errorf("search on a missing index created %s (stat: %v)", missing, err)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	for _, arg := range []string{"--version", "-version", "version"} {
+		code, out, _ := runCLI(t, "", arg)
+		if code != 0 || !strings.HasPrefix(out, "pdpath ") || !strings.Contains(out, "go1.") {
+			t.Errorf("%s: exit %d, stdout %q", arg, code, out)
+		}
+	}
+	defer func(v string) { version = v }(version)
+	version = "v1.2.3"
+	if _, out, _ := runCLI(t, "", "--version"); !strings.HasPrefix(out, "pdpath v1.2.3") {
+		t.Errorf("the version set at build time is not printed: %q", out)
+	}
+}
+
+func TestIngestListsPossibleDuplicates(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	code, out, errOut := runCLI(t, "", "ingest", "--index", dir, filepath.Join("..", "..", "datasets", "catalog"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	// The bundled catalog holds two known pairs published by two issuers.
+	for _, pair := range []string{
+		"https://badges.mesaverde.example.edu/badgeclasses/orchestrating-math-discussions ~ ts-partner-mv-math-discourse",
+		"ce-e84715dd-0a5d-4b49-8bc7-53fd69146245 ~ ts-partner-lsu-coaching-cycle",
+	} {
+		if !strings.Contains(out, pair) {
+			t.Errorf("ingest output lacks the duplicate pair %q:\n%s", pair, out)
+		}
 	}
 }

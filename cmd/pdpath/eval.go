@@ -12,8 +12,9 @@ import (
 
 func runEval(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "eval", "[--index DIR] --judgments FILE [--k 10] [--json]")
+	fs.docs = "The judgments file and the metrics, with an example: recommender/README.md in the pdpath repository."
 	fs.indexFlag()
-	judgmentsPath := fs.String("judgments", "", "graded judgments, JSON Lines (SPEC shape)")
+	judgmentsPath := fs.String("judgments", "", "graded judgments, JSON Lines (shape in recommender/README.md)")
 	k := fs.Int("k", 10, "cut-off rank for the metrics")
 	if _, err := fs.parse(args, 0, 0); err != nil {
 		return err

@@ -7,7 +7,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"log/slog"
+	"os"
 	"strings"
 
 	"github.com/pdpath/pdpath/indexer/store"
@@ -19,23 +21,36 @@ var errHelp = errors.New("help shown")
 // flagSet wraps flag.FlagSet with the settings every command shares.
 type flagSet struct {
 	*flag.FlagSet
-	env    *env
-	json   bool
-	index  string
-	usage  string
-	posMin int
-	posMax int // -1: unlimited
+	env   *env
+	json  bool
+	index string
+	usage string
+	// docs names the README that describes the command's inputs and
+	// output, printed at the end of -h.
+	docs string
 }
 
 func newFlagSet(e *env, name, usage string) *flagSet {
 	fs := &flagSet{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError), env: e, usage: usage}
-	fs.SetOutput(e.stderr)
+	// The flag package would print a parse error and the whole usage, and
+	// run prints the error again: parse stays quiet and run says it once.
+	fs.SetOutput(io.Discard)
 	fs.BoolVar(&fs.json, "json", false, "print exactly one JSON document on stdout")
-	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "usage: pdpath %s %s\n\nflags:\n", name, usage)
-		fs.PrintDefaults()
-	}
+	fs.Usage = func() {}
 	return fs
+}
+
+// printUsage prints the command's usage line, its flags and where its
+// input shapes are described (see docs).
+func (fs *flagSet) printUsage() {
+	w := fs.env.stderr
+	fmt.Fprintf(w, "usage: pdpath %s %s\n\nflags:\n", fs.Name(), fs.usage)
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+	if fs.docs != "" {
+		fmt.Fprintf(w, "\n%s\n", fs.docs)
+	}
 }
 
 // indexFlag adds --index with its environment variable and default.
@@ -65,9 +80,10 @@ func (fs *flagSet) parse(args []string, minPos, maxPos int) ([]string, error) {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				fs.printUsage()
 				return nil, errHelp
 			}
-			return nil, usagef("%v", err)
+			return nil, usagef("%v (pdpath %s -h lists the flags)", err, fs.Name())
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -108,15 +124,21 @@ func oneLine(s string, n int) string {
 	return s
 }
 
-// openCatalog opens the index for a command that needs a non-empty catalog.
+// openCatalog opens the index for a command that reads a non-empty
+// catalog. A missing index directory is an error, not created: a reader
+// that created it would leave an empty index behind a typo.
 func openCatalog(ctx context.Context, fs *flagSet) (*store.Catalog, error) {
-	cat, err := store.Open(ctx, fs.indexDir(), store.Options{Logger: fs.logger()})
+	dir := fs.indexDir()
+	if _, err := os.Stat(dir); errors.Is(err, iofs.ErrNotExist) {
+		return nil, fmt.Errorf("index %s does not exist: import a catalog first with `pdpath ingest --index %s FEED...` (make run imports datasets/catalog)", dir, dir)
+	}
+	cat, err := store.Open(ctx, dir, store.Options{Logger: fs.logger()})
 	if err != nil {
 		return nil, err
 	}
 	if cat.Version() == 0 {
 		cat.Close()
-		return nil, store.ErrEmpty
+		return nil, fmt.Errorf("index %s: %w", dir, store.ErrEmpty)
 	}
 	return cat, nil
 }

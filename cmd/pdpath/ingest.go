@@ -3,13 +3,17 @@ package main
 import (
 	"context"
 	"fmt"
+	"sort"
+	"strings"
 
+	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/indexer/fetch"
 	"github.com/pdpath/pdpath/indexer/store"
 )
 
 func runIngest(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "ingest", "[--index DIR] [--json] PATH_OR_URL...")
+	fs.docs = "Feed formats ingest reads, with examples: indexer/README.md in the pdpath repository."
 	fs.indexFlag()
 	inputs, err := fs.parse(args, 1, -1)
 	if err != nil {
@@ -30,8 +34,12 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	failed := unreadInputs(rep)
 	if fs.json {
-		return writeJSON(e.stdout, rep)
+		if err := writeJSON(e.stdout, rep); err != nil {
+			return err
+		}
+		return failed
 	}
 	fmt.Fprintf(e.stdout, "catalog version %d: %d added, %d updated, %d unchanged, %d retired, %d rejected\n",
 		rep.CatalogVersion, rep.Added, rep.Updated, rep.Unchanged, rep.Retired, len(rep.Rejected))
@@ -39,7 +47,10 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "%d framework(s) imported\n", rep.Frameworks)
 	}
 	if rep.PossibleDuplicates > 0 {
-		fmt.Fprintf(e.stdout, "%d credential(s) flagged as possible duplicates of another issuer's\n", rep.PossibleDuplicates)
+		fmt.Fprintf(e.stdout, "%d credential(s) flagged as possible duplicates of another issuer's:\n", rep.PossibleDuplicates)
+		for _, line := range duplicateLines(cat.Snapshot()) {
+			fmt.Fprintf(e.stdout, "  %s\n", line)
+		}
 	}
 	for name, n := range rep.UnresolvedFrameworks {
 		fmt.Fprintf(e.stdout, "unknown framework %q kept as written (%d alignments)\n", name, n)
@@ -54,5 +65,41 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	for _, s := range rep.Skipped {
 		fmt.Fprintf(e.stdout, "skipped: %s %s: %s\n", s.Source, s.Record, s.Reason)
 	}
-	return nil
+	return failed
+}
+
+// unreadInputs is the run's failure when a whole input (a file or URL)
+// could not be read, fetched or parsed: the other inputs have landed, but
+// a script must not take the run for a success.
+func unreadInputs(rep catalog.Report) error {
+	var srcs []string
+	for _, r := range rep.Rejected {
+		if r.Record == "" {
+			srcs = append(srcs, r.Source)
+		}
+	}
+	if len(srcs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("nothing imported from %d input(s) that could not be read, fetched or parsed: %s (the report's rejections say why; any other inputs were imported)",
+		len(srcs), strings.Join(srcs, ", "))
+}
+
+// duplicateLines lists each credential flagged as a possible duplicate with
+// the ids it resembles, one pair set a line, each pair once.
+func duplicateLines(snap *catalog.Snapshot) []string {
+	var lines []string
+	for _, c := range snap.Credentials {
+		var later []string
+		for _, d := range c.PossibleDuplicates {
+			if d > c.ID {
+				later = append(later, d)
+			}
+		}
+		if len(later) > 0 {
+			lines = append(lines, c.ID+" ~ "+strings.Join(later, ", "))
+		}
+	}
+	sort.Strings(lines)
+	return lines
 }

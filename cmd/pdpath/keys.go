@@ -26,6 +26,7 @@ func runKeys(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stderr, "usage: pdpath keys create --role reader|coach|aggregator|admin [--index DIR] [--label TEXT] [--rate N] [--burst N] [--json]")
 		fmt.Fprintln(e.stderr, "       pdpath keys list [--index DIR] [--json]")
 		fmt.Fprintln(e.stderr, "       pdpath keys revoke [--index DIR] [--json] ID")
+		fmt.Fprintln(e.stderr, "\nRoles and the routes each may use: api/README.md in the pdpath repository.")
 		return errHelp
 	}
 	return usagef("unknown keys subcommand %q (want create, list or revoke)", args[0])
@@ -33,6 +34,7 @@ func runKeys(ctx context.Context, e *env, args []string) error {
 
 func runKeysCreate(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "keys create", "--role reader|coach|aggregator|admin [--index DIR] [--label TEXT] [--rate N] [--burst N] [--json]")
+	fs.docs = "Roles and the routes each may use: api/README.md in the pdpath repository."
 	fs.indexFlag()
 	role := fs.String("role", "", "reader, coach, aggregator or admin (required)")
 	label := fs.String("label", "", "a note saying whose key this is")

@@ -63,6 +63,10 @@ func run(ctx context.Context, e *env, args []string) int {
 		}
 		return 0
 	}
+	if args[0] == "--version" || args[0] == "-version" || args[0] == "version" {
+		fmt.Fprintln(e.stdout, versionLine())
+		return 0
+	}
 	for _, c := range commands {
 		if c.name != args[0] {
 			continue
@@ -93,5 +97,8 @@ func printUsage(w io.Writer) {
 	for _, c := range commands {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nEvery command accepts --json (one JSON document on stdout) and -h for its flags.")
+	fmt.Fprintln(w, "\nEvery command accepts --json (one JSON document on stdout) and -h for its flags;")
+	fmt.Fprintln(w, "pdpath --version prints the version. Settings: flag, else environment, else default.")
+	fmt.Fprintln(w, "Reference: README.md, and the README.md in indexer/ (feeds), recommender/ (profile,")
+	fmt.Fprintln(w, "plan request, judgments) and api/ (HTTP API) of the pdpath repository.")
 }

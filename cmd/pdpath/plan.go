@@ -11,15 +11,16 @@ import (
 
 func runPlan(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "plan", "[--index DIR] --request FILE|- [--json]")
+	fs.docs = "The plan request and response, with examples: recommender/README.md in the pdpath repository."
 	fs.indexFlag()
-	requestPath := fs.String("request", "", "plan request JSON (SPEC shape), or - for standard input")
+	requestPath := fs.String("request", "", "plan request JSON (shape in recommender/README.md), or - for standard input")
 	if _, err := fs.parse(args, 0, 0); err != nil {
 		return err
 	}
 	if *requestPath == "" {
 		return usagef("--request is required (use - for standard input)")
 	}
-	data, err := readInput(e, *requestPath)
+	data, err := readJSON(e, *requestPath)
 	if err != nil {
 		return err
 	}

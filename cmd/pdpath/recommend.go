@@ -11,8 +11,9 @@ import (
 
 func runRecommend(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "recommend", "[--index DIR] --profile FILE|- [--backpack FILE] [--limit N] [--why-not ID] [--json]")
+	fs.docs = "The educator profile, the backpack and the --json output, with examples: recommender/README.md in the pdpath repository."
 	fs.indexFlag()
-	profilePath := fs.String("profile", "", "educator profile JSON (SPEC shape), or - for standard input")
+	profilePath := fs.String("profile", "", "educator profile JSON (shape in recommender/README.md), or - for standard input")
 	backpackPath := fs.String("backpack", "", "earned badges: OB 2.0 Assertions, OB 3.0 credentials or a CLR 2.0, added to earned")
 	limit := fs.Int("limit", 10, "how many suggestions")
 	whyNot := fs.String("why-not", "", "explain why this credential id is (not) suggested instead of listing suggestions")
@@ -25,13 +26,13 @@ func runRecommend(ctx context.Context, e *env, args []string) error {
 	if *limit < 1 {
 		return usagef("--limit must be at least 1")
 	}
-	data, err := readInput(e, *profilePath)
+	data, err := readJSON(e, *profilePath)
 	if err != nil {
 		return err
 	}
 	var backpack []byte
 	if *backpackPath != "" {
-		if backpack, err = readInput(e, *backpackPath); err != nil {
+		if backpack, err = readJSON(e, *backpackPath); err != nil {
 			return err
 		}
 	}

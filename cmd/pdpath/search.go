@@ -6,7 +6,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/pdpath/pdpath/indexer/index"
-	"github.com/pdpath/pdpath/indexer/store"
 )
 
 // searchHit is one line of `pdpath search --json`.
@@ -19,6 +18,7 @@ type searchHit struct {
 
 func runSearch(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "search", `[--index DIR] [--limit N] [--json] QUERY   (QUERY "" lists the whole catalog)`)
+	fs.docs = "What is indexed and how search ranks: indexer/README.md in the pdpath repository."
 	fs.indexFlag()
 	limit := fs.Int("limit", 10, "how many hits to print")
 	pos, err := fs.parse(args, 1, 1)
@@ -28,7 +28,7 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 	if *limit < 1 {
 		return usagef("--limit must be at least 1")
 	}
-	cat, err := store.Open(ctx, fs.indexDir(), store.Options{Logger: fs.logger()})
+	cat, err := openCatalog(ctx, fs)
 	if err != nil {
 		return err
 	}

@@ -43,6 +43,7 @@ type serveSettings struct {
 
 func runServe(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "serve", "[--index DIR] [--addr HOST:PORT] [--redis URL] [--store postgres://...] [flags]")
+	fs.docs = "Routes, errors, roles and keys, web pages: api/README.md in the pdpath repository; the running\nserver describes its API at GET /openapi.json."
 	serveFlags(fs)
 	if _, err := fs.parse(args, 0, 0); err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -341,7 +343,12 @@ func testPostgresSchema(t *testing.T) string {
 	}
 	admin, err := pgx.Connect(ctx, base)
 	if err != nil {
-		t.Fatalf("this test needs PostgreSQL (%v); start it, or set PDPATH_TEST_POSTGRES", err)
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) && pgErr.Code == "3D000" {
+			t.Fatalf("PostgreSQL answers but the test database does not exist (%v).\n"+
+				"make test creates it; or run: createdb -h 127.0.0.1 -U postgres test", err)
+		}
+		t.Fatalf("this test needs PostgreSQL and none answers (%v); start it, or set PDPATH_TEST_POSTGRES", err)
 	}
 	var b [6]byte
 	rand.Read(b[:])

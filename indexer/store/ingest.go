@@ -35,9 +35,10 @@ var feedExtensions = []string{".json", ".jsonld", ".csv"}
 var ErrNoInput = derrors.New(derrors.NotFound, "store: no such input")
 
 // Ingest reads feed files, folders (recursively) and http(s) URLs and syncs
-// them into the catalog. A path that does not exist is an error and nothing
-// is ingested; a file or URL that cannot be read or parsed is reported in
-// Report.Rejected and the other inputs still land.
+// them into the catalog. A path that does not exist, or a folder without
+// feed files, is an error and nothing is ingested; a file or URL that
+// cannot be read or parsed is reported in Report.Rejected and the other
+// inputs still land.
 func (c *Catalog) Ingest(ctx context.Context, paths []string) (catalog.Report, error) {
 	var files []string
 	var urls []string
@@ -54,6 +55,7 @@ func (c *Catalog) Ingest(ctx context.Context, paths []string) (catalog.Report, e
 			files = append(files, p)
 			continue
 		}
+		before := len(files)
 		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
@@ -72,6 +74,9 @@ func (c *Catalog) Ingest(ctx context.Context, paths []string) (catalog.Report, e
 		})
 		if err != nil {
 			return catalog.Report{}, fmt.Errorf("store: walk %s: %w", p, err)
+		}
+		if len(files) == before {
+			return catalog.Report{}, fmt.Errorf("%w: folder %s holds no feed files (%s)", ErrNoInput, p, strings.Join(feedExtensions, ", "))
 		}
 	}
 

@@ -4,12 +4,14 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"net/url"
 	"os"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // postgresDSN is the test server: PDPATH_TEST_POSTGRES, else the local
@@ -68,6 +70,11 @@ func connectPostgres(ctx context.Context, t *testing.T, dsn string) *pgx.Conn {
 	t.Helper()
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) && pgErr.Code == "3D000" {
+			t.Fatalf("PostgreSQL answers but the test database does not exist (%v).\n"+
+				"make test creates it; or run: createdb -h 127.0.0.1 -U postgres test", err)
+		}
 		t.Fatalf("PostgreSQL does not answer at %s: %v\n"+
 			"Start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start\n"+
 			"or point PDPATH_TEST_POSTGRES at another server.", redact(dsn), err)
