@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/pdpath/pdpath/indexer/auth"
+	"github.com/pdpath/pdpath/api/web"
 )
 
 // route is one entry of the route table.
@@ -51,6 +52,10 @@ func (s *Server) routes() (*gin.Engine, error) {
 	//     outside every handler.
 	e.Use(s.withRequestID, s.observe, s.recoverPanics)
 	e.NoRoute(s.handle(func(c *gin.Context) error {
+		if s.pages != nil && web.WantsPage(c.Request) {
+			s.pages.NotFound(c.Writer, c.Request)
+			return nil
+		}
 		return notFound("no route %s %s; the routes are listed at /openapi.json", c.Request.Method, c.Request.URL.Path)
 	}))
 	e.NoMethod(s.handle(func(c *gin.Context) error {
@@ -82,6 +87,9 @@ func (s *Server) routes() (*gin.Engine, error) {
 		}
 		chain = append(chain, s.withTimeout, s.handle(r.h))
 		e.Handle(r.method, r.path, chain...)
+	}
+	if err := s.mountPages(e); err != nil {
+		return nil, err
 	}
 	return e, nil
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/pdpath/pdpath/api/cache"
 	"github.com/pdpath/pdpath/indexer/auth"
+	"github.com/pdpath/pdpath/api/web"
 	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/indexer/fetch"
 	"github.com/pdpath/pdpath/indexer/frameworks"
@@ -90,6 +91,9 @@ type Config struct {
 
 	// OpenReader lets requests without a key use the reader routes.
 	OpenReader bool
+	// SecureCookies marks the web pages' cookies Secure even over plain
+	// HTTP (behind a TLS-terminating proxy); over TLS they always are.
+	SecureCookies bool
 	// RateLimit applies to each key without its own; AnonymousLimit to
 	// each client address when OpenReader lets them in. Zero Rate means
 	// unlimited.
@@ -141,6 +145,7 @@ type Server struct {
 	limiter  *auth.Limiter
 	planners plannerCache
 	plans    *planGate
+	pages    *web.Pages
 }
 
 // New returns a server for cfg. It starts nothing; call Run, or serve

@@ -1,0 +1,31 @@
+package api
+
+import (
+	"github.com/gin-gonic/gin"
+
+	"github.com/pdpath/pdpath/api/web"
+)
+
+// mountPages adds the web pages (package web) to e. They call this
+// server's own JSON routes in-process, so they follow the same roles,
+// --open-reader rule, limits and cache.
+func (s *Server) mountPages(e *gin.Engine) error {
+	pages, err := web.New(web.Config{
+		API: e,
+		Role: func(secret string) (string, bool) {
+			k, ok := s.cfg.Keys.Lookup(secret)
+			return string(k.Role), ok
+		},
+		OpenReader:    s.cfg.OpenReader,
+		SecureCookies: s.cfg.SecureCookies,
+		Logger:        s.log,
+	})
+	if err != nil {
+		return err
+	}
+	for _, r := range pages.Routes() {
+		e.Handle(r.Method, r.Path, gin.WrapH(r.Handler))
+	}
+	s.pages = pages
+	return nil
+}

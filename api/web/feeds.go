@@ -1,0 +1,164 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// feed is a registered feed as GET /v1/feeds shows it.
+type feed struct {
+	ID      string     `json:"id"`
+	URL     string     `json:"url"`
+	Format  string     `json:"format"`
+	Every   string     `json:"every"`
+	Created time.Time  `json:"created"`
+	LastRun *time.Time `json:"last_run"`
+}
+
+// run is one sync run with its ingest report.
+type run struct {
+	ID       string    `json:"id"`
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished"`
+	Status   string    `json:"status"`
+	Error    string    `json:"error"`
+	Report   report    `json:"report"`
+}
+
+type report struct {
+	Added     int `json:"added"`
+	Updated   int `json:"updated"`
+	Unchanged int `json:"unchanged"`
+	Retired   int `json:"retired"`
+	Rejected  []struct {
+		Source string `json:"source"`
+		Record string `json:"record"`
+		Error  string `json:"error"`
+	} `json:"rejected"`
+	// PossibleDuplicates is a count, or (on servers that name them) a
+	// list; DuplicateIDs gathers the ids from either form.
+	PossibleDuplicates json.RawMessage `json:"possible_duplicates"`
+	Duplicates         json.RawMessage `json:"duplicates"`
+}
+
+// DuplicateCount and DuplicateIDs read the report's duplicates in
+// whichever form the server sends them.
+func (r report) DuplicateCount() int {
+	var n int
+	if json.Unmarshal(r.PossibleDuplicates, &n) == nil {
+		return n
+	}
+	return len(r.DuplicateIDs())
+}
+
+func (r report) DuplicateIDs() []string {
+	var out []string
+	for _, raw := range []json.RawMessage{r.PossibleDuplicates, r.Duplicates} {
+		var list []json.RawMessage
+		if json.Unmarshal(raw, &list) != nil {
+			continue
+		}
+		for _, x := range list {
+			var s string
+			if json.Unmarshal(x, &s) == nil {
+				out = append(out, s)
+				continue
+			}
+			var m map[string]any
+			if json.Unmarshal(x, &m) == nil {
+				var ids []string
+				for _, k := range []string{"id", "of", "duplicate_of", "ids"} {
+					switch v := m[k].(type) {
+					case string:
+						ids = append(ids, v)
+					case []any:
+						for _, e := range v {
+							if s, ok := e.(string); ok {
+								ids = append(ids, s)
+							}
+						}
+					}
+				}
+				if len(ids) > 0 {
+					out = append(out, strings.Join(ids, " ≈ "))
+				}
+			}
+		}
+	}
+	return out
+}
+
+type feedView struct {
+	Feed    feed
+	LastRun *run
+}
+
+type feedsData struct {
+	Feeds []feedView
+	Ran   *run
+	RanID string
+}
+
+// feeds lists the aggregator's feeds with their last run.
+func (p *Pages) feeds(w http.ResponseWriter, r *http.Request) error {
+	if s := sessionFrom(r.Context()); s.key == "" {
+		return &pageError{Status: http.StatusUnauthorized, Title: "Sign in needed", SignIn: true,
+			Message: "The feeds page needs an aggregator key. Sign in with it."}
+	}
+	var list struct {
+		Feeds []feed `json:"feeds"`
+	}
+	if err := p.api.get(r, "/v1/feeds", &list); err != nil {
+		return err
+	}
+	d := feedsData{}
+	for _, f := range list.Feeds {
+		fv := feedView{Feed: f}
+		var runs struct {
+			Runs []run `json:"runs"`
+		}
+		if err := p.api.get(r, "/v1/feeds/"+url.PathEscape(f.ID)+"/runs?limit=1", &runs); err == nil && len(runs.Runs) > 0 {
+			fv.LastRun = &runs.Runs[0]
+		} else if err != nil {
+			var arr []run
+			if p.api.get(r, "/v1/feeds/"+url.PathEscape(f.ID)+"/runs", &arr) == nil && len(arr) > 0 {
+				fv.LastRun = &arr[0]
+			}
+		}
+		d.Feeds = append(d.Feeds, fv)
+	}
+	return p.render(w, r, http.StatusOK, "feeds", "Feeds", d)
+}
+
+// registerFeed registers a feed URL.
+func (p *Pages) registerFeed(w http.ResponseWriter, r *http.Request) error {
+	u := strings.TrimSpace(r.PostForm.Get("url"))
+	if safeURL(u) == "" {
+		return badForm("The feed address must be a full http or https URL, not %q.", u)
+	}
+	body := map[string]any{"url": u}
+	if e := strings.TrimSpace(r.PostForm.Get("every")); e != "" {
+		body["every"] = e
+	}
+	if f := strings.TrimSpace(r.PostForm.Get("format")); f != "" {
+		body["format"] = f
+	}
+	if _, _, err := p.api.call(r, http.MethodPost, "/v1/feeds", body, nil); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/feeds", http.StatusSeeOther)
+	return nil
+}
+
+// syncFeed runs a feed's sync now and returns to the list.
+func (p *Pages) syncFeed(w http.ResponseWriter, r *http.Request) error {
+	id := lastParam(r, "/feeds/")
+	if _, _, err := p.api.call(r, http.MethodPost, "/v1/feeds/"+url.PathEscape(id)+"/sync", nil, nil); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/feeds#feed-"+url.PathEscape(id), http.StatusSeeOther)
+	return nil
+}
