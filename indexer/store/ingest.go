@@ -25,6 +25,26 @@ import (
 type Input struct {
 	Source string
 	Data   []byte
+	// Owner is who publishes through this source: "" for the operator
+	// (files and URLs given to `pdpath ingest`), an API key id for an
+	// aggregator's feed. Each owner's source is its own even when two
+	// owners name the same URL, and an item one owner publishes cannot
+	// be changed or retired through another owner's source.
+	Owner string
+	// Drop removes the source: everything it published is retired
+	// unless another source of the same owner still publishes it. Data
+	// is ignored.
+	Drop bool
+}
+
+// key is how the catalog names the source: the operator's URLs as given
+// and files by absolute path (so the same file reached from another folder
+// is one source); an owner's source by the owner and the URL.
+func (in Input) key() string {
+	if in.Owner != "" {
+		return "owner:" + in.Owner + " " + in.Source
+	}
+	return sourceKey(in.Source)
 }
 
 // feedExtensions are the file endings read when walking a folder; a file
@@ -162,7 +182,7 @@ func (c *Catalog) IngestInputs(ctx context.Context, inputs []Input) (catalog.Rep
 		return rep, err
 	}
 	for i, r := range results {
-		m.add(sourceKey(inputs[i].Source), r)
+		m.add(inputs[i], r)
 	}
 	next, changes := m.finish(&rep)
 	rep.CatalogVersion = base.Version
@@ -215,7 +235,11 @@ func (c *Catalog) parseAll(ctx context.Context, inputs []Input) []feeds.Result {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			results[i] = feeds.Parse(in.Source, in.Data)
+			if in.Drop {
+				results[i] = feeds.Result{}
+			} else {
+				results[i] = feeds.Parse(in.Source, in.Data)
+			}
 			mu.Lock()
 			done++
 			c.progress("parsing", done, len(inputs))

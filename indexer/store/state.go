@@ -37,6 +37,8 @@ type state struct {
 type SourceInfo struct {
 	LastRun time.Time `json:"last_run"`
 	Records int       `json:"records"`
+	// Owner publishes through the source: "" is the operator.
+	Owner string `json:"owner,omitempty"`
 }
 
 func genName(version int64) string { return fmt.Sprintf("%s%06d", genPrefix, version) }
