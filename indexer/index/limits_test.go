@@ -2,6 +2,8 @@ package index
 
 import (
 	"context"
+	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -51,4 +53,67 @@ func TestLongTokensAreNotIndexed(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestVerifyFindsDamage reproduces damaged index files passing unnoticed:
+// Verify names the file for each kind of damage, and passes a sound index.
+func TestVerifyFindsDamage(t *testing.T) {
+	damage := map[string]func(t *testing.T, dir string){
+		"sound": func(t *testing.T, dir string) {},
+		"truncated segment": func(t *testing.T, dir string) {
+			seg := segments(t, dir)[0]
+			info, _ := os.Stat(seg)
+			if err := os.Truncate(seg, info.Size()/2); err != nil {
+				t.Fatal(err)
+			}
+		},
+		"flipped bytes": func(t *testing.T, dir string) {
+			seg := segments(t, dir)[0]
+			b, _ := os.ReadFile(seg)
+			for i := len(b) / 3; i < len(b)/3+8; i++ {
+				b[i] ^= 0xff
+			}
+			os.WriteFile(seg, b, 0o644)
+		},
+		"missing root":  func(t *testing.T, dir string) { os.Remove(filepath.Join(dir, "store", "root.bolt")) },
+		"bad meta":      func(t *testing.T, dir string) { os.WriteFile(filepath.Join(dir, "index_meta.json"), []byte("{"), 0o644) },
+		"missing meta":  func(t *testing.T, dir string) { os.Remove(filepath.Join(dir, "index_meta.json")) },
+		"empty segment": func(t *testing.T, dir string) { os.Truncate(segments(t, dir)[0], 0) },
+	}
+	for name, fn := range damage {
+		t.Run(name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "bleve")
+			ix, err := Create(dir, udlParent)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := ix.Apply(context.Background(), testCredentials(), nil, 1, nil); err != nil {
+				t.Fatal(err)
+			}
+			ix.Close()
+			fn(t, dir)
+			err = Verify(dir)
+			if name == "sound" {
+				if err != nil {
+					t.Fatalf("sound index: %v", err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), dir) {
+				t.Fatalf("Verify = %v, want ErrCorrupt naming a file under %s", err, dir)
+			}
+			if strings.Contains(err.Error(), "mapping") {
+				t.Errorf("Verify = %v, blames the mapping", err)
+			}
+		})
+	}
+}
+
+func segments(t *testing.T, dir string) []string {
+	t.Helper()
+	segs, _ := filepath.Glob(filepath.Join(dir, "store", "*.zap"))
+	if len(segs) == 0 {
+		t.Fatal("no segment files")
+	}
+	return segs
 }

@@ -162,16 +162,15 @@ func (c *Catalog) IngestInputs(ctx context.Context, inputs []Input) (catalog.Rep
 	defer lock.release()
 	c.removePartial()
 
-	baseName, err := readCurrent(c.dir)
+	baseName, base, rebuild, err := c.pickBase()
 	if err != nil {
 		return rep, err
 	}
-	base := &state{Sources: map[string]*SourceInfo{}}
-	if baseName != "" {
-		if base, err = loadState(filepath.Join(c.dir, baseName)); err != nil {
-			return rep, err
-		}
-	}
+	current, _ := readCurrent(c.dir)
+	// A base other than CURRENT's generation, or one whose index is
+	// damaged, is a recovery: this ingest writes a sound generation even
+	// if its inputs change nothing.
+	recovering := baseName != current || rebuild
 
 	results := c.parseAll(ctx, inputs)
 	if err := ctx.Err(); err != nil {
@@ -187,7 +186,7 @@ func (c *Catalog) IngestInputs(ctx context.Context, inputs []Input) (catalog.Rep
 	next, changes := m.finish(&rep)
 	rep.CatalogVersion = base.Version
 
-	if !changes.any() {
+	if !changes.any() && !recovering {
 		// Nothing the catalog shows changed; remember when the sources
 		// were seen without making a new version.
 		if baseName != "" {
@@ -198,8 +197,15 @@ func (c *Catalog) IngestInputs(ctx context.Context, inputs []Input) (catalog.Rep
 		_, err := c.Refresh(ctx)
 		return rep, err
 	}
+	// Past every generation on disk, a corrupt one included: a version
+	// number is never reused for different content.
 	next.Version = base.Version + 1
-	if err := c.writeGeneration(ctx, baseName, next, changes, m.reg); err != nil {
+	for _, g := range generations(c.dir) {
+		if v, _ := generationVersion(g); v >= next.Version {
+			next.Version = v + 1
+		}
+	}
+	if err := c.writeGeneration(ctx, baseName, next, changes, m.reg, rebuild); err != nil {
 		return rep, err
 	}
 	rep.CatalogVersion = next.Version
@@ -253,7 +259,7 @@ func (c *Catalog) parseAll(ctx context.Context, inputs []Input) []feeds.Result {
 // writeGeneration builds generation next.Version beside the live one and
 // makes it live. Until the final rename of CURRENT nothing readers see has
 // changed; a crash leaves a tmp- folder that the next ingest removes.
-func (c *Catalog) writeGeneration(ctx context.Context, baseName string, next *state, ch changeSet, reg *frameworks.Registry) error {
+func (c *Catalog) writeGeneration(ctx context.Context, baseName string, next *state, ch changeSet, reg *frameworks.Registry, rebuild bool) error {
 	tmp, err := os.MkdirTemp(c.dir, tmpPrefix)
 	if err != nil {
 		return fmt.Errorf("store: create generation folder: %w", err)
@@ -265,7 +271,9 @@ func (c *Catalog) writeGeneration(ctx context.Context, baseName string, next *st
 	ixDir := filepath.Join(tmp, bleveDir)
 	var ix *index.Index
 	put, del := ch.put, ch.del
-	if baseName != "" {
+	if rebuild {
+		err = fmt.Errorf("the index of %s is damaged", baseName)
+	} else if baseName != "" {
 		if err := copyDir(filepath.Join(c.dir, baseName, bleveDir), ixDir); err != nil {
 			return fmt.Errorf("store: copy index of %s: %w", baseName, err)
 		}
@@ -313,6 +321,44 @@ func (c *Catalog) writeGeneration(ctx context.Context, baseName string, next *st
 		_, err := f.WriteString(genName(next.Version) + "\n")
 		return err
 	})
+}
+
+// pickBase chooses the generation the next one builds on: CURRENT's when
+// its records are sound, else the newest older one whose records are.
+// rebuild is set when the chosen generation's index is damaged, so the
+// next one is indexed from its records rather than copied.
+func (c *Catalog) pickBase() (name string, st *state, rebuild bool, err error) {
+	current, cerr := readCurrent(c.dir)
+	if cerr == nil && current == "" && len(generations(c.dir)) == 0 {
+		return "", &state{Sources: map[string]*SourceInfo{}}, false, nil
+	}
+	candidates := []string{current}
+	if cerr != nil || current == "" {
+		candidates = generations(c.dir)
+	} else {
+		candidates = append(candidates, older(c.dir, current)...)
+	}
+	var problems []string
+	if cerr != nil {
+		problems = append(problems, cerr.Error())
+	}
+	for _, name := range candidates {
+		st, err := loadState(filepath.Join(c.dir, name))
+		if err != nil {
+			c.log.Error("generation is corrupt; building on an older one", "generation", name, "err", err)
+			problems = append(problems, err.Error())
+			continue
+		}
+		if err := index.Verify(filepath.Join(c.dir, name, bleveDir)); err != nil {
+			c.log.Error("index of a generation is damaged; rebuilding it from the records", "generation", name, "err", err)
+			rebuild = true
+		}
+		if name != current {
+			c.log.Warn("rebuilding the catalog from the last complete generation", "base", name, "current", current)
+		}
+		return name, st, rebuild, nil
+	}
+	return "", nil, false, fmt.Errorf("store: no generation with sound records in %s: %s", c.dir, strings.Join(problems, "; "))
 }
 
 // registryFor returns the bundled frameworks plus those the state imported.
