@@ -75,8 +75,10 @@ func TestVerifyFindsDamage(t *testing.T) {
 			}
 			os.WriteFile(seg, b, 0o644)
 		},
-		"missing root":  func(t *testing.T, dir string) { os.Remove(filepath.Join(dir, "store", "root.bolt")) },
-		"bad meta":      func(t *testing.T, dir string) { os.WriteFile(filepath.Join(dir, "index_meta.json"), []byte("{"), 0o644) },
+		"missing root": func(t *testing.T, dir string) { os.Remove(filepath.Join(dir, "store", "root.bolt")) },
+		"bad meta": func(t *testing.T, dir string) {
+			os.WriteFile(filepath.Join(dir, "index_meta.json"), []byte("{"), 0o644)
+		},
 		"missing meta":  func(t *testing.T, dir string) { os.Remove(filepath.Join(dir, "index_meta.json")) },
 		"empty segment": func(t *testing.T, dir string) { os.Truncate(segments(t, dir)[0], 0) },
 	}
