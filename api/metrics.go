@@ -56,6 +56,21 @@ func newMetrics(reg prometheus.Registerer, cat Catalog, rec Recommender, cm *cac
 		return 0
 	})
 	reg.MustRegister(m.requests, m.rateLimited, m.ingestRuns, m.ingested, catalogVersion, modelVersion)
+	if ch, ok := cat.(catalogHealth); ok {
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "pdpath_catalog_fallbacks_total",
+			Help: "Times the server found a catalog generation damaged and fell back to the last complete one.",
+		}, func() float64 { return float64(ch.Health().Fallbacks) }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+				Name: "pdpath_catalog_ready",
+				Help: "1 while the catalog serves a sound generation, 0 while damage found in it has no replacement.",
+			}, func() float64 {
+				if ch.Health().Ready {
+					return 1
+				}
+				return 0
+			}))
+	}
 	return m
 }
 

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/pdpath/pdpath/api/cache"
 	"github.com/pdpath/pdpath/api/openapi"
+	"github.com/pdpath/pdpath/indexer/store"
 )
 
 // healthz answers while the process serves HTTP at all.
@@ -23,6 +25,15 @@ type readiness struct {
 	ModelVersion   int64  `json:"model_version"`
 	Cache          string `json:"cache"`
 	CacheUp        bool   `json:"cache_up"`
+	// CatalogNote says when the catalog serves an older generation
+	// because the newest one on disk is damaged.
+	CatalogNote string `json:"catalog_note,omitempty"`
+}
+
+// catalogHealth is implemented by catalogs that check their files on disk
+// and fall back from a damaged generation (*store.Catalog).
+type catalogHealth interface {
+	Health() store.Health
 }
 
 // readyz answers 200 once the catalog index is open and a recommender model
@@ -33,6 +44,17 @@ func (s *Server) readyz(c *gin.Context) error {
 	r := readiness{Status: "ready", CatalogVersion: s.cfg.Catalog.Version(), Cache: s.cfg.Cache.Name(), CacheUp: true}
 	if rc, ok := s.cfg.Cache.(*cache.Redis); ok {
 		r.CacheUp = rc.Healthy()
+	}
+	if ch, ok := s.cfg.Catalog.(catalogHealth); ok {
+		h := ch.Health()
+		if !h.Ready {
+			// The details name server paths: they go to the log, not to
+			// an unauthenticated probe.
+			return unavailable(nil, "not ready: the catalog index is damaged and no complete generation is left; the log names the damaged files")
+		}
+		if h.Corrupt != "" {
+			r.CatalogNote = fmt.Sprintf("serving %s, the last complete generation, after finding a newer one damaged (%d fallbacks); the next ingest rebuilds", h.Serving, h.Fallbacks)
+		}
 	}
 	m := s.cfg.Recommender.Model()
 	if m == nil {

@@ -6,8 +6,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/pdpath/pdpath/indexer/auth"
 	"github.com/pdpath/pdpath/api/web"
+	"github.com/pdpath/pdpath/indexer/auth"
 )
 
 // route is one entry of the route table.

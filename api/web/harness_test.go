@@ -10,13 +10,13 @@ import (
 	"time"
 
 	"github.com/pdpath/pdpath/api"
-	"github.com/pdpath/pdpath/indexer/auth"
 	"github.com/pdpath/pdpath/api/cache"
+	"github.com/pdpath/pdpath/indexer/auth"
 	"github.com/pdpath/pdpath/indexer/feedsync"
-	"github.com/pdpath/pdpath/recommender/pathstore"
 	"github.com/pdpath/pdpath/indexer/fetch"
 	"github.com/pdpath/pdpath/indexer/store"
 	"github.com/pdpath/pdpath/recommender"
+	"github.com/pdpath/pdpath/recommender/pathstore"
 )
 
 // site is a full pdpath server (real on-disk catalog and index, real

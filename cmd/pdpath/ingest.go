@@ -62,6 +62,9 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 		}
 		fmt.Fprintf(e.stdout, "rejected: %s: %s\n", loc, r.Error)
 	}
+	for _, r := range rep.Truncated {
+		fmt.Fprintf(e.stdout, "truncated: %s %s: %s\n", r.Source, r.Record, r.Error)
+	}
 	for _, s := range rep.Skipped {
 		fmt.Fprintf(e.stdout, "skipped: %s %s: %s\n", s.Source, s.Record, s.Reason)
 	}

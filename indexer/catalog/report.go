@@ -36,6 +36,9 @@ type Report struct {
 	Retired        int         `json:"retired"`
 	Rejected       []Rejection `json:"rejected"`
 	CatalogVersion int64       `json:"catalog_version"`
+	// Truncated lists records kept with a field cut to its limit (see
+	// Bound), naming the field and how long it was.
+	Truncated []Rejection `json:"truncated,omitempty"`
 
 	// Frameworks counts competency frameworks imported or updated.
 	Frameworks int `json:"frameworks"`

@@ -4,9 +4,11 @@
 // conditionally, through the SSRF-guarded indexer/fetch client — and ingests
 // it, and a Scheduler that syncs each feed when its interval has passed.
 //
-// Every feed is one catalog source named by its URL, whether its content
-// was fetched or pushed, so a record the feed stops publishing is retired
-// by the next sync of that feed and no other.
+// Every feed is one catalog source named by its owner and URL, whether its
+// content was fetched or pushed, so a record the feed stops publishing is
+// retired by the next sync of that feed and no other, and an item one owner
+// publishes cannot be changed or retired through another owner's feed, even
+// one registered at the same URL.
 //
 // Feeds belong to the API key that registered them; the Registry and
 // Syncer check the owner on every call, and a feed of another owner is

@@ -176,9 +176,13 @@ func (s *Syncer) run(ctx context.Context, id string, push []byte) (Run, error) {
 		return Run{}, err
 	}
 	run := Run{ID: runID, FeedID: id, Started: s.now().UTC()}
-	// Only the feed URL may name these records in the catalog: that is
-	// what lets a later sync of this feed retire what it dropped.
-	input := func(data []byte) []store.Input { return []store.Input{{Source: fd.URL, Data: data}} }
+	// The feed's owner and URL name these records' source in the
+	// catalog: that is what lets a later sync of this feed retire what
+	// it dropped, and what keeps another owner's feed, even one at the
+	// same URL, from changing or retiring them.
+	input := func(data []byte) []store.Input {
+		return []store.Input{{Source: fd.URL, Owner: fd.Owner, Data: data}}
+	}
 
 	var cause error
 	var v *validators

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/standard"
 	"github.com/blevesearch/bleve/v2/analysis/lang/ar"
@@ -28,6 +29,10 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/ru"
 	"github.com/blevesearch/bleve/v2/analysis/lang/sv"
 	"github.com/blevesearch/bleve/v2/analysis/lang/tr"
+	"github.com/blevesearch/bleve/v2/analysis/token/length"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/porter"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bindex "github.com/blevesearch/bleve_index_api"
 )
@@ -106,12 +111,44 @@ var textFields = []struct {
 	{fieldIssuerName, 0.5},
 }
 
+// MaxTokenRunes is the longest word the text analyzers index. Longer
+// tokens are no word anyone searches for (a pasted blob, a run of one
+// letter) and would only bloat the term dictionary, so they are dropped
+// before any other filter copies them.
+const MaxTokenRunes = 100
+
+// Names of the analysis parts the mapping defines.
+const (
+	tokenLengthFilter = "pdpath_token_length"
+	// textAnalyzer is Bleve's English analyzer with tokenLengthFilter
+	// first in its chain.
+	textAnalyzer = "pdpath_en"
+)
+
+// addTextAnalysis registers the token-length filter and the analyzers
+// that use it on m.
+func addTextAnalysis(m *mapping.IndexMappingImpl) error {
+	if err := m.AddCustomTokenFilter(tokenLengthFilter, map[string]interface{}{
+		"type": length.Name, "max": float64(MaxTokenRunes),
+	}); err != nil {
+		return fmt.Errorf("index: token length filter: %w", err)
+	}
+	if err := m.AddCustomAnalyzer(textAnalyzer, map[string]interface{}{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []string{tokenLengthFilter, en.PossessiveName, lowercase.Name, en.StopName, porter.Name},
+	}); err != nil {
+		return fmt.Errorf("index: text analyzer: %w", err)
+	}
+	return nil
+}
+
 // newMapping builds the index mapping explicitly: a fixed schema (dynamic
 // mapping off) so a feed with odd fields can never change what is indexed.
 func newMapping() (mapping.IndexMapping, error) {
 	text := func(store bool) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
-		f.Analyzer = en.AnalyzerName
+		f.Analyzer = textAnalyzer
 		f.Store = store
 		f.IncludeTermVectors = store // highlighting needs positions
 		f.IncludeInAll = false
@@ -172,11 +209,14 @@ func newMapping() (mapping.IndexMapping, error) {
 	}
 
 	m := bleve.NewIndexMapping()
+	if err := addTextAnalysis(m); err != nil {
+		return nil, err
+	}
 	m.TypeField = "doc_type"
 	m.DefaultType = docTypeCredential
 	m.AddDocumentMapping(docTypeCredential, doc)
 	m.DefaultMapping = doc
-	m.DefaultAnalyzer = en.AnalyzerName
+	m.DefaultAnalyzer = textAnalyzer
 	m.StoreDynamic = false
 	m.IndexDynamic = false
 	m.DocValuesDynamic = false

@@ -52,6 +52,15 @@ type Catalog struct {
 
 	cur       atomic.Pointer[generation]
 	refreshMu sync.Mutex
+
+	// healthMu guards what recovery found: see Health.
+	healthMu  sync.Mutex
+	unready   bool
+	fallbacks int64
+	corrupt   string
+	// badGen is the generation last found corrupt: Refresh does not
+	// load it again while CURRENT still names it.
+	badGen string
 }
 
 // generation is one loaded catalog version: its records and its open index.
@@ -100,16 +109,31 @@ func (c *Catalog) Refresh(ctx context.Context) (bool, error) {
 	c.refreshMu.Lock()
 	defer c.refreshMu.Unlock()
 	name, err := readCurrent(c.dir)
+	if err == nil && name == "" && len(generations(c.dir)) > 0 {
+		err = fmt.Errorf("%w: %s is missing but generations exist", ErrCorrupt, filepath.Join(c.dir, currentFile))
+	}
 	if err != nil {
-		return false, err
+		// CURRENT itself is damaged: every generation is a candidate.
+		name = currentFile
 	}
 	old := c.cur.Load()
-	if old != nil && old.name == name {
+	if old != nil && (old.name == name || c.knownBad(name)) {
 		return false, nil
 	}
-	gen, err := loadGeneration(c.dir, name)
+	var gen *generation
+	if err == nil {
+		gen, err = loadGeneration(c.dir, name)
+	}
 	if err != nil {
-		return false, err
+		c.setReady(false)
+		if gen, err = c.fallback(name, err); err != nil {
+			return false, err
+		}
+	}
+	c.setReady(true)
+	if old != nil && old.name == gen.name {
+		gen.close()
+		return false, nil
 	}
 	c.swap(gen)
 	return old != nil, nil
@@ -125,6 +149,10 @@ func (c *Catalog) install(name string, st *state, reg *frameworks.Registry) erro
 		return fmt.Errorf("store: open new generation %s: %w", name, err)
 	}
 	c.swap(newGeneration(name, st, reg, ix))
+	// A sound generation was just written: any damage is behind.
+	c.healthMu.Lock()
+	c.unready, c.corrupt, c.badGen = false, "", ""
+	c.healthMu.Unlock()
 	return nil
 }
 
@@ -178,15 +206,36 @@ func loadGeneration(dir, name string) (*generation, error) {
 	for _, f := range st.Frameworks {
 		reg.Add(*f)
 	}
-	ix, err := index.OpenReadOnly(filepath.Join(genDir, bleveDir))
+	ixDir := filepath.Join(genDir, bleveDir)
+	if err := index.Verify(ixDir); err != nil {
+		return nil, fmt.Errorf("%w: generation %s: %w", ErrCorrupt, name, err)
+	}
+	ix, err := index.OpenReadOnly(ixDir)
 	if err != nil {
-		return nil, fmt.Errorf("store: generation %s: %w", name, err)
+		return nil, fmt.Errorf("%w: generation %s: index %s does not open: %w", ErrCorrupt, name, ixDir, err)
 	}
 	if v, err := ix.Version(); err != nil || v != st.Version {
 		ix.Close()
-		return nil, fmt.Errorf("store: generation %s: index holds version %d, records %d (%v)", name, v, st.Version, err)
+		return nil, fmt.Errorf("%w: generation %s: index holds version %d, records %d (%v)", ErrCorrupt, name, v, st.Version, err)
+	}
+	active := 0
+	for _, cr := range st.Credentials {
+		if cr.Active() {
+			active++
+		}
+	}
+	if n, err := ix.DocCount(); err != nil || n != uint64(active) {
+		ix.Close()
+		return nil, fmt.Errorf("%w: generation %s: index %s holds %d documents, records list %d active (%v)", ErrCorrupt, name, ixDir, n, active, err)
 	}
 	return newGeneration(name, st, reg, ix), nil
+}
+
+// close releases a generation that was loaded but never served.
+func (g *generation) close() {
+	if g.ix != nil {
+		g.ix.Close()
+	}
 }
 
 func newGeneration(name string, st *state, reg *frameworks.Registry, ix *index.Index) *generation {
@@ -256,7 +305,7 @@ func (c *Catalog) Search(ctx context.Context, req index.Request) (*index.Result,
 	if g.ix == nil {
 		return &index.Result{Hits: []index.Hit{}}, nil
 	}
-	return g.ix.Search(ctx, req)
+	return guarded(c, ctx, g, func(ix *index.Index) (*index.Result, error) { return ix.Search(ctx, req) })
 }
 
 // SearchText returns up to limit active credentials matching text, best
@@ -266,7 +315,7 @@ func (c *Catalog) SearchText(ctx context.Context, text string, limit int) ([]cat
 	if g.ix == nil {
 		return nil, nil
 	}
-	return g.ix.SearchText(ctx, text, limit)
+	return guarded(c, ctx, g, func(ix *index.Index) ([]catalog.Hit, error) { return ix.SearchText(ctx, text, limit) })
 }
 
 // Close releases the live generation's index.

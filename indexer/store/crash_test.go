@@ -44,7 +44,7 @@ func TestKilledIngestLeavesLastGoodCatalog(t *testing.T) {
 	dir := t.TempDir()
 	indexDir := filepath.Join(dir, "index")
 	c := openTest(t, indexDir)
-	ingest(t, c, Input{"a.csv", []byte(feedA)})
+	ingest(t, c, Input{Source: "a.csv", Data: []byte(feedA)})
 
 	const n = 6000
 	feed := filepath.Join(dir, "big.csv")

@@ -25,6 +25,26 @@ import (
 type Input struct {
 	Source string
 	Data   []byte
+	// Owner is who publishes through this source: "" for the operator
+	// (files and URLs given to `pdpath ingest`), an API key id for an
+	// aggregator's feed. Each owner's source is its own even when two
+	// owners name the same URL, and an item one owner publishes cannot
+	// be changed or retired through another owner's source.
+	Owner string
+	// Drop removes the source: everything it published is retired
+	// unless another source of the same owner still publishes it. Data
+	// is ignored.
+	Drop bool
+}
+
+// key is how the catalog names the source: the operator's URLs as given
+// and files by absolute path (so the same file reached from another folder
+// is one source); an owner's source by the owner and the URL.
+func (in Input) key() string {
+	if in.Owner != "" {
+		return "owner:" + in.Owner + " " + in.Source
+	}
+	return sourceKey(in.Source)
 }
 
 // feedExtensions are the file endings read when walking a folder; a file
@@ -147,16 +167,15 @@ func (c *Catalog) IngestInputs(ctx context.Context, inputs []Input) (catalog.Rep
 	defer lock.release()
 	c.removePartial()
 
-	baseName, err := readCurrent(c.dir)
+	baseName, base, rebuild, err := c.pickBase()
 	if err != nil {
 		return rep, err
 	}
-	base := &state{Sources: map[string]*SourceInfo{}}
-	if baseName != "" {
-		if base, err = loadState(filepath.Join(c.dir, baseName)); err != nil {
-			return rep, err
-		}
-	}
+	current, _ := readCurrent(c.dir)
+	// A base other than CURRENT's generation, or one whose index is
+	// damaged, is a recovery: this ingest writes a sound generation even
+	// if its inputs change nothing.
+	recovering := baseName != current || rebuild
 
 	results := c.parseAll(ctx, inputs)
 	if err := ctx.Err(); err != nil {
@@ -167,12 +186,12 @@ func (c *Catalog) IngestInputs(ctx context.Context, inputs []Input) (catalog.Rep
 		return rep, err
 	}
 	for i, r := range results {
-		m.add(sourceKey(inputs[i].Source), r)
+		m.add(inputs[i], r)
 	}
 	next, changes := m.finish(&rep)
 	rep.CatalogVersion = base.Version
 
-	if !changes.any() {
+	if !changes.any() && !recovering {
 		// Nothing the catalog shows changed; remember when the sources
 		// were seen without making a new version.
 		if baseName != "" {
@@ -183,8 +202,15 @@ func (c *Catalog) IngestInputs(ctx context.Context, inputs []Input) (catalog.Rep
 		_, err := c.Refresh(ctx)
 		return rep, err
 	}
+	// Past every generation on disk, a corrupt one included: a version
+	// number is never reused for different content.
 	next.Version = base.Version + 1
-	if err := c.writeGeneration(ctx, baseName, next, changes, m.reg); err != nil {
+	for _, g := range generations(c.dir) {
+		if v, _ := generationVersion(g); v >= next.Version {
+			next.Version = v + 1
+		}
+	}
+	if err := c.writeGeneration(ctx, baseName, next, changes, m.reg, rebuild); err != nil {
 		return rep, err
 	}
 	rep.CatalogVersion = next.Version
@@ -220,7 +246,11 @@ func (c *Catalog) parseAll(ctx context.Context, inputs []Input) []feeds.Result {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			results[i] = feeds.Parse(in.Source, in.Data)
+			if in.Drop {
+				results[i] = feeds.Result{}
+			} else {
+				results[i] = feeds.Parse(in.Source, in.Data)
+			}
 			mu.Lock()
 			done++
 			c.progress("parsing", done, len(inputs))
@@ -234,7 +264,7 @@ func (c *Catalog) parseAll(ctx context.Context, inputs []Input) []feeds.Result {
 // writeGeneration builds generation next.Version beside the live one and
 // makes it live. Until the final rename of CURRENT nothing readers see has
 // changed; a crash leaves a tmp- folder that the next ingest removes.
-func (c *Catalog) writeGeneration(ctx context.Context, baseName string, next *state, ch changeSet, reg *frameworks.Registry) error {
+func (c *Catalog) writeGeneration(ctx context.Context, baseName string, next *state, ch changeSet, reg *frameworks.Registry, rebuild bool) error {
 	tmp, err := os.MkdirTemp(c.dir, tmpPrefix)
 	if err != nil {
 		return fmt.Errorf("store: create generation folder: %w", err)
@@ -246,7 +276,9 @@ func (c *Catalog) writeGeneration(ctx context.Context, baseName string, next *st
 	ixDir := filepath.Join(tmp, bleveDir)
 	var ix *index.Index
 	put, del := ch.put, ch.del
-	if baseName != "" {
+	if rebuild {
+		err = fmt.Errorf("the index of %s is damaged", baseName)
+	} else if baseName != "" {
 		if err := copyDir(filepath.Join(c.dir, baseName, bleveDir), ixDir); err != nil {
 			return fmt.Errorf("store: copy index of %s: %w", baseName, err)
 		}
@@ -294,6 +326,44 @@ func (c *Catalog) writeGeneration(ctx context.Context, baseName string, next *st
 		_, err := f.WriteString(genName(next.Version) + "\n")
 		return err
 	})
+}
+
+// pickBase chooses the generation the next one builds on: CURRENT's when
+// its records are sound, else the newest older one whose records are.
+// rebuild is set when the chosen generation's index is damaged, so the
+// next one is indexed from its records rather than copied.
+func (c *Catalog) pickBase() (name string, st *state, rebuild bool, err error) {
+	current, cerr := readCurrent(c.dir)
+	if cerr == nil && current == "" && len(generations(c.dir)) == 0 {
+		return "", &state{Sources: map[string]*SourceInfo{}}, false, nil
+	}
+	candidates := []string{current}
+	if cerr != nil || current == "" {
+		candidates = generations(c.dir)
+	} else {
+		candidates = append(candidates, older(c.dir, current)...)
+	}
+	var problems []string
+	if cerr != nil {
+		problems = append(problems, cerr.Error())
+	}
+	for _, name := range candidates {
+		st, err := loadState(filepath.Join(c.dir, name))
+		if err != nil {
+			c.log.Error("generation is corrupt; building on an older one", "generation", name, "err", err)
+			problems = append(problems, err.Error())
+			continue
+		}
+		if err := index.Verify(filepath.Join(c.dir, name, bleveDir)); err != nil {
+			c.log.Error("index of a generation is damaged; rebuilding it from the records", "generation", name, "err", err)
+			rebuild = true
+		}
+		if name != current {
+			c.log.Warn("rebuilding the catalog from the last complete generation", "base", name, "current", current)
+		}
+		return name, st, rebuild, nil
+	}
+	return "", nil, false, fmt.Errorf("store: no generation with sound records in %s: %s", c.dir, strings.Join(problems, "; "))
 }
 
 // registryFor returns the bundled frameworks plus those the state imported.

@@ -44,7 +44,14 @@ type merge struct {
 }
 
 type sourced struct {
+	// source is the catalog's key for the source (see Input.key); owner
+	// is who publishes through it, "" for the operator.
 	source string
+	name   string
+	owner  string
+	// drop is set for a source that is being removed: it publishes
+	// nothing from now on.
+	drop bool
 	feeds.Result
 }
 
@@ -62,13 +69,13 @@ func newMerge(base *state, now time.Time) (*merge, error) {
 
 // add queues one source's parse result. Frameworks register at once so
 // credentials anywhere in the run can align to them.
-func (m *merge) add(source string, r feeds.Result) {
+func (m *merge) add(in Input, r feeds.Result) {
 	for _, f := range r.Frameworks {
 		f := f
 		m.imported[f.Name] = &f
 		m.reg.Add(f)
 	}
-	m.results = append(m.results, sourced{source: source, Result: r})
+	m.results = append(m.results, sourced{source: in.key(), name: in.Source, owner: in.Owner, drop: in.Drop, Result: r})
 }
 
 // finish computes the next state and fills in the report's counts.
@@ -124,6 +131,12 @@ func (m *merge) finish(rep *catalog.Report) (*state, changeSet) {
 		cp := *v
 		sources[k] = &cp
 	}
+	dropped := map[string]bool{}
+	for _, r := range m.results {
+		if r.drop {
+			dropped[r.source] = true
+		}
+	}
 	seen := map[string]map[string]bool{} // source -> ids it publishes now
 	clean := map[string]bool{}           // sources with no rejected record
 	incoming := map[string]bool{}
@@ -139,18 +152,44 @@ func (m *merge) finish(rep *catalog.Report) (*state, changeSet) {
 		if len(r.Rejected) > 0 {
 			clean[r.source] = false
 		}
+		if r.drop {
+			delete(sources, r.source)
+			continue
+		}
 		info := sources[r.source]
 		if info == nil {
-			info = &SourceInfo{}
+			info = &SourceInfo{Owner: r.owner}
 			sources[r.source] = info
 		}
 		info.LastRun = m.now
 		info.Records = len(r.Credentials)
 		for _, rec := range r.Credentials {
 			cr := rec.Credential
+			// Limits first, so nothing below (normalising, hashing,
+			// indexing) ever handles an unbounded value.
+			adj, err := catalog.Bound(&cr)
+			if err != nil {
+				rep.Rejected = append(rep.Rejected, catalog.Rejection{Source: r.display(), Record: rec.Locator, Error: fmt.Sprintf("%s: %v", idOrRecord(cr.ID), err)})
+				clean[r.source] = false
+				info.Records--
+				continue
+			}
+			for _, a := range adj {
+				rep.Truncated = append(rep.Truncated, catalog.Rejection{Source: r.display(), Record: rec.Locator, Error: fmt.Sprintf("%s: %s", idOrRecord(cr.ID), a.Message)})
+			}
+			prev := next[cr.ID]
+			// An item belongs to the owner whose sources publish it: no
+			// other owner's feed may change it, and while it is theirs
+			// it is not another owner's to retire either.
+			if prev != nil && len(prev.Sources) > 0 && ownerOf(sources, prev.Sources) != r.owner {
+				rep.Rejected = append(rep.Rejected, catalog.Rejection{Source: r.display(), Record: rec.Locator,
+					Error: fmt.Sprintf("id %q is published by another owner's source; a feed may only add and change its own owner's items", cr.ID)})
+				clean[r.source] = false
+				info.Records--
+				continue
+			}
 			m.normalize(&cr, issuers, unresolved)
 			seen[r.source][cr.ID] = true
-			prev := next[cr.ID]
 			if !catalog.Published(cr.Lifecycle) && prev != nil && prev.Active() && catalog.Published(prev.Lifecycle) {
 				rep.Notes = append(rep.Notes, catalog.Note{Source: r.source, Record: rec.Locator,
 					Note: fmt.Sprintf("%q is %s here; the published active record is kept", cr.ID, cr.Lifecycle)})
@@ -188,11 +227,15 @@ func (m *merge) finish(rep *catalog.Report) (*state, changeSet) {
 		rep.Notes = append(rep.Notes, n)
 	}
 
-	// Retire what a clean source stopped publishing.
+	// Retire what a clean source stopped publishing, and everything of a
+	// source removed.
 	for _, cr := range next {
 		kept := cr.Sources[:0:0]
 		for _, s := range cr.Sources {
 			if ids, ran := seen[s]; ran && clean[s] && !ids[cr.ID] {
+				continue
+			}
+			if _, known := sources[s]; !known && dropped[s] {
 				continue
 			}
 			kept = append(kept, s)
@@ -251,6 +294,30 @@ func (m *merge) finish(rep *catalog.Report) (*state, changeSet) {
 		ch.organizations = true
 	}
 	return &state{Version: m.base.Version, Credentials: creds, Frameworks: fws, Sources: sources, Organizations: orgs}, ch
+}
+
+// display names a source in the report as its input named it.
+func (s sourced) display() string { return s.name }
+
+func idOrRecord(id string) string {
+	if id == "" {
+		return "record"
+	}
+	if len(id) > 200 {
+		return fmt.Sprintf("id %q…", id[:200])
+	}
+	return fmt.Sprintf("id %q", id)
+}
+
+// ownerOf returns who publishes through the given sources ("" for the
+// operator, and for sources recorded before sources had owners).
+func ownerOf(sources map[string]*SourceInfo, keys []string) string {
+	for _, k := range keys {
+		if info := sources[k]; info != nil {
+			return info.Owner
+		}
+	}
+	return ""
 }
 
 // normalize trims text, fills the issuer name from the organizations the

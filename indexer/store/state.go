@@ -41,6 +41,8 @@ type state struct {
 type SourceInfo struct {
 	LastRun time.Time `json:"last_run"`
 	Records int       `json:"records"`
+	// Owner publishes through the source: "" is the operator.
+	Owner string `json:"owner,omitempty"`
 }
 
 func genName(version int64) string { return fmt.Sprintf("%s%06d", genPrefix, version) }
@@ -65,12 +67,12 @@ func readCurrent(dir string) (string, error) {
 func loadState(genDir string) (*state, error) {
 	f, err := os.Open(filepath.Join(genDir, stateFile))
 	if err != nil {
-		return nil, fmt.Errorf("store: open state: %w", err)
+		return nil, fmt.Errorf("%w: records %s: %w", ErrCorrupt, filepath.Join(genDir, stateFile), err)
 	}
 	defer f.Close()
 	var st state
 	if err := json.NewDecoder(f).Decode(&st); err != nil {
-		return nil, fmt.Errorf("store: decode %s: %w", f.Name(), err)
+		return nil, fmt.Errorf("%w: records %s do not parse: %w", ErrCorrupt, f.Name(), err)
 	}
 	if st.Sources == nil {
 		st.Sources = map[string]*SourceInfo{}

@@ -64,11 +64,11 @@ func TestSyncLifecycle(t *testing.T) {
 		want   string
 		active uint64
 	}{
-		{"first import", []Input{{"a.csv", []byte(feedA)}}, "added=3 updated=0 unchanged=0 retired=0 rejected=0 version=1", 3},
-		{"same input changes nothing", []Input{{"a.csv", []byte(feedA)}}, "added=0 updated=0 unchanged=3 retired=0 rejected=0 version=1", 3},
-		{"edited title", []Input{{"a.csv", []byte(strings.Replace(feedA, "Exit Tickets for", "Exit Tickets in", 1))}}, "added=0 updated=1 unchanged=2 retired=0 rejected=0 version=2", 3},
-		{"record dropped from the feed", []Input{{"a.csv", []byte(csvHeader + strings.Join(strings.Split(feedA, "\n")[1:3], "\n") + "\n")}}, "added=0 updated=0 unchanged=2 retired=1 rejected=0 version=3", 2},
-		{"record back", []Input{{"a.csv", []byte(feedA)}}, "added=0 updated=1 unchanged=2 retired=0 rejected=0 version=4", 3},
+		{"first import", []Input{{Source: "a.csv", Data: []byte(feedA)}}, "added=3 updated=0 unchanged=0 retired=0 rejected=0 version=1", 3},
+		{"same input changes nothing", []Input{{Source: "a.csv", Data: []byte(feedA)}}, "added=0 updated=0 unchanged=3 retired=0 rejected=0 version=1", 3},
+		{"edited title", []Input{{Source: "a.csv", Data: []byte(strings.Replace(feedA, "Exit Tickets for", "Exit Tickets in", 1))}}, "added=0 updated=1 unchanged=2 retired=0 rejected=0 version=2", 3},
+		{"record dropped from the feed", []Input{{Source: "a.csv", Data: []byte(csvHeader + strings.Join(strings.Split(feedA, "\n")[1:3], "\n") + "\n")}}, "added=0 updated=0 unchanged=2 retired=1 rejected=0 version=3", 2},
+		{"record back", []Input{{Source: "a.csv", Data: []byte(feedA)}}, "added=0 updated=1 unchanged=2 retired=0 rejected=0 version=4", 3},
 	}
 	for _, s := range steps {
 		rep := ingest(t, c, s.inputs...)
@@ -90,8 +90,8 @@ func TestSyncLifecycle(t *testing.T) {
 
 func TestRetiredStaysResolvable(t *testing.T) {
 	c := openTest(t, t.TempDir())
-	ingest(t, c, Input{"a.csv", []byte(feedA)})
-	rep := ingest(t, c, Input{"a.csv", []byte(csvHeader + "a-1,Issuer A,Discussion Protocols Level 1,x,InTASC:8,1,,0,5,online,,,,\n")})
+	ingest(t, c, Input{Source: "a.csv", Data: []byte(feedA)})
+	rep := ingest(t, c, Input{Source: "a.csv", Data: []byte(csvHeader + "a-1,Issuer A,Discussion Protocols Level 1,x,InTASC:8,1,,0,5,online,,,,\n")})
 	if rep.Retired != 2 {
 		t.Fatalf("retired = %d, want 2", rep.Retired)
 	}
@@ -107,12 +107,12 @@ func TestRetiredStaysResolvable(t *testing.T) {
 
 func TestCrossListingAndBadRecords(t *testing.T) {
 	c := openTest(t, t.TempDir())
-	ingest(t, c, Input{"a.csv", []byte(feedA)})
+	ingest(t, c, Input{Source: "a.csv", Data: []byte(feedA)})
 	feedB := csvHeader +
 		"b-1,Issuer B,Restorative Circles,Run community circles to repair harm.,FFT:2a,,,0,6,in-person,,,,\n" +
 		"b-2,Issuer B,Bad Cost,Something.,FFT:2a,,,lots,6,online,,,,\n" +
 		"a-1,Issuer A,Discussion Protocols Level 1,\"Students build on each other's ideas using turn-and-talk.\",InTASC:8,1,,0,5,online,,6-8,ela,discussion\n"
-	rep := ingest(t, c, Input{"b.csv", []byte(feedB)})
+	rep := ingest(t, c, Input{Source: "b.csv", Data: []byte(feedB)})
 	if rep.Added != 1 || rep.Unchanged != 1 || len(rep.Rejected) != 1 {
 		t.Fatalf("report %s, want 1 added, 1 unchanged, 1 rejected", counts(rep))
 	}
@@ -125,12 +125,12 @@ func TestCrossListingAndBadRecords(t *testing.T) {
 		t.Errorf("a-1 sources = %v, want both feeds", a1.Sources)
 	}
 	// Feed A drops a-1: feed B still publishes it, so it stays active.
-	rep = ingest(t, c, Input{"a.csv", []byte(csvHeader + strings.Join(strings.Split(feedA, "\n")[2:4], "\n") + "\n")})
+	rep = ingest(t, c, Input{Source: "a.csv", Data: []byte(csvHeader + strings.Join(strings.Split(feedA, "\n")[2:4], "\n") + "\n")})
 	if rep.Retired != 0 {
 		t.Errorf("retired = %d, want 0 (b.csv still lists a-1)", rep.Retired)
 	}
 	// Feed B with a bad record retires nothing, even though b-1 is absent.
-	rep = ingest(t, c, Input{"b.csv", []byte(csvHeader + "b-2,Issuer B,Bad Cost,Something.,FFT:2a,,,lots,6,online,,,,\n")})
+	rep = ingest(t, c, Input{Source: "b.csv", Data: []byte(csvHeader + "b-2,Issuer B,Bad Cost,Something.,FFT:2a,,,lots,6,online,,,,\n")})
 	if rep.Retired != 0 || len(rep.Rejected) != 1 {
 		t.Errorf("report %s, want nothing retired while the feed has a bad record", counts(rep))
 	}
@@ -138,7 +138,7 @@ func TestCrossListingAndBadRecords(t *testing.T) {
 
 func TestUnknownFrameworkKept(t *testing.T) {
 	c := openTest(t, t.TempDir())
-	rep := ingest(t, c, Input{"x.csv", []byte(csvHeader + "x-1,Issuer X,Coaching Cycles,Plan and debrief coaching cycles.,Acme Coaching Standards:C4;InTASC:10,,,,,,,,,\n")})
+	rep := ingest(t, c, Input{Source: "x.csv", Data: []byte(csvHeader + "x-1,Issuer X,Coaching Cycles,Plan and debrief coaching cycles.,Acme Coaching Standards:C4;InTASC:10,,,,,,,,,\n")})
 	if rep.Added != 1 || rep.UnresolvedFrameworks["Acme Coaching Standards"] != 1 {
 		t.Fatalf("report = %+v", rep)
 	}
@@ -156,7 +156,7 @@ func TestPrerequisitesResolveThroughFeedURIs(t *testing.T) {
  {"@id":"https://credentialengineregistry.org/resources/ce-one","@type":"ceterms:MicroCredential","ceterms:ctid":"ce-one","ceterms:name":{"en-US":"Coaching Foundations"},"ceterms:description":{"en-US":"Coaching basics."},"ceterms:ownedBy":["https://credentialengineregistry.org/resources/ce-org"]},
  {"@id":"https://credentialengineregistry.org/resources/ce-two","@type":"ceterms:MicroCredential","ceterms:ctid":"ce-two","ceterms:name":{"en-US":"Coaching Cycles"},"ceterms:description":{"en-US":"Full cycles."},"ceterms:ownedBy":["https://credentialengineregistry.org/resources/ce-org"],
   "ceterms:requires":[{"@type":"ceterms:ConditionProfile","ceterms:targetCredential":["https://credentialengineregistry.org/resources/ce-one"]}]}]}`
-	rep := ingest(t, c, Input{"ctdl.json", []byte(doc)})
+	rep := ingest(t, c, Input{Source: "ctdl.json", Data: []byte(doc)})
 	if rep.Added != 2 {
 		t.Fatalf("report = %+v", rep)
 	}
@@ -176,7 +176,7 @@ func TestNearDuplicatesFlagged(t *testing.T) {
 		"u-1,Lakeshore University,Instructional Coaching Cycles,\"" + desc + "\",InTASC:10,,,300,30,online,,,,\n" +
 		"m-1,PD Market,Instructional Coaching Cycles,\"" + desc + " Includes a resale license.\",InTASC:10,,,250,30,online,,,,\n" +
 		"u-2,Lakeshore University,Instructional Coaching Cycles,\"" + desc + "\",InTASC:10,,,300,30,online,,,,\n"
-	rep := ingest(t, c, Input{"d.csv", []byte(feed)})
+	rep := ingest(t, c, Input{Source: "d.csv", Data: []byte(feed)})
 	m1, _ := c.Credential("m-1")
 	if !slices.Equal(m1.PossibleDuplicates, []string{"u-1", "u-2"}) {
 		t.Errorf("m-1 duplicates = %v, want [u-1 u-2]", m1.PossibleDuplicates)
@@ -220,7 +220,7 @@ func TestOtherProcessIngestBecomesVisible(t *testing.T) {
 	dir := t.TempDir()
 	reader := openTest(t, dir)
 	writer := openTest(t, dir)
-	ingest(t, writer, Input{"a.csv", []byte(feedA)})
+	ingest(t, writer, Input{Source: "a.csv", Data: []byte(feedA)})
 	if reader.Version() != 0 {
 		t.Fatalf("reader moved before refreshing")
 	}
@@ -237,7 +237,7 @@ func TestOldGenerationsPruned(t *testing.T) {
 	dir := t.TempDir()
 	c := openTest(t, dir)
 	for i := 0; i < 6; i++ {
-		ingest(t, c, Input{"a.csv", []byte(strings.Replace(feedA, "Level 1", fmt.Sprintf("Level 1 (rev %d)", i), 1))})
+		ingest(t, c, Input{Source: "a.csv", Data: []byte(strings.Replace(feedA, "Level 1", fmt.Sprintf("Level 1 (rev %d)", i), 1))})
 	}
 	entries, _ := os.ReadDir(dir)
 	var gens []string
