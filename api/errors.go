@@ -138,11 +138,24 @@ type errorDetail struct {
 func (s *Server) writeError(c *gin.Context, err error) {
 	e := classify(err)
 	msg := e.Message
-	if e.Status >= 500 {
+	switch {
+	case e.Status == http.StatusServiceUnavailable && errors.Is(err, recommender.ErrNotReady):
+		// The model is building: expected while starting, and polled by
+		// probes; not a fault of the server.
+		msg = fmt.Sprintf("%s (request %s)", msg, requestID(c))
+		s.log.DebugContext(c.Request.Context(), "request deferred", "request_id", requestID(c),
+			"route", c.FullPath(), "status", e.Status, "err", err)
+	case e.Status == http.StatusServiceUnavailable:
+		// A dependency is out or the server is shedding load: worth a
+		// warning, and the client is told to retry.
+		msg = fmt.Sprintf("%s (request %s)", msg, requestID(c))
+		s.log.WarnContext(c.Request.Context(), "request deferred", "request_id", requestID(c),
+			"route", c.FullPath(), "status", e.Status, "err", err)
+	case e.Status >= 500:
 		msg = fmt.Sprintf("%s (request %s)", msg, requestID(c))
 		s.log.ErrorContext(c.Request.Context(), "request failed", "request_id", requestID(c),
 			"route", c.FullPath(), "status", e.Status, "err", err)
-	} else if e.Err != nil {
+	case e.Err != nil:
 		s.log.DebugContext(c.Request.Context(), "request refused", "request_id", requestID(c),
 			"route", c.FullPath(), "status", e.Status, "err", e.Err)
 	}

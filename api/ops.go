@@ -10,6 +10,7 @@ import (
 	"github.com/pdpath/pdpath/api/cache"
 	"github.com/pdpath/pdpath/api/openapi"
 	"github.com/pdpath/pdpath/indexer/store"
+	"github.com/pdpath/pdpath/recommender"
 )
 
 // healthz answers while the process serves HTTP at all.
@@ -58,7 +59,7 @@ func (s *Server) readyz(c *gin.Context) error {
 	}
 	m := s.cfg.Recommender.Model()
 	if m == nil {
-		return unavailable(nil, "not ready: the recommender model for catalog version %d is being built", r.CatalogVersion)
+		return unavailable(recommender.ErrNotReady, "not ready: the recommender model for catalog version %d is being built", r.CatalogVersion)
 	}
 	r.ModelVersion = m.Version()
 	writeJSON(c, http.StatusOK, r)
