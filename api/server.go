@@ -22,6 +22,7 @@ import (
 	"github.com/pdpath/pdpath/indexer/store"
 	"github.com/pdpath/pdpath/recommender"
 	"github.com/pdpath/pdpath/recommender/pathstore"
+	"github.com/pdpath/pdpath/recommender/planner"
 )
 
 // Catalog is the live catalog the API reads and syncs into. *store.Catalog
@@ -48,6 +49,9 @@ type Recommender interface {
 	Rebuild(ctx context.Context, snap *catalog.Snapshot) error
 	// Model is the live model, nil before the first build.
 	Model() *recommender.Model
+	// Planner is the planner for snap's catalog version, and that
+	// version.
+	Planner(snap *catalog.Snapshot) (*planner.Planner, int64)
 }
 
 // Keys are the API keys. *auth.Store implements it.
@@ -131,7 +135,6 @@ type Server struct {
 	registry *prometheus.Registry
 	cache    *cache.ResponseCache
 	limiter  *auth.Limiter
-	planners plannerCache
 }
 
 // New returns a server for cfg. It starts nothing; call Run, or serve
