@@ -1,7 +1,9 @@
 package api
 
 import (
+	"context"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -25,14 +27,22 @@ type readiness struct {
 	CacheUp        bool   `json:"cache_up"`
 }
 
-// readyz answers 200 once the catalog index is open and a recommender model
-// is built, and 503 before. A model of an older catalog version still
+// readyz answers 200 once the catalog index is open, the store of shared
+// state answers and a recommender model is built, and 503 otherwise. A model of an older catalog version still
 // counts (it is being replaced), and so does a Redis that is down: the
 // server answers without it, as the body says.
 func (s *Server) readyz(c *gin.Context) error {
 	r := readiness{Status: "ready", CatalogVersion: s.cfg.Catalog.Version(), Cache: s.cfg.Cache.Name(), CacheUp: true}
 	if rc, ok := s.cfg.Cache.(*cache.Redis); ok {
 		r.CacheUp = rc.Healthy()
+	}
+	if s.cfg.Pathways != nil {
+		ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+		err := s.cfg.Pathways.Ping(ctx)
+		cancel()
+		if err != nil {
+			return unavailable(err, "not ready: the store of shared state does not answer")
+		}
 	}
 	m := s.cfg.Recommender.Model()
 	if m == nil {
