@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"net/http"
 
@@ -115,11 +114,4 @@ func (s *Server) plan(c *gin.Context) error {
 	}
 	writeJSON(c, http.StatusOK, plan)
 	return nil
-}
-
-// planFor computes a plan for req on the live catalog (used by saved
-// pathways too).
-func (s *Server) planFor(ctx context.Context, req planner.Request) (planner.Plan, error) {
-	p, _ := s.cfg.Recommender.Planner(s.cfg.Catalog.Snapshot())
-	return p.Plan(ctx, req)
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/pdpath/pdpath/indexer/store"
 	"github.com/pdpath/pdpath/recommender"
 	"github.com/pdpath/pdpath/recommender/pathstore"
+	"github.com/pdpath/pdpath/recommender/pathways"
 	"github.com/pdpath/pdpath/recommender/planner"
 )
 
@@ -135,6 +136,8 @@ type Server struct {
 	registry *prometheus.Registry
 	cache    *cache.ResponseCache
 	limiter  *auth.Limiter
+	// pathways is the saved-pathway service over Config.Pathways.
+	pathways *pathways.Service
 }
 
 // New returns a server for cfg. It starts nothing; call Run, or serve
@@ -170,6 +173,9 @@ func New(cfg Config) (*Server, error) {
 		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, registry: reg, limiter: auth.NewLimiter(nil)}
+	if cfg.Pathways != nil {
+		s.pathways = pathways.New(cfg.Pathways, cfg.Catalog, cfg.Recommender)
+	}
 	s.metrics = newMetrics(reg, cfg.Catalog, cfg.Recommender, cfg.CacheMetrics)
 	if cfg.Cache == nil {
 		cfg.Cache = cache.NewMemory(0)
