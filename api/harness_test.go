@@ -25,6 +25,7 @@ import (
 	"github.com/pdpath/pdpath/indexer/fetch"
 	"github.com/pdpath/pdpath/indexer/store"
 	"github.com/pdpath/pdpath/recommender"
+	"github.com/pdpath/pdpath/recommender/pathstore"
 )
 
 // options vary a test server.
@@ -52,6 +53,7 @@ type options struct {
 // store, feed registry and a Redis cache, served by httptest.
 type harness struct {
 	t     *testing.T
+	paths pathstore.Store
 	dir   string
 	cat   *store.Catalog
 	rec   *countingRecommender
@@ -134,6 +136,7 @@ func newHarness(t *testing.T, o options) *harness {
 		h.keys[name], h.keyIDs[name] = secret, k.ID
 	}
 	paths := openPathwayStore(t, o.pathways, dir)
+	h.paths = paths
 	feeds, err := feedsync.OpenRegistry(dir, feedsync.RegistryOptions{})
 	if err != nil {
 		t.Fatal(err)

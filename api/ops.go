@@ -1,8 +1,10 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -37,8 +39,8 @@ type catalogHealth interface {
 	Health() store.Health
 }
 
-// readyz answers 200 once the catalog index is open and a recommender model
-// is built, and 503 before. A model of an older catalog version still
+// readyz answers 200 once the catalog index is open, the store of shared
+// state answers and a recommender model is built, and 503 otherwise. A model of an older catalog version still
 // counts (it is being replaced), and so does a Redis that is down: the
 // server answers without it, as the body says.
 func (s *Server) readyz(c *gin.Context) error {
@@ -55,6 +57,14 @@ func (s *Server) readyz(c *gin.Context) error {
 		}
 		if h.Corrupt != "" {
 			r.CatalogNote = fmt.Sprintf("serving %s, the last complete generation, after finding a newer one damaged (%d fallbacks); the next ingest rebuilds", h.Serving, h.Fallbacks)
+		}
+	}
+	if s.cfg.Pathways != nil {
+		ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+		err := s.cfg.Pathways.Ping(ctx)
+		cancel()
+		if err != nil {
+			return unavailable(err, "not ready: the store of shared state does not answer")
 		}
 	}
 	m := s.cfg.Recommender.Model()

@@ -2,21 +2,16 @@ package api
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
-	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
-
+	"github.com/pdpath/pdpath/indexer/pgdb/pgdbtest"
 	"github.com/pdpath/pdpath/recommender/pathstore"
 	"github.com/pdpath/pdpath/recommender/planner"
 )
@@ -24,15 +19,6 @@ import (
 // pathwayStores are the saved-pathway backends the pathway tests run
 // against: the embedded bbolt file and a real PostgreSQL.
 var pathwayStores = []string{"bolt", "postgres"}
-
-// testPostgresDSN is the test PostgreSQL: PDPATH_TEST_POSTGRES, else the
-// local server that development and CI machines run with trust auth.
-func testPostgresDSN() string {
-	if dsn := os.Getenv("PDPATH_TEST_POSTGRES"); dsn != "" {
-		return dsn
-	}
-	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-}
 
 // openPathwayStore opens the named backend through pathstore.Open, as
 // `pdpath serve --store` does. PostgreSQL gets a schema of the test's own,
@@ -46,41 +32,7 @@ func openPathwayStore(t *testing.T, kind, dir string) pathstore.Store {
 	switch kind {
 	case "", "bolt":
 	case "postgres":
-		base := testPostgresDSN()
-		admin, err := pgx.Connect(ctx, base)
-		if err != nil {
-			var pgErr *pgconn.PgError
-			if errors.As(err, &pgErr) && pgErr.Code == "3D000" {
-				t.Fatalf("PostgreSQL answers but the test database does not exist (%v).\n"+
-					"make test creates it; or run: createdb -h 127.0.0.1 -U postgres test", err)
-			}
-			t.Fatalf("PostgreSQL does not answer (%v).\n"+
-				"Start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start\n"+
-				"or point PDPATH_TEST_POSTGRES at another server.", err)
-		}
-		var b [6]byte
-		rand.Read(b[:])
-		schema := pgx.Identifier{"api_test_" + hex.EncodeToString(b[:])}
-		if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema.Sanitize()); err != nil {
-			admin.Close(ctx)
-			t.Fatalf("create schema: %v", err)
-		}
-		t.Cleanup(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			if _, err := admin.Exec(ctx, "DROP SCHEMA "+schema.Sanitize()+" CASCADE"); err != nil {
-				t.Errorf("drop schema: %v", err)
-			}
-			admin.Close(ctx)
-		})
-		u, err := url.Parse(base)
-		if err != nil {
-			t.Fatalf("PDPATH_TEST_POSTGRES is not a URL: %v", err)
-		}
-		q := u.Query()
-		q.Set("search_path", schema[0])
-		u.RawQuery = q.Encode()
-		dsn = u.String()
+		dsn = pgdbtest.Schema(t, "api_test")
 	default:
 		t.Fatalf("unknown pathway store %q", kind)
 	}
@@ -400,4 +352,39 @@ func checkCTDLPathway(t *testing.T, data []byte, name string, steps int) {
 	if doc.Context == "" || types["ceterms:Pathway"] != 1 || types["ceterms:CredentialComponent"] != steps+1 || conditions < 3 {
 		t.Errorf("export has @context %q, node types %v, %d component conditions", doc.Context, types, conditions)
 	}
+}
+
+// TestPathwayStoreFaults: ids no store can hold are 404 on every backend,
+// and a store that stops answering gives 503 with Retry-After (and turns
+// /readyz false), never 500.
+func TestPathwayStoreFaults(t *testing.T) {
+	forEachPathwayStore(t, func(t *testing.T, h *harness) {
+		p, _ := createTestPathway(t, h)
+		for _, id := range []string{"%00", "a%00b", "%FF%FE", url.PathEscape(p.ID) + "%00", "%C3"} {
+			for _, method := range []string{"GET", "DELETE"} {
+				if r := h.do(method, "/v1/pathways/"+id, "coach", nil); r.status != http.StatusNotFound {
+					t.Errorf("%s /v1/pathways/%s: %d %s, want 404", method, id, r.status, r.body)
+				}
+			}
+			if r := h.do("GET", "/v1/pathways/"+id+"/progress", "coach", nil); r.status != http.StatusNotFound {
+				t.Errorf("GET progress of %s: %d, want 404", id, r.status)
+			}
+		}
+		if r := h.do("GET", "/readyz", "", nil); r.status != http.StatusOK {
+			t.Fatalf("readyz before the outage: %d %s", r.status, r.body)
+		}
+		if _, ok := h.paths.(*pathstore.Postgres); !ok {
+			return // the embedded file has no outage to simulate
+		}
+		h.paths.Close()
+		for _, path := range []string{"/v1/pathways/" + url.PathEscape(p.ID), "/v1/pathways", "/readyz"} {
+			r := h.do("GET", path, "coach", nil)
+			if r.status != http.StatusServiceUnavailable || r.errorCode() != CodeUnavailable {
+				t.Errorf("GET %s during an outage: %d %s, want 503 unavailable", path, r.status, r.body)
+			}
+			if secs, err := strconv.Atoi(r.header.Get("Retry-After")); err != nil || secs < 1 {
+				t.Errorf("GET %s during an outage: Retry-After %q", path, r.header.Get("Retry-After"))
+			}
+		}
+	})
 }

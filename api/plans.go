@@ -41,7 +41,7 @@ func (s *Server) plan(c *gin.Context) error {
 		return err
 	}
 	defer release()
-	p, version := s.planners.get(s.cfg.Catalog.Snapshot())
+	p, version := s.cfg.Recommender.Planner(s.cfg.Catalog.Snapshot())
 	plan, err := p.Plan(c.Request.Context(), req)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {

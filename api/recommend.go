@@ -2,19 +2,13 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"net/http"
-	"strconv"
-	"sync"
 
 	"github.com/gin-gonic/gin"
-	"golang.org/x/sync/singleflight"
 
 	"github.com/pdpath/pdpath/api/cache"
-	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/recommender"
-	"github.com/pdpath/pdpath/recommender/planner"
 	"github.com/pdpath/pdpath/recommender/profile"
 )
 
@@ -86,42 +80,4 @@ func (s *Server) recommend(c *gin.Context) error {
 	}
 	writeJSON(c, http.StatusOK, res)
 	return nil
-}
-
-// plannerCache holds the planner of the newest catalog version. Building
-// one indexes the snapshot's prerequisites and alignments, so concurrent
-// requests that find it stale build it once.
-type plannerCache struct {
-	mu      sync.Mutex
-	version int64
-	p       *planner.Planner
-	group   singleflight.Group
-}
-
-// get returns a planner for snap and the version it was built for.
-func (pc *plannerCache) get(snap *catalog.Snapshot) (*planner.Planner, int64) {
-	pc.mu.Lock()
-	if pc.p != nil && pc.version == snap.Version {
-		p := pc.p
-		pc.mu.Unlock()
-		return p, snap.Version
-	}
-	pc.mu.Unlock()
-	v, _, _ := pc.group.Do(strconv.FormatInt(snap.Version, 10), func() (any, error) {
-		p := planner.New(snap, planner.Options{})
-		pc.mu.Lock()
-		if pc.p == nil || snap.Version >= pc.version {
-			pc.p, pc.version = p, snap.Version
-		}
-		pc.mu.Unlock()
-		return p, nil
-	})
-	return v.(*planner.Planner), snap.Version
-}
-
-// planFor computes a plan for req on the live catalog (used by saved
-// pathways too).
-func (s *Server) planFor(ctx context.Context, req planner.Request) (planner.Plan, error) {
-	p, _ := s.planners.get(s.cfg.Catalog.Snapshot())
-	return p.Plan(ctx, req)
 }

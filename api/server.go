@@ -23,6 +23,8 @@ import (
 	"github.com/pdpath/pdpath/indexer/store"
 	"github.com/pdpath/pdpath/recommender"
 	"github.com/pdpath/pdpath/recommender/pathstore"
+	"github.com/pdpath/pdpath/recommender/pathways"
+	"github.com/pdpath/pdpath/recommender/planner"
 )
 
 // Catalog is the live catalog the API reads and syncs into. *store.Catalog
@@ -49,6 +51,9 @@ type Recommender interface {
 	Rebuild(ctx context.Context, snap *catalog.Snapshot) error
 	// Model is the live model, nil before the first build.
 	Model() *recommender.Model
+	// Planner is the planner for snap's catalog version, and that
+	// version.
+	Planner(snap *catalog.Snapshot) (*planner.Planner, int64)
 }
 
 // Keys are the API keys. *auth.Store implements it.
@@ -143,9 +148,10 @@ type Server struct {
 	registry *prometheus.Registry
 	cache    *cache.ResponseCache
 	limiter  *auth.Limiter
-	planners plannerCache
 	plans    *planGate
 	pages    *web.Pages
+	// pathways is the saved-pathway service over Config.Pathways.
+	pathways *pathways.Service
 }
 
 // New returns a server for cfg. It starts nothing; call Run, or serve
@@ -182,6 +188,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, registry: reg, limiter: auth.NewLimiter(nil),
 		plans: newPlanGate(cfg.PlanConcurrency, cfg.PlanPerKey, cfg.PlanQueueWait)}
+	if cfg.Pathways != nil {
+		s.pathways = pathways.New(cfg.Pathways, cfg.Catalog, cfg.Recommender)
+	}
 	s.metrics = newMetrics(reg, cfg.Catalog, cfg.Recommender, cfg.CacheMetrics)
 	if cfg.Cache == nil {
 		cfg.Cache = cache.NewMemory(0)

@@ -4,12 +4,15 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"strconv"
 	"sync"
 	"sync/atomic"
-	"time"
+
+	"golang.org/x/sync/singleflight"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/indexer/derrors"
+	"github.com/pdpath/pdpath/recommender/planner"
 	"github.com/pdpath/pdpath/recommender/profile"
 )
 
@@ -66,17 +69,28 @@ type Engine struct {
 	log     *slog.Logger
 	model   atomic.Pointer[Model]
 
+	planners plannerCache
+
+	// ctx is the context of background builds; Close cancels it and
+	// waits for them (wg), so nothing the engine started outlives it.
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
 	mu       sync.Mutex
 	building bool
+	closed   bool
 	pending  *catalog.Snapshot
 	idle     *sync.Cond
 	lastErr  error
 }
 
 // New returns an engine with no model; call Refresh or Rebuild with a
-// snapshot before the first request.
+// snapshot before the first request, and Close (or Run) so that no build
+// outlives its owner.
 func New(opts Options) *Engine {
 	e := &Engine{opts: opts, weights: DefaultWeights, log: opts.Logger, feat: allFeatures}
+	e.ctx, e.cancel = context.WithCancel(context.Background())
 	if opts.Weights != nil {
 		e.weights = *opts.Weights
 	}
@@ -146,6 +160,9 @@ func (e *Engine) Refresh(snap *catalog.Snapshot) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if e.closed {
+		return
+	}
 	if e.pending == nil || e.pending.Version <= snap.Version {
 		e.pending = snap
 	}
@@ -153,10 +170,12 @@ func (e *Engine) Refresh(snap *catalog.Snapshot) {
 		return
 	}
 	e.building = true
+	e.wg.Add(1)
 	go e.buildLoop()
 }
 
 func (e *Engine) buildLoop() {
+	defer e.wg.Done()
 	for {
 		e.mu.Lock()
 		snap := e.pending
@@ -168,11 +187,11 @@ func (e *Engine) buildLoop() {
 			return
 		}
 		e.mu.Unlock()
-		err := e.Rebuild(context.Background(), snap)
+		err := e.Rebuild(e.ctx, snap)
 		e.mu.Lock()
 		e.lastErr = err
 		e.mu.Unlock()
-		if err != nil {
+		if err != nil && e.ctx.Err() == nil {
 			e.log.Error("recommender model build failed; keeping the previous model",
 				"catalog_version", snap.Version, "err", err)
 		}
@@ -191,28 +210,60 @@ func (e *Engine) Wait() error {
 	return e.lastErr
 }
 
-// SnapshotSource is what Watch polls: the catalog store.
-type SnapshotSource interface {
-	Snapshot() *catalog.Snapshot
+// Run holds the engine open until ctx ends, then closes it: a server runs
+// it for its lifetime so that a model build never outlives the server.
+func (e *Engine) Run(ctx context.Context) {
+	<-ctx.Done()
+	e.Close()
 }
 
-// Watch polls src every interval until ctx ends and refreshes the model
-// whenever the catalog version changes. It builds the first model at once.
-func (e *Engine) Watch(ctx context.Context, src SnapshotSource, interval time.Duration) {
-	if interval <= 0 {
-		interval = 5 * time.Second
+// Close stops scheduling builds, cancels the one under way and waits for
+// it to end. The live model stays readable. Close is idempotent.
+func (e *Engine) Close() error {
+	e.mu.Lock()
+	e.closed = true
+	e.pending = nil
+	e.mu.Unlock()
+	e.cancel()
+	e.wg.Wait()
+	return nil
+}
+
+// Planner returns the planner for snap, built once per catalog version and
+// shared by every request on that version, and the version it is for.
+func (e *Engine) Planner(snap *catalog.Snapshot) (*planner.Planner, int64) {
+	return e.planners.get(snap)
+}
+
+// plannerCache holds the planner of the newest catalog version. Building
+// one indexes the snapshot's prerequisites and alignments, so concurrent
+// requests that find it stale build it once.
+type plannerCache struct {
+	mu      sync.Mutex
+	version int64
+	p       *planner.Planner
+	group   singleflight.Group
+}
+
+// get returns a planner for snap and the version it was built for.
+func (pc *plannerCache) get(snap *catalog.Snapshot) (*planner.Planner, int64) {
+	pc.mu.Lock()
+	if pc.p != nil && pc.version == snap.Version {
+		p := pc.p
+		pc.mu.Unlock()
+		return p, snap.Version
 	}
-	e.Refresh(src.Snapshot())
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			e.Refresh(src.Snapshot())
+	pc.mu.Unlock()
+	v, _, _ := pc.group.Do(strconv.FormatInt(snap.Version, 10), func() (any, error) {
+		p := planner.New(snap, planner.Options{})
+		pc.mu.Lock()
+		if pc.p == nil || snap.Version >= pc.version {
+			pc.p, pc.version = p, snap.Version
 		}
-	}
+		pc.mu.Unlock()
+		return p, nil
+	})
+	return v.(*planner.Planner), snap.Version
 }
 
 func (e *Engine) current() (*Model, error) {

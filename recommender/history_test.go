@@ -3,7 +3,6 @@ package recommender
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
 )
@@ -32,40 +31,42 @@ func TestCoEarned(t *testing.T) {
 	}
 }
 
-type snapshotFunc func() *catalog.Snapshot
-
-func (f snapshotFunc) Snapshot() *catalog.Snapshot { return f() }
-
-// TestWatch builds the first model at once and rebuilds when the source's
-// version changes.
-func TestWatch(t *testing.T) {
-	snaps := []*catalog.Snapshot{loadTestSnapshot(t, 1), loadTestSnapshot(t, 2)}
-	cur := make(chan *catalog.Snapshot, 1)
-	cur <- snaps[0]
-	latest := snaps[0]
-	src := snapshotFunc(func() *catalog.Snapshot {
-		select {
-		case s := <-cur:
-			latest = s
-		default:
-		}
-		return latest
-	})
-	e := New(Options{})
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go e.Watch(ctx, src, 10*time.Millisecond)
-	waitVersion := func(v int64) {
-		deadline := time.Now().Add(10 * time.Second)
-		for time.Now().Before(deadline) {
-			if m := e.Model(); m != nil && m.Version() == v {
-				return
+// TestCloseEndsBuilds: Close waits for the build under way, and nothing
+// scheduled after it starts another, so an engine never outlives its owner.
+func TestCloseEndsBuilds(t *testing.T) {
+	tests := []struct {
+		name string
+		run  bool // closed by Run's context rather than Close
+	}{{"Close", false}, {"Run", true}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := New(Options{})
+			e.Refresh(loadTestSnapshot(t, 1))
+			if tt.run {
+				ctx, cancel := context.WithCancel(context.Background())
+				done := make(chan struct{})
+				go func() { e.Run(ctx); close(done) }()
+				cancel()
+				<-done
+			} else if err := e.Close(); err != nil {
+				t.Fatal(err)
 			}
-			time.Sleep(5 * time.Millisecond)
-		}
-		t.Fatalf("model never reached version %d", v)
+			e.mu.Lock()
+			building := e.building
+			e.mu.Unlock()
+			if building {
+				t.Fatal("a build is still running after Close")
+			}
+			e.Refresh(loadTestSnapshot(t, 2))
+			e.mu.Lock()
+			building = e.building
+			e.mu.Unlock()
+			if building {
+				t.Error("Refresh after Close started a build")
+			}
+			if err := e.Close(); err != nil {
+				t.Errorf("second Close: %v", err)
+			}
+		})
 	}
-	waitVersion(1)
-	cur <- snaps[1]
-	waitVersion(2)
 }

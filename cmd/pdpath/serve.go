@@ -108,6 +108,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 
 	engine := recommender.New(recommender.Options{Searcher: cat, Logger: log})
+	// Closed before the catalog it reads: no model build outlives serve.
+	defer engine.Close()
 	// The syncer reports finished runs to the server's metrics; the
 	// server exists only once the syncer does, hence the indirection.
 	var srv *api.Server

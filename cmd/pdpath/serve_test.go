@@ -4,13 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,8 +14,9 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/pdpath/pdpath/indexer/pgdb/pgdbtest"
 )
 
 const serveCSV = `id,issuer,title,description,competencies,level,prerequisites,cost_usd,hours,format
@@ -329,51 +326,9 @@ func TestServeStorePostgres(t *testing.T) {
 	}
 }
 
-// testPostgresSchema returns a DSN for the test PostgreSQL
-// (PDPATH_TEST_POSTGRES, else the local server) whose search_path is a
-// schema of the test's own, dropped when it ends. It fails, not skips,
-// when PostgreSQL does not answer.
-func testPostgresSchema(t *testing.T) string {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	base := os.Getenv("PDPATH_TEST_POSTGRES")
-	if base == "" {
-		base = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	}
-	admin, err := pgx.Connect(ctx, base)
-	if err != nil {
-		var pgErr *pgconn.PgError
-		if errors.As(err, &pgErr) && pgErr.Code == "3D000" {
-			t.Fatalf("PostgreSQL answers but the test database does not exist (%v).\n"+
-				"make test creates it; or run: createdb -h 127.0.0.1 -U postgres test", err)
-		}
-		t.Fatalf("this test needs PostgreSQL and none answers (%v); start it, or set PDPATH_TEST_POSTGRES", err)
-	}
-	var b [6]byte
-	rand.Read(b[:])
-	schema := pgx.Identifier{"cmd_test_" + hex.EncodeToString(b[:])}
-	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema.Sanitize()); err != nil {
-		admin.Close(ctx)
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if _, err := admin.Exec(ctx, "DROP SCHEMA "+schema.Sanitize()+" CASCADE"); err != nil {
-			t.Errorf("drop schema: %v", err)
-		}
-		admin.Close(ctx)
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("PDPATH_TEST_POSTGRES is not a URL: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema[0])
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+// testPostgresSchema returns a DSN for a PostgreSQL schema of the test's
+// own (pgdbtest.Schema).
+func testPostgresSchema(t *testing.T) string { return pgdbtest.Schema(t, "cmd_test") }
 
 func TestKeysCommand(t *testing.T) {
 	dir := t.TempDir()

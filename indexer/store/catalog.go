@@ -168,28 +168,6 @@ func (c *Catalog) swap(gen *generation) {
 	}
 }
 
-// Watch calls Refresh every interval until ctx ends, so a long-running
-// process sees ingests made by others. onChange runs after each move.
-func (c *Catalog) Watch(ctx context.Context, interval time.Duration, onChange func(*catalog.Snapshot)) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			changed, err := c.Refresh(ctx)
-			if err != nil {
-				c.log.Warn("catalog refresh failed", "err", err)
-				continue
-			}
-			if changed && onChange != nil {
-				onChange(c.Snapshot())
-			}
-		}
-	}
-}
-
 func loadGeneration(dir, name string) (*generation, error) {
 	reg, err := frameworks.Bundled()
 	if err != nil {

@@ -81,6 +81,9 @@ func OpenBolt(path string, opts BoltOptions) (*Bolt, error) {
 }
 
 // Close closes the file.
+// Ping implements Store: the embedded file is ready while it is open.
+func (s *Bolt) Ping(context.Context) error { return nil }
+
 func (s *Bolt) Close() error {
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("pathstore: close: %w", err)

@@ -89,6 +89,9 @@ type Store interface {
 	Update(ctx context.Context, r Record) (Record, error)
 	// Delete removes the owner's record id, or returns ErrNotFound.
 	Delete(ctx context.Context, owner, id string) error
+	// Ping checks that the backend answers; an outage wraps
+	// derrors.Unavailable.
+	Ping(ctx context.Context) error
 	// Close releases the backend.
 	Close() error
 }

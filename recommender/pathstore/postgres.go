@@ -9,6 +9,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/pdpath/pdpath/indexer/pgdb"
 )
 
 // PostgresOptions configures the PostgreSQL store. The zero value is
@@ -30,10 +32,10 @@ type Postgres struct {
 
 var _ Store = (*Postgres)(nil)
 
-// schema creates the table once. id ordering uses the "C" collation so
-// List pages come in the same byte order as the embedded store, whatever
-// the database's locale.
-const schema = `
+// migrations create and evolve the pathways table. id ordering uses the
+// "C" collation so List pages come in the same byte order as the embedded
+// store, whatever the database's locale.
+var migrations = []pgdb.Migration{{Version: 1, SQL: `
 CREATE TABLE IF NOT EXISTS pathways (
 	id      text PRIMARY KEY,
 	owner   text NOT NULL,
@@ -43,44 +45,28 @@ CREATE TABLE IF NOT EXISTS pathways (
 	doc     jsonb NOT NULL
 );
 CREATE INDEX IF NOT EXISTS pathways_owner_created ON pathways (owner, created DESC, id COLLATE "C" DESC);
-`
+`}}
 
-// migrateLock serialises schema creation between processes starting at
-// the same moment: concurrent CREATE TABLE IF NOT EXISTS can still fail on
-// the catalog's unique indexes.
-const migrateLock = 0x70647061746873 // "pdpaths"
-
-// OpenPostgres connects to dsn and creates the pathways table if absent.
+// OpenPostgres connects to dsn and brings the pathways table up to date.
 func OpenPostgres(ctx context.Context, dsn string, opts PostgresOptions) (*Postgres, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	cfg, err := pgxpool.ParseConfig(dsn)
+	pool, err := pgdb.Open(ctx, dsn)
 	if err != nil {
-		// pgx redacts the password in its parse errors.
-		return nil, fmt.Errorf("pathstore: postgres DSN: %w", err)
+		return nil, fmt.Errorf("pathstore: %w", err)
 	}
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("pathstore: connect to postgres: %w", err)
-	}
-	if err := migrate(ctx, pool); err != nil {
+	if err := pgdb.Migrate(ctx, pool, "pathways", migrations); err != nil {
 		pool.Close()
-		return nil, err
+		return nil, fmt.Errorf("pathstore: %w", err)
 	}
 	return &Postgres{pool: pool, now: opts.Now}, nil
 }
 
-func migrate(ctx context.Context, pool *pgxpool.Pool) error {
-	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(migrateLock)); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, schema)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("pathstore: create pathways table on %s:%d: %w", pool.Config().ConnConfig.Host, pool.Config().ConnConfig.Port, err)
+// Ping checks that the database answers, for readiness.
+func (s *Postgres) Ping(ctx context.Context) error {
+	if err := s.pool.Ping(ctx); err != nil {
+		return fmt.Errorf("pathstore: ping postgres: %w", pgdb.Classify(err))
 	}
 	return nil
 }
@@ -91,14 +77,15 @@ func (s *Postgres) Close() error {
 	return nil
 }
 
-// pgErr classifies errors PostgreSQL raises for the caller's data: a
-// document holding \u0000 (which jsonb refuses) is the caller's mistake.
+// pgErr classifies what PostgreSQL raised: a document holding \u0000
+// (which jsonb refuses) is the caller's mistake, the server being down an
+// outage (pgdb.Classify).
 func pgErr(err error) error {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && (pe.Code == "22P05" || pe.Code == "22021") {
 		return fmt.Errorf("%w: %s", ErrInvalid, pe.Message)
 	}
-	return err
+	return pgdb.Classify(err)
 }
 
 const columns = `id, owner, version, created, updated, doc`
@@ -137,13 +124,16 @@ func (s *Postgres) Get(ctx context.Context, owner, id string) (Record, error) {
 	if err := checkOwner(owner); err != nil {
 		return Record{}, err
 	}
+	if !pgdb.Storable(id) {
+		return Record{}, fmt.Errorf("pathstore: get %q: %w", id, ErrNotFound)
+	}
 	out, err := scanRecord(s.pool.QueryRow(ctx,
 		`SELECT `+columns+` FROM pathways WHERE id = $1 AND owner = $2`, id, owner))
 	if errors.Is(err, pgx.ErrNoRows) {
 		err = ErrNotFound
 	}
 	if err != nil {
-		return Record{}, fmt.Errorf("pathstore: get %q: %w", id, err)
+		return Record{}, fmt.Errorf("pathstore: get %q: %w", id, pgErr(err))
 	}
 	return out, nil
 }
@@ -161,11 +151,11 @@ func (s *Postgres) List(ctx context.Context, owner string, limit, offset int) ([
 		`SELECT `+columns+` FROM pathways WHERE owner = $1
 		 ORDER BY created DESC, id COLLATE "C" DESC LIMIT $2 OFFSET $3`, owner, limit, offset)
 	if err != nil {
-		return nil, fmt.Errorf("pathstore: list: %w", err)
+		return nil, fmt.Errorf("pathstore: list: %w", pgErr(err))
 	}
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Record, error) { return scanRecord(row) })
 	if err != nil {
-		return nil, fmt.Errorf("pathstore: list: %w", err)
+		return nil, fmt.Errorf("pathstore: list: %w", pgErr(err))
 	}
 	if out == nil {
 		out = []Record{}
@@ -178,6 +168,9 @@ func (s *Postgres) List(ctx context.Context, owner string, limit, offset int) ([
 func (s *Postgres) Update(ctx context.Context, r Record) (Record, error) {
 	if err := checkUpdate(r); err != nil {
 		return Record{}, err
+	}
+	if !pgdb.Storable(r.ID) {
+		return Record{}, fmt.Errorf("pathstore: update %q: %w", r.ID, ErrNotFound)
 	}
 	out, err := scanRecord(s.pool.QueryRow(ctx,
 		`UPDATE pathways SET doc = $4, version = version + 1, updated = $5
@@ -205,9 +198,12 @@ func (s *Postgres) Delete(ctx context.Context, owner, id string) error {
 	if err := checkOwner(owner); err != nil {
 		return err
 	}
+	if !pgdb.Storable(id) {
+		return fmt.Errorf("pathstore: delete %q: %w", id, ErrNotFound)
+	}
 	tag, err := s.pool.Exec(ctx, `DELETE FROM pathways WHERE id = $1 AND owner = $2`, id, owner)
 	if err != nil {
-		return fmt.Errorf("pathstore: delete %q: %w", id, err)
+		return fmt.Errorf("pathstore: delete %q: %w", id, pgErr(err))
 	}
 	if tag.RowsAffected() == 0 {
 		return fmt.Errorf("pathstore: delete %q: %w", id, ErrNotFound)

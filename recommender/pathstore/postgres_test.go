@@ -2,59 +2,19 @@ package pathstore
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"errors"
+	"encoding/json"
 	"net/url"
-	"os"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/pdpath/pdpath/indexer/derrors"
+	"github.com/pdpath/pdpath/indexer/pgdb/pgdbtest"
 )
 
-// postgresDSN is the test server: PDPATH_TEST_POSTGRES, else the local
-// PostgreSQL that development and CI machines run with trust auth.
-func postgresDSN() string {
-	if dsn := os.Getenv("PDPATH_TEST_POSTGRES"); dsn != "" {
-		return dsn
-	}
-	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-}
-
-// postgresBackend gives each test its own schema, dropped afterwards, so
-// test runs on one server never see each other's rows. The store reaches
-// it through search_path in the DSN, as a deployment would.
+// postgresBackend gives each test its own schema (pgdbtest.Schema),
+// reached through search_path in the DSN, as a deployment would.
 func postgresBackend(t *testing.T, now func() time.Time) func() Store {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	dsn := postgresDSN()
-	admin := connectPostgres(ctx, t, dsn)
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "pathstore_test_" + hex.EncodeToString(b[:])
-	if _, err := admin.Exec(ctx, `CREATE SCHEMA `+pgx.Identifier{schema}.Sanitize()); err != nil {
-		admin.Close(ctx)
-		t.Fatalf("create schema %s: %v", schema, err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if _, err := admin.Exec(ctx, `DROP SCHEMA `+pgx.Identifier{schema}.Sanitize()+` CASCADE`); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-		admin.Close(ctx)
-	})
-
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatalf("PDPATH_TEST_POSTGRES is not a URL: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	scoped := u.String()
+	scoped := pgdbtest.Schema(t, "pathstore_test")
 	return func() Store {
 		s, err := OpenPostgres(context.Background(), scoped, PostgresOptions{Now: now})
 		if err != nil {
@@ -64,36 +24,7 @@ func postgresBackend(t *testing.T, now func() time.Time) func() Store {
 	}
 }
 
-// connectPostgres fails the test, saying how to start the server, when
-// PostgreSQL does not answer: a silent skip would hide the backend's tests.
-func connectPostgres(ctx context.Context, t *testing.T, dsn string) *pgx.Conn {
-	t.Helper()
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		var pgErr *pgconn.PgError
-		if errors.As(err, &pgErr) && pgErr.Code == "3D000" {
-			t.Fatalf("PostgreSQL answers but the test database does not exist (%v).\n"+
-				"make test creates it; or run: createdb -h 127.0.0.1 -U postgres test", err)
-		}
-		t.Fatalf("PostgreSQL does not answer at %s: %v\n"+
-			"Start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start\n"+
-			"or point PDPATH_TEST_POSTGRES at another server.", redact(dsn), err)
-	}
-	return conn
-}
-
-func redact(dsn string) string {
-	u, err := url.Parse(dsn)
-	if err != nil {
-		return "(unparsable DSN)"
-	}
-	return u.Redacted()
-}
-
 func TestPostgres(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	connectPostgres(ctx, t, postgresDSN()).Close(ctx)
 	testStore(t, postgresBackend)
 }
 
@@ -113,5 +44,37 @@ func TestOpenPostgresScheme(t *testing.T) {
 			t.Errorf("Open(%s://…) = %T, want *Postgres", scheme, s)
 		}
 		s.Close()
+	}
+}
+
+// TestPostgresOutageIsUnavailable: when the database cannot be reached,
+// every call reports derrors.Unavailable (an outage, 503), never a bare
+// driver error the server would answer 500.
+func TestPostgresOutageIsUnavailable(t *testing.T) {
+	ctx := context.Background()
+	s := postgresBackend(t, time.Now)()
+	rec, err := s.Create(ctx, Record{Owner: "coach", Doc: json.RawMessage(`{}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close() // from here on the pool cannot reach the server
+	calls := map[string]func() error{
+		"Ping":   func() error { return s.Ping(ctx) },
+		"Get":    func() error { _, err := s.Get(ctx, "coach", rec.ID); return err },
+		"List":   func() error { _, err := s.List(ctx, "coach", 0, 0); return err },
+		"Create": func() error { _, err := s.Create(ctx, Record{Owner: "coach", Doc: json.RawMessage(`{}`)}); return err },
+		"Update": func() error {
+			_, err := s.Update(ctx, Record{ID: rec.ID, Owner: "coach", Version: 1, Doc: json.RawMessage(`{}`)})
+			return err
+		},
+		"Delete": func() error { return s.Delete(ctx, "coach", rec.ID) },
+	}
+	for name, call := range calls {
+		if err := call(); derrors.KindOf(err) != derrors.Unavailable {
+			t.Errorf("%s during an outage: %v (kind %v), want unavailable", name, err, derrors.KindOf(err))
+		}
+	}
+	if _, err := OpenPostgres(ctx, "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=2", PostgresOptions{}); derrors.KindOf(err) != derrors.Unavailable {
+		t.Errorf("open on a closed port: %v, want unavailable", err)
 	}
 }

@@ -64,6 +64,7 @@ func testStore(t *testing.T, newBackend backend) {
 		{"ConcurrentUpdatesOneWins", testConcurrentUpdates},
 		{"Invalid", testInvalid},
 		{"ReopenPersists", testReopen},
+		{"UnstorableIDsAreNotFound", testUnstorableIDs},
 	}
 	for _, test := range tests {
 		t.Run(test.name, func(t *testing.T) {
@@ -407,5 +408,30 @@ func testReopen(t *testing.T, open func() Store) {
 	list, err := s.List(ctx, "coach", 0, 0)
 	if err != nil || len(list) != 1 {
 		t.Errorf("List after reopen = %d records, %v; want 1", len(list), err)
+	}
+}
+
+// testUnstorableIDs: ids no store can hold (NUL, invalid UTF-8) name no
+// pathway, so every call with one is ErrNotFound, never a backend error.
+func testUnstorableIDs(t *testing.T, open func() Store) {
+	ctx := context.Background()
+	s := openStore(t, open)
+	rec, err := s.Create(ctx, Record{Owner: "coach", Doc: json.RawMessage(`{"n":1}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"\x00", "a\x00b", "\xff\xfe", rec.ID + "\x00", "\xc3"} {
+		if _, err := s.Get(ctx, "coach", id); !errors.Is(err, ErrNotFound) {
+			t.Errorf("Get(%q): %v, want ErrNotFound", id, err)
+		}
+		if _, err := s.Update(ctx, Record{ID: id, Owner: "coach", Version: 1, Doc: json.RawMessage(`{}`)}); !errors.Is(err, ErrNotFound) {
+			t.Errorf("Update(%q): %v, want ErrNotFound", id, err)
+		}
+		if err := s.Delete(ctx, "coach", id); !errors.Is(err, ErrNotFound) {
+			t.Errorf("Delete(%q): %v, want ErrNotFound", id, err)
+		}
+	}
+	if err := s.Ping(ctx); err != nil {
+		t.Errorf("Ping: %v", err)
 	}
 }
