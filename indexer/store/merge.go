@@ -48,6 +48,11 @@ type sourced struct {
 	feeds.Result
 }
 
+type sourcedRecord struct {
+	source string
+	rec    feeds.Record
+}
+
 func newMerge(base *state, now time.Time) (*merge, error) {
 	reg, err := registryFor(base)
 	if err != nil {
@@ -118,6 +123,7 @@ func (m *merge) finish(rep *catalog.Report) (*state, changeSet) {
 		}
 	}
 	unnamed := map[string][]catalog.Note{} // issuer IRI -> records named by it
+	var pending []sourcedRecord
 
 	sources := map[string]*SourceInfo{}
 	for k, v := range m.base.Sources {
@@ -147,36 +153,52 @@ func (m *merge) finish(rep *catalog.Report) (*state, changeSet) {
 		info.LastRun = m.now
 		info.Records = len(r.Credentials)
 		for _, rec := range r.Credentials {
-			cr := rec.Credential
-			m.normalize(&cr, issuers, unresolved)
-			seen[r.source][cr.ID] = true
-			prev := next[cr.ID]
-			if !catalog.Published(cr.Lifecycle) && prev != nil && prev.Active() && catalog.Published(prev.Lifecycle) {
-				rep.Notes = append(rep.Notes, catalog.Note{Source: r.source, Record: rec.Locator,
-					Note: fmt.Sprintf("%q is %s here; the published active record is kept", cr.ID, cr.Lifecycle)})
-				if old[cr.ID] != nil {
-					incoming[cr.ID] = true
-				}
-				continue
-			}
-			incoming[cr.ID] = true
-			switch {
-			case cr.Issuer == "" && cr.IssuerID == "":
-				rep.Notes = append(rep.Notes, catalog.Note{Source: r.source, Record: rec.Locator,
-					Note: fmt.Sprintf("%q states no issuer: imported without one", cr.ID)})
-			case cr.Issuer == cr.IssuerID:
-				unnamed[cr.IssuerID] = append(unnamed[cr.IssuerID], catalog.Note{Source: r.source, Record: rec.Locator})
-			}
-			cr.Provenance = catalog.Provenance{FirstSeen: m.now, LastSeen: m.now, Status: catalog.StatusActive}
-			if prev != nil {
-				cr.FirstSeen = prev.FirstSeen
-				cr.Sources = slices.Clone(prev.Sources)
-			}
-			if !slices.Contains(cr.Sources, r.source) {
-				cr.Sources = append(cr.Sources, r.source)
-			}
-			next[cr.ID] = &cr
+			pending = append(pending, sourcedRecord{source: r.source, rec: rec})
 		}
+	}
+	// Published records first, so a provisional or ceased twin never
+	// overrides one, whichever file the run read first.
+	slices.SortStableFunc(pending, func(a, b sourcedRecord) int {
+		pa, pb := catalog.Published(a.rec.Credential.Lifecycle), catalog.Published(b.rec.Credential.Lifecycle)
+		switch {
+		case pa == pb:
+			return 0
+		case pa:
+			return -1
+		}
+		return 1
+	})
+	for _, p := range pending {
+		r, rec := p, p.rec
+		cr := rec.Credential
+		m.normalize(&cr, issuers, unresolved)
+		seen[r.source][cr.ID] = true
+		prev := next[cr.ID]
+		if !catalog.Published(cr.Lifecycle) && prev != nil && prev.Active() && catalog.Published(prev.Lifecycle) {
+			rep.Notes = append(rep.Notes, catalog.Note{Source: r.source, Record: rec.Locator,
+				Note: fmt.Sprintf("%q is %s here; the published active record is kept", cr.ID, cr.Lifecycle)})
+			if old[cr.ID] != nil {
+				incoming[cr.ID] = true
+			}
+			continue
+		}
+		incoming[cr.ID] = true
+		switch {
+		case cr.Issuer == "" && cr.IssuerID == "":
+			rep.Notes = append(rep.Notes, catalog.Note{Source: r.source, Record: rec.Locator,
+				Note: fmt.Sprintf("%q states no issuer: imported without one", cr.ID)})
+		case cr.Issuer == cr.IssuerID:
+			unnamed[cr.IssuerID] = append(unnamed[cr.IssuerID], catalog.Note{Source: r.source, Record: rec.Locator})
+		}
+		cr.Provenance = catalog.Provenance{FirstSeen: m.now, LastSeen: m.now, Status: catalog.StatusActive}
+		if prev != nil {
+			cr.FirstSeen = prev.FirstSeen
+			cr.Sources = slices.Clone(prev.Sources)
+		}
+		if !slices.Contains(cr.Sources, r.source) {
+			cr.Sources = append(cr.Sources, r.source)
+		}
+		next[cr.ID] = &cr
 	}
 	if len(unresolved) > 0 {
 		rep.UnresolvedFrameworks = unresolved
