@@ -14,6 +14,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/pdpath/pdpath/indexer/feeds/bulkcsv"
 	"github.com/pdpath/pdpath/indexer/feeds/caseframework"
 	"github.com/pdpath/pdpath/indexer/feeds/credentialcsv"
 	"github.com/pdpath/pdpath/indexer/feeds/ctdl"
@@ -38,10 +39,11 @@ const (
 	FormatCSV          = feed.FormatCSV
 	FormatCASE         = feed.FormatCASE
 	FormatFrameworkCSV = feed.FormatFrameworkCSV
+	FormatBulkCSV      = feed.FormatBulkCSV
 )
 
 // Formats lists every format name, for validating a caller's choice.
-var Formats = []string{FormatOpenBadges2, FormatOpenBadges3, FormatCTDL, FormatCSV, FormatCASE, FormatFrameworkCSV}
+var Formats = []string{FormatOpenBadges2, FormatOpenBadges3, FormatCTDL, FormatCSV, FormatCASE, FormatFrameworkCSV, FormatBulkCSV}
 
 // Record is one credential and where the file holds it (a JSON pointer or
 // "line N").
@@ -132,6 +134,8 @@ func parse(source, format string, data []byte) (res Result) {
 		res = credentialcsv.Parse(source, data)
 	case FormatFrameworkCSV:
 		res = frameworkcsv.Parse(source, data, frameworks.CanonicalName)
+	case FormatBulkCSV:
+		res = bulkcsv.Parse(source, data)
 	default:
 		res.Reject(source, "", fmt.Errorf("unknown feed format %q (want one of %s)", format, strings.Join(Formats, ", ")))
 		return res
@@ -193,6 +197,8 @@ func detect(data []byte) (string, any, *jsonLines, error) {
 		has[c] = true
 	}
 	switch {
+	case bulkcsv.IsHeader(cols):
+		return FormatBulkCSV, nil, nil, nil
 	case has["id"] && has["title"]:
 		return FormatCSV, nil, nil, nil
 	case frameworkcsv.IsFrameworkHeader(cols):
@@ -209,7 +215,8 @@ func detect(data []byte) (string, any, *jsonLines, error) {
 		}
 		return "", nil, nil, errors.New("not JSON, and not a CSV with a recognised header: the first line has no comma-separated columns")
 	}
-	return "", nil, nil, fmt.Errorf("unrecognised CSV header (%s): a credentials CSV needs id and title columns, a framework CSV a code column and a name, text or description column",
+	return "", nil, nil, fmt.Errorf("unrecognised CSV header (%s): a credentials CSV needs id and title columns, a framework CSV a code column and a name, text or description column, "+
+		"a Credential Engine bulk-upload CSV a CTID or External Identifier column and a Learning Opportunity, Credential or Assessment Name column",
 		strings.Join(cols, ","))
 }
 
@@ -297,12 +304,14 @@ func classifyObject(m map[string]any, depth int) string {
 	if strings.Contains(ctx, "w3.org/2018/credentials") || strings.Contains(ctx, "w3.org/ns/credentials") {
 		return FormatOpenBadges3
 	}
-	// A search API's wrapper ({"data": [...]}) around CTDL resources or
-	// Registry envelopes.
-	if d, ok := m["data"]; ok && depth == 0 && m["@type"] == nil && m["@graph"] == nil {
-		for _, e := range jsonval.List(d) {
-			if n, ok := e.(map[string]any); ok && classifyObject(n, depth+1) == FormatCTDL {
-				return FormatCTDL
+	// A search response's wrapper ({"data": [...]} from the Search API,
+	// {"results": [...]}) around CTDL resources or Registry envelopes.
+	for _, k := range []string{"data", "results"} {
+		if d, ok := m[k]; ok && depth == 0 && m["@type"] == nil && m["@graph"] == nil {
+			for _, e := range jsonval.List(d) {
+				if n, ok := e.(map[string]any); ok && classifyObject(n, depth+1) == FormatCTDL {
+					return FormatCTDL
+				}
 			}
 		}
 	}

@@ -25,6 +25,12 @@ func TestParseDetectsFormat(t *testing.T) {
 		{"CTDL envelopes", `[{"envelope_id":"e","decoded_resource":{"@type":"ceterms:Degree","ceterms:ctid":"ce-2","ceterms:name":"D"}}]`, FormatCTDL, 1, ""},
 		{"CTDL search API wrapper", `{"data":[{"@type":"ceterms:Badge","ceterms:ctid":"ce-3","ceterms:name":{"en-US":"B"}}],"valid":true}`, FormatCTDL, 1, ""},
 		{"CTDL search API wrapper of envelopes", `{"data":[{"decoded_resource":{"@type":"ceterms:Certificate","ceterms:ctid":"ce-4","ceterms:name":"C"}}]}`, FormatCTDL, 1, ""},
+		{"CTDL Registry search results", `{"results":[{"decoded_resource":{"@type":"ceterms:Course","ceterms:ctid":"ce-5","ceterms:name":"C"}}],"total":1}`, FormatCTDL, 1, ""},
+		{"CTDL learning opportunities, bare array", `[{"@type":"ceterms:LearningOpportunityProfile","ceterms:ctid":"ce-6","ceterms:name":"L"},{"@type":"ceterms:AssessmentProfile","ceterms:ctid":"ce-7","ceterms:name":"A"}]`, FormatCTDL, 2, ""},
+		{"OB 1.0 badge class", `{"name":"B","description":"D","criteria":"https://x.example/c","issuer":"https://x.example/i"}`, FormatOpenBadges2, 1, ""},
+		{"JSON Lines of OB 1.0", "{\"name\":\"A\",\"criteria\":\"https://x.example/a\",\"issuer\":\"https://x.example/i\"}\n\n{\"name\":\"B\",\"criteria\":\"https://x.example/b\",\"issuer\":\"https://x.example/i\"}\n", FormatOpenBadges2, 2, ""},
+		{"JSON Lines of OB 2.0", "{\"type\":\"BadgeClass\",\"id\":\"b1\",\"name\":\"B\"}\r\n{\"type\":\"BadgeClass\",\"id\":\"b2\",\"name\":\"C\"}\r\n", FormatOpenBadges2, 2, ""},
+		{"bulk-upload course CSV", "CTID,External Identifier,Learning Opportunity Name,Offered By\nce-8,C1,Course,Org\n", FormatBulkCSV, 1, ""},
 		{"CASE", `{"CFDocument":{"identifier":"d","title":"T"},"CFItems":[]}`, FormatCASE, 0, ""},
 		{"credentials CSV", "id,title\nx,Y\n", FormatCSV, 1, ""},
 		{"credentials CSV with BOM and CRLF", "\xef\xbb\xbfTitle,ID\r\nY,x\r\n", FormatCSV, 1, ""},
@@ -70,6 +76,27 @@ func TestParseDetectsFormat(t *testing.T) {
 				t.Errorf("Detect = %q, %v", got, err)
 			}
 		})
+	}
+}
+
+// TestJSONLinesBadLine rejects a line that is not JSON by its line number
+// and reads the lines around it.
+func TestJSONLinesBadLine(t *testing.T) {
+	data := "{\"name\":\"A\",\"criteria\":\"https://x.example/a\",\"issuer\":\"https://x.example/i\"}\n" +
+		"{\"name\":\"B\",\"criteria\":\n" +
+		"{\"name\":\"C\",\"issuer\":\"https://x.example/i\"}\n" +
+		"{\"name\":\"D\",\"criteria\":\"https://x.example/d\",\"issuer\":\"https://x.example/i\"}\n"
+	res := Parse("dump.jsonl", []byte(data))
+	var locs []string
+	for _, r := range res.Credentials {
+		locs = append(locs, r.Locator)
+	}
+	if strings.Join(locs, ",") != "line 1,line 4" {
+		t.Errorf("credentials at %q, want lines 1 and 4", locs)
+	}
+	if len(res.Rejected) != 2 || res.Rejected[0].Record != "line 2" || !strings.Contains(res.Rejected[0].Error, "invalid JSON") ||
+		res.Rejected[1].Record != "line 3" {
+		t.Errorf("rejected %+v, want line 2 (not JSON) and line 3 (no type, not an OB 1.0 class)", res.Rejected)
 	}
 }
 

@@ -162,7 +162,7 @@ var audienceLevels = map[string]int{
 	"beginnerlevel": 1, "secondarylevel": 1, "lowerdivisionlevel": 1, "associatesdegreelevel": 1,
 	"intermediatelevel": 2, "postsecondarylevel": 2, "upperdivisionlevel": 2, "bachelorsdegreelevel": 2,
 	"advancedlevel": 3, "graduatelevel": 3, "mastersdegreelevel": 3, "professionallevel": 3,
-	"doctoraldegreelevel": 4, "postdoctorallevel": 4,
+	"doctoraldegreelevel": 4, "postdoctorallevel": 4, "doctorallevel": 4,
 }
 
 // audienceLevel reads ceterms:audienceLevelType: the lowest level the
@@ -487,3 +487,20 @@ func (p *parser) jurisdictions(f *jsonval.Fields, v any, field, ptr string) []st
 // keyOf is the form under which the parser indexes and looks up node
 // identifiers: see feed.MatchKey.
 func keyOf(id string) string { return feed.MatchKey(id) }
+
+// LifecycleOf maps a status term as publishers write it ("lifeCycle:Active",
+// "Ceased", "graphPublicationStatus:Provisional", "Teach Out") onto a
+// catalog lifecycle value, "" when it is none the catalog knows.
+func LifecycleOf(term string) string {
+	return lifecycleOf(strings.ToLower(strings.ReplaceAll(jsonval.Local(strings.TrimSpace(term)), " ", "")))
+}
+
+// AudienceLevel places one CTDL audience level term ("audLevel:BeginnerLevel",
+// "Masters Degree Level") on the catalog's level scale, 0 when unknown.
+func AudienceLevel(term string) int {
+	t := strings.ToLower(strings.NewReplacer(" ", "", "'", "", "-", "").Replace(jsonval.Local(strings.TrimSpace(term))))
+	if !strings.HasSuffix(t, "level") {
+		t += "level"
+	}
+	return audienceLevels[t]
+}

@@ -21,6 +21,9 @@ const (
 	FormatCSV          = "csv" // credentials in the CSV layout of the SPEC
 	FormatCASE         = "case"
 	FormatFrameworkCSV = "framework-csv"
+	// FormatBulkCSV is a Credential Engine bulk-upload spreadsheet
+	// (credential, learning opportunity, course or assessment template).
+	FormatBulkCSV = "ce-bulk-csv"
 )
 
 // Record is one credential read from a feed and where it was found: a JSON
