@@ -45,7 +45,7 @@ func TestParseDetectsFormat(t *testing.T) {
 		{"plain text", "just some words\nand more\n", "", 0, "not a CSV with a recognised header"},
 		{"unknown CSV", "name,email\nA,a@example.org\n", "", 0, "unrecognised CSV header (name,email)"},
 		{"wrapper of something else", `{"data":[{"hello":"world"}]}`, "", 0, "unrecognised JSON"},
-		{"truncated JSON", "{\"type\": \"BadgeClass\",\n \"name\": \"B", "", 0, "ends at line 2, column 11 before the document is complete"},
+		{"truncated JSON", "{\"type\": \"BadgeClass\",\n \"name\": \"B", "", 0, "unexpected end of the document: the file ends at line 2, column 11"},
 		{"HTML error page", "<!DOCTYPE html>\n<html><head><title>502 Bad\n Gateway</title></head><body>nginx</body></html>\n", "", 0,
 			`an HTML page (an error or login page served in place of the feed?) titled "502 Bad Gateway"`},
 		{"HTML without a title", "<html><body>Sign in</body></html>", "", 0, "the file is an HTML page"},

@@ -1,7 +1,10 @@
-// Package jsonval reads loosely typed JSON and JSON-LD feed documents: it
-// decodes them, builds JSON pointers to records, and reads fields that may
-// be a value or a list, a string or a language map, an IRI or an embedded
-// node, naming the field whenever one has the wrong JSON type.
+// Package jsonval is the one JSON-LD reading layer of every reader under
+// indexer/feeds (Open Badges, CTDL, CASE, backpacks, CTDL pathways): it
+// decodes loosely typed JSON and JSON-LD documents, builds JSON pointers
+// to records, and reads fields that may be a value or a list, a string or
+// a language map (one language or all of them), an IRI or an embedded
+// node, a type with or without a prefix, naming the field whenever one has
+// the wrong JSON type.
 package jsonval
 
 import (
@@ -40,7 +43,7 @@ func describe(data []byte, err error) error {
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) {
 		line, col := position(data, int64(len(bytes.TrimRight(data, " \t\r\n"))))
-		return fmt.Errorf("invalid JSON: the file ends at line %d, column %d before the document is complete (truncated?)", line, col)
+		return fmt.Errorf("invalid JSON: unexpected end of the document: the file ends at line %d, column %d before it is complete (truncated?)", line, col)
 	}
 	return fmt.Errorf("invalid JSON: %w", err)
 }
