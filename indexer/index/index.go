@@ -246,7 +246,8 @@ type Document struct {
 	Subject         []string `json:"subject,omitempty"`
 	Type            string   `json:"type,omitempty"`
 	Kind            string   `json:"kind,omitempty"`
-	// Names holds the issuer's name and the title unstemmed, for phrases.
+	// Names holds the issuer's name, the offering institutions' and the
+	// title unstemmed, for phrases.
 	Names []string `json:"names,omitempty"`
 	// Lang holds the title and description in every other language the
 	// feed states, keyed by analyzer (see langField).
@@ -272,6 +273,11 @@ func (ix *Index) Document(c *catalog.Credential) Document {
 	}
 	if c.Issuer != "" {
 		d.Names = append(d.Names, c.Issuer)
+	}
+	for _, o := range c.OfferedBy {
+		if !strings.Contains(o, "://") {
+			d.Names = append(d.Names, o)
+		}
 	}
 	d.Names = append(d.Names, c.Title)
 	d.Lang = languages(c)

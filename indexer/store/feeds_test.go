@@ -85,7 +85,7 @@ func TestIngestFeedsAsPublished(t *testing.T) {
 	for file, want := range map[string]string{
 		"credential.json":  "lowest",
 		"provisional.json": "published active record is kept",
-		"orphan.json":      "states no issuer",
+		"orphan.json":      "state no issuer",
 	} {
 		if !strings.Contains(notes[file], want) {
 			t.Errorf("notes for %s: %q, want one saying %q", file, notes[file], want)

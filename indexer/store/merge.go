@@ -124,6 +124,7 @@ func (m *merge) finish(rep *catalog.Report) (*state, changeSet) {
 	}
 	unnamed := map[string][]catalog.Note{} // issuer IRI -> records named by it
 	var pending []sourcedRecord
+	noIssuer := map[string][]catalog.Note{} // source -> records that name no issuer
 
 	sources := map[string]*SourceInfo{}
 	for k, v := range m.base.Sources {
@@ -185,8 +186,7 @@ func (m *merge) finish(rep *catalog.Report) (*state, changeSet) {
 		incoming[cr.ID] = true
 		switch {
 		case cr.Issuer == "" && cr.IssuerID == "":
-			rep.Notes = append(rep.Notes, catalog.Note{Source: r.source, Record: rec.Locator,
-				Note: fmt.Sprintf("%q states no issuer: imported without one", cr.ID)})
+			noIssuer[r.source] = append(noIssuer[r.source], catalog.Note{Source: r.source, Record: rec.Locator, Note: cr.ID})
 		case cr.Issuer == cr.IssuerID:
 			unnamed[cr.IssuerID] = append(unnamed[cr.IssuerID], catalog.Note{Source: r.source, Record: rec.Locator})
 		}
@@ -202,6 +202,12 @@ func (m *merge) finish(rep *catalog.Report) (*state, changeSet) {
 	}
 	if len(unresolved) > 0 {
 		rep.UnresolvedFrameworks = unresolved
+	}
+	for _, src := range slices.Sorted(maps.Keys(noIssuer)) {
+		recs := noIssuer[src]
+		n := catalog.Note{Source: src, Record: recs[0].Record,
+			Note: fmt.Sprintf("%d record(s) state no issuer (first %q): imported without one", len(recs), recs[0].Note)}
+		rep.Notes = append(rep.Notes, n)
 	}
 	for _, iri := range slices.Sorted(maps.Keys(unnamed)) {
 		recs := unnamed[iri]
@@ -288,6 +294,11 @@ func (m *merge) normalize(cr *catalog.Credential, issuers map[string]string, unr
 			cr.Issuer = name
 		} else {
 			cr.Issuer = cr.IssuerID
+		}
+	}
+	for i, o := range cr.OfferedBy {
+		if name, ok := issuers[feed.MatchKey(o)]; ok && strings.Contains(o, ":") {
+			cr.OfferedBy[i] = name
 		}
 	}
 	comps := make([]catalog.Competency, 0, len(cr.Competencies))

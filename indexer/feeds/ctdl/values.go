@@ -179,7 +179,8 @@ func (p *parser) audienceLevel(f *jsonval.Fields, v any) int {
 
 // issuer names the record's issuer: the first ceterms:ownedBy, else the
 // first ceterms:offeredBy organization, as an IRI and, when the document
-// describes the organization, by name. Every organization a reference
+// describes the organization, by name. The other organizations that offer
+// it go to OfferedBy (by name, else by IRI). Every organization a reference
 // embeds or finds in the document is remembered for naming others.
 func (p *parser) issuer(f *jsonval.Fields, m map[string]any, c *catalog.Credential) {
 	for _, key := range []string{"ceterms:ownedBy", "ceterms:offeredBy"} {
@@ -194,8 +195,16 @@ func (p *parser) issuer(f *jsonval.Fields, m map[string]any, c *catalog.Credenti
 				name = f.LangString(org["ceterms:name"], jsonval.Field(key, i, "ceterms:name"))
 				p.res.AddIssuer(id, name)
 			}
-			if c.IssuerID == "" && c.Issuer == "" {
+			switch {
+			case c.IssuerID == "" && c.Issuer == "":
 				c.IssuerID, c.Issuer = id, name
+			case key == "ceterms:offeredBy" && (id == "" || feed.MatchKey(id) != feed.MatchKey(c.IssuerID)) && (name == "" || name != c.Issuer):
+				if name == "" {
+					name = id
+				}
+				if name != "" && !slices.Contains(c.OfferedBy, name) {
+					c.OfferedBy = append(c.OfferedBy, name)
+				}
 			}
 		}
 	}

@@ -162,7 +162,7 @@ func fillMissing(c *catalog.Credential, d catalog.Credential) {
 	}{
 		{&c.PartOf, d.PartOf}, {&c.HasPart, d.HasPart},
 		{&c.GradeBands, d.GradeBands}, {&c.Subjects, d.Subjects}, {&c.Tags, d.Tags}, {&c.AltIDs, d.AltIDs},
-		{&c.ApprovedIn, d.ApprovedIn},
+		{&c.ApprovedIn, d.ApprovedIn}, {&c.OfferedBy, d.OfferedBy},
 	} {
 		if len(*f.dst) == 0 {
 			*f.dst = f.src
