@@ -304,7 +304,7 @@ func (p *parser) item(n node) {
 
 	p.issuer(&f, m, &c)
 
-	tags := f.LangStrings(m["ceterms:keyword"], "ceterms:keyword")
+	tags := f.AllLangStrings(m["ceterms:keyword"], "ceterms:keyword")
 	for i, s := range jsonval.List(m["ceterms:subject"]) {
 		field := jsonval.Field("ceterms:subject", i)
 		if o, ok := s.(map[string]any); ok && o["ceterms:targetNodeName"] != nil {

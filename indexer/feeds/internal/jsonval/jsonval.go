@@ -540,3 +540,38 @@ func Text(v any) string {
 	var f Fields
 	return f.LangString(v, "")
 }
+
+// AllLangStrings reads every string of every language from the forms
+// LangString accepts: the preferred language first, then the others in
+// sorted order (keywords in a bilingual record are all kept).
+func (f *Fields) AllLangStrings(v any, field string) []string {
+	switch v := v.(type) {
+	case []any:
+		var out []string
+		for i, e := range v {
+			out = append(out, f.AllLangStrings(e, Field(field, i))...)
+		}
+		return out
+	case map[string]any:
+		if _, ok := v["@value"]; ok {
+			return f.LangStrings(v, field)
+		}
+		best, ok := PreferredLanguage(v)
+		if !ok {
+			return nil
+		}
+		out := f.Strings(v[best], Field(field, best))
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if k != best {
+				out = append(out, f.Strings(v[k], Field(field, k))...)
+			}
+		}
+		return out
+	}
+	return f.LangStrings(v, field)
+}
