@@ -124,3 +124,37 @@ func TestParseAs(t *testing.T) {
 		t.Errorf("wrong layout for the stated format: %+v", res.Rejected)
 	}
 }
+
+// TestOpenBadges1Directory reads a badge directory's JSON Lines dump with
+// an Open Badges 1.0 issuer organization among the badge classes: the
+// classes without ids get stable derived ids, one with an id keeps it, and
+// the issuer document names the classes that point at it.
+func TestOpenBadges1Directory(t *testing.T) {
+	data := `{"location":"https://badges.example.org/issuer.json","name":"Connected PD Network","url":"https://pd.example.org"}
+{"name":"Twitter Chat Moderator","description":"Moderated a chat.","criteria":"https://pd.example.org/criteria/mod","issuer":"https://badges.example.org/issuer.json","tags":["pd"],"alignment":[{"name":"ISTE-E 2.4","url":"https://iste.example.org/2.4"}]}
+{"name":"Twitter Chat Moderator","description":"Moderated a chat.","criteria":"https://pd.example.org/criteria/mod","issuer":"https://badges.example.org/issuer.json"}
+{"id":"https://pd.example.org/badges/host","name":"Chat Host","criteria":"https://pd.example.org/criteria/host","issuer":"https://badges.example.org/issuer.json"}
+{"name":"Nameless issuer","criteria":"https://other.example.org/c","issuer":{"origin":"https://other.example.org","name":"Other Org"}}
+`
+	res := Parse("dump.jsonl", []byte(data))
+	if len(res.Rejected) != 0 || len(res.Credentials) != 3 {
+		t.Fatalf("credentials %d, rejected %+v", len(res.Credentials), res.Rejected)
+	}
+	mod, host, other := res.Credentials[0].Credential, res.Credentials[1].Credential, res.Credentials[2].Credential
+	if !strings.HasPrefix(mod.ID, "urn:pdpath:badgeclass:") || mod.Issuer != "Connected PD Network" || len(mod.Competencies) != 1 {
+		t.Errorf("derived id, issuer named from its document, OB 1.0 alignment: %+v", mod)
+	}
+	if host.ID != "https://pd.example.org/badges/host" || host.Issuer != "Connected PD Network" {
+		t.Errorf("own id kept: %+v", host)
+	}
+	if other.Issuer != "Other Org" || other.IssuerID != "https://other.example.org" {
+		t.Errorf("embedded 0.5-style issuer: %q (%q)", other.Issuer, other.IssuerID)
+	}
+	var noted []string
+	for _, n := range res.Notes {
+		noted = append(noted, n.Record)
+	}
+	if strings.Join(noted, ",") != "line 2,line 5" {
+		t.Errorf("derived ids noted for lines 2 and 5 (line 3 restates line 2): %q", noted)
+	}
+}

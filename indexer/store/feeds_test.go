@@ -40,8 +40,10 @@ const (
 	ctdlProvisional = `{"@context":"https://credreg.net/ctdl/schema/context/json","adms:status":"graphPublicationStatus:Provisional","@graph":[{
   "@type":"ceterms:Certificate","ceterms:ctid":"ce-0b000000-0000-4000-8000-000000000001","ceterms:name":"Literacy Coach Certificate (draft)",
   "ceterms:offeredBy":{"@type":"ceterms:CredentialOrganization","ceterms:name":"Riverbend Institute"}}]}`
-	noIssuer = `{"@context":"https://credreg.net/ctdl/schema/context/json","@type":"ceterms:Course",
-  "ceterms:ctid":"ce-0c000000-0000-4000-8000-000000000001","ceterms:name":"Orphan Course"}`
+	noIssuer = `[{"@context":"https://credreg.net/ctdl/schema/context/json","@type":"ceterms:Course",
+  "ceterms:ctid":"ce-0c000000-0000-4000-8000-000000000001","ceterms:name":"Orphan Course"},
+ {"@context":"https://credreg.net/ctdl/schema/context/json","@type":"ceterms:Course",
+  "ceterms:ctid":"ce-0c000000-0000-4000-8000-000000000002","ceterms:name":"Course With A Page","ceterms:subjectWebpage":"https://www.riverbend.example.edu/courses/7"}]`
 )
 
 func TestIngestFeedsAsPublished(t *testing.T) {
@@ -55,7 +57,7 @@ func TestIngestFeedsAsPublished(t *testing.T) {
 		{"orphan.json", []byte(noIssuer)},
 	}
 	rep := ingest(t, c, inputs...)
-	if got := counts(rep); got != "added=3 updated=0 unchanged=0 retired=0 rejected=0 version=1" {
+	if got := counts(rep); got != "added=4 updated=0 unchanged=0 retired=0 rejected=0 version=1" {
 		t.Fatalf("first ingest: %s (%+v)", got, rep.Rejected)
 	}
 	msn, ok := c.Credential("ce-0a000000-0000-4000-8000-000000000001")
@@ -85,7 +87,7 @@ func TestIngestFeedsAsPublished(t *testing.T) {
 	for file, want := range map[string]string{
 		"credential.json":  "lowest",
 		"provisional.json": "published active record is kept",
-		"orphan.json":      "state no issuer",
+		"orphan.json":      "state no issuer and no web page",
 	} {
 		if !strings.Contains(notes[file], want) {
 			t.Errorf("notes for %s: %q, want one saying %q", file, notes[file], want)
@@ -103,11 +105,15 @@ func TestIngestFeedsAsPublished(t *testing.T) {
 			t.Errorf("search %q: %+v, want %s first", q.query, res.Hits, q.want)
 		}
 	}
+	if page, _ := c.Credential("ce-0c000000-0000-4000-8000-000000000002"); page == nil || page.Issuer != "riverbend.example.edu" ||
+		!strings.Contains(notes["orphan.json"], "named by the host of its web page") {
+		t.Errorf("a record without an issuer is named by its web site, and the report says so: %+v %q", page, notes["orphan.json"])
+	}
 	res, err := c.Search(ctx, index.Request{Kind: catalog.KindLearningOpportunity, Limit: 5})
-	if err != nil || res.Total != 1 || res.Hits[0].ID != "ce-0c000000-0000-4000-8000-000000000001" {
+	if err != nil || res.Total != 2 {
 		t.Errorf("kind filter: %+v %v", res, err)
 	}
-	if got := counts(ingest(t, c, inputs...)); got != "added=0 updated=0 unchanged=3 retired=0 rejected=0 version=1" {
+	if got := counts(ingest(t, c, inputs...)); got != "added=0 updated=0 unchanged=4 retired=0 rejected=0 version=1" {
 		t.Errorf("re-ingest: %s", got)
 	}
 

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -125,6 +126,7 @@ func (m *merge) finish(rep *catalog.Report) (*state, changeSet) {
 	unnamed := map[string][]catalog.Note{} // issuer IRI -> records named by it
 	var pending []sourcedRecord
 	noIssuer := map[string][]catalog.Note{} // source -> records that name no issuer
+	byHost := map[string][]catalog.Note{}   // source -> records named by their web site
 
 	sources := map[string]*SourceInfo{}
 	for k, v := range m.base.Sources {
@@ -186,6 +188,13 @@ func (m *merge) finish(rep *catalog.Report) (*state, changeSet) {
 		incoming[cr.ID] = true
 		switch {
 		case cr.Issuer == "" && cr.IssuerID == "":
+			// Name the publisher by its web site rather than leave the
+			// issuer empty; the report says so.
+			if host := webHost(cr.URL); host != "" {
+				cr.Issuer = host
+				byHost[r.source] = append(byHost[r.source], catalog.Note{Source: r.source, Record: rec.Locator, Note: cr.ID})
+				break
+			}
 			noIssuer[r.source] = append(noIssuer[r.source], catalog.Note{Source: r.source, Record: rec.Locator, Note: cr.ID})
 		case cr.Issuer == cr.IssuerID:
 			unnamed[cr.IssuerID] = append(unnamed[cr.IssuerID], catalog.Note{Source: r.source, Record: rec.Locator})
@@ -206,7 +215,13 @@ func (m *merge) finish(rep *catalog.Report) (*state, changeSet) {
 	for _, src := range slices.Sorted(maps.Keys(noIssuer)) {
 		recs := noIssuer[src]
 		n := catalog.Note{Source: src, Record: recs[0].Record,
-			Note: fmt.Sprintf("%d record(s) state no issuer (first %q): imported without one", len(recs), recs[0].Note)}
+			Note: fmt.Sprintf("%d record(s) state no issuer and no web page (first %q): imported without an issuer", len(recs), recs[0].Note)}
+		rep.Notes = append(rep.Notes, n)
+	}
+	for _, src := range slices.Sorted(maps.Keys(byHost)) {
+		recs := byHost[src]
+		n := catalog.Note{Source: src, Record: recs[0].Record,
+			Note: fmt.Sprintf("%d record(s) state no issuer (first %q): each is named by the host of its web page", len(recs), recs[0].Note)}
 		rep.Notes = append(rep.Notes, n)
 	}
 	for _, iri := range slices.Sorted(maps.Keys(unnamed)) {
@@ -353,6 +368,16 @@ func resolveLinks(creds []*catalog.Credential) {
 			c.SupersededBy = id
 		}
 	}
+}
+
+// webHost returns the host of an http(s) URL without a leading "www.",
+// or "".
+func webHost(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
+		return ""
+	}
+	return strings.TrimPrefix(u.Hostname(), "www.")
 }
 
 func sameJSON(a, b any) bool {
