@@ -246,14 +246,31 @@ func IsCredentialType(t string) bool {
 // node of the same document with that @id or ctid (matched as
 // feed.MatchKey does: a CTID in any Registry URI form, without regard to
 // case).
+//
+// A reference object that only names its node ({"@id": ...}, perhaps with
+// a @type) is looked up like an IRI.
 func (p *parser) deref(r jsonval.Ref) map[string]any {
-	if r.Node != nil {
+	if r.Node != nil && !isStub(r.Node) {
 		return r.Node
 	}
 	if r.ID == "" {
-		return nil
+		return r.Node
 	}
-	return p.index[keyOf(r.ID)]
+	if n := p.index[keyOf(r.ID)]; n != nil {
+		return n
+	}
+	return r.Node
+}
+
+// isStub reports whether an object only refers to a node: nothing but
+// @id, id and @type.
+func isStub(m map[string]any) bool {
+	for k := range m {
+		if k != "@id" && k != "id" && k != "@type" {
+			return false
+		}
+	}
+	return true
 }
 
 // refID is the identifier to record for a linked credential: an IRI as the
@@ -335,6 +352,9 @@ func (p *parser) item(n node) {
 		c.Level = p.audienceLevel(&f, m["ceterms:audienceLevelType"])
 	}
 	c.ApprovedIn = p.jurisdictions(&f, m["ceterms:approvedIn"], "ceterms:approvedIn", n.ptr)
+	for _, code := range p.approvers(&f, m["ceterms:approvedBy"], n.ptr) {
+		c.ApprovedIn = textnorm.AppendUnique(c.ApprovedIn, code)
+	}
 	c.Lifecycle = p.lifecycle(&f, m, n.status)
 	if c.IssuerID == "" && c.Issuer == "" && n.owner != "" {
 		c.IssuerID = n.owner

@@ -493,6 +493,59 @@ func (p *parser) jurisdictions(f *jsonval.Fields, v any, field, ptr string) []st
 	return out
 }
 
+// approvers reads ceterms:approvedBy: an approving organization the
+// document describes contributes the jurisdictions it states
+// (ceterms:jurisdiction); a state education agency ("Illinois State Board
+// of Education") approves for its state, which the report notes.
+func (p *parser) approvers(f *jsonval.Fields, v any, ptr string) []string {
+	var out []string
+	for i, r := range f.Refs(v, "ceterms:approvedBy") {
+		org := p.deref(r)
+		if org == nil {
+			continue
+		}
+		field := jsonval.Field("ceterms:approvedBy", i)
+		codes := p.jurisdictions(f, org["ceterms:jurisdiction"], field+".ceterms:jurisdiction", ptr)
+		name := f.LangString(org["ceterms:name"], field+".ceterms:name")
+		if len(codes) == 0 {
+			if code := stateAgency(name); code != "" {
+				codes = []string{code}
+				p.res.Note(p.source, ptr, "ceterms:approvedBy %q is a state education agency: approved in %s", name, code)
+			}
+		}
+		for _, c := range codes {
+			if !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// stateAgency returns "US-XX" for the name of a US state's education
+// agency (board, department or commission of education, or of teacher
+// standards), "" otherwise.
+func stateAgency(name string) string {
+	l := strings.ToLower(name)
+	if !strings.Contains(l, "education") && !strings.Contains(l, "teacher") && !strings.Contains(l, "educator") {
+		return ""
+	}
+	if !strings.Contains(l, "board") && !strings.Contains(l, "department") && !strings.Contains(l, "commission") && !strings.Contains(l, "agency") {
+		return ""
+	}
+	best := ""
+	for state := range usStates {
+		// The longest state name contained wins ("West Virginia" over "Virginia").
+		if strings.Contains(l, state) && len(state) > len(best) {
+			best = state
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return "US-" + usStates[best]
+}
+
 // keyOf is the form under which the parser indexes and looks up node
 // identifiers: see feed.MatchKey.
 func keyOf(id string) string { return feed.MatchKey(id) }
