@@ -1,8 +1,19 @@
 // Package feeds reads one feed file of any supported format: it detects the
 // format from the content (never the file name), hands the bytes to that
-// format's parser, and returns credentials, frameworks, issuer names and
-// per-record rejections. It touches no index; the sync decides what to do
-// with the result.
+// format's parser, and returns catalog items (credentials, learning
+// opportunities, assessments), frameworks, issuer names, per-record
+// rejections and notes on the choices made. A JSON file may hold one
+// document, an array, or JSON Lines (one document a line; a line that is
+// not JSON is rejected by its line number and the others are read). It
+// touches no index; the sync decides what to do with the result.
+//
+// The format readers live in the sub-packages: openbadges2 (Open Badges
+// 2.0 and 1.0), openbadges3 (Open Badges 3.0, CLR 2.0), ctdl (Credential
+// Engine CTDL, Registry envelopes and search responses), credentialcsv,
+// bulkcsv (Credential Engine bulk-upload templates), caseframework,
+// frameworkcsv; backpack and ctdlpathway read earned badges and CTDL
+// pathway exchange documents for the recommender. All JSON-LD is read
+// through one layer, internal/jsonval.
 package feeds
 
 import (

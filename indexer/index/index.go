@@ -1,7 +1,9 @@
-// Package index owns pdpath's Bleve index: the mapping, how a credential
+// Package index owns pdpath's Bleve index: the mapping, how a catalog item
 // becomes an indexed document, batched writes stamped with the catalog
-// version, and searches with filters, facets and highlights. Nothing outside
-// this package sees a Bleve type.
+// version, and searches with filters (kind, issuer, competency, cost,
+// hours), facets and highlights. Text in every language a feed states is
+// searched with that language's analyzer, and proper names match as
+// phrases before stems. Nothing outside this package sees a Bleve type.
 package index
 
 import (

@@ -1,9 +1,22 @@
 // Package ctdl reads Credential Engine CTDL JSON-LD: @graph documents,
-// single nodes as the Credential Registry serves them, Registry envelope
-// lists (objects with a decoded_resource) and search API wrappers (an
-// object whose "data" lists resources or envelopes). Every ceterms credential class
-// becomes a credential; CredentialOrganization nodes name the issuers;
-// condition, cost and duration profiles fill prerequisites, cost and hours.
+// single nodes as the Credential Registry serves them, bare arrays of
+// nodes, Registry envelopes (objects with a decoded_resource, whose
+// owned_by names the issuer when the resource does not) and search
+// responses (an object whose "data" or "results" lists resources or
+// envelopes).
+//
+// Every ceterms credential class becomes a catalog item of kind
+// credential; LearningOpportunityProfile, Course and LearningProgram
+// become learning opportunities and AssessmentProfile assessments.
+// CredentialOrganization nodes name the issuers, matched by CTID in any
+// Registry URI form. Language maps keep every language. Condition
+// profiles fill prerequisites; CostProfiles fill cost_usd in cents (the
+// items of one profile add up, several profiles are alternatives and the
+// lowest is taken, each kept); DurationProfiles give hours only for effort
+// stated in hours and keep calendar lengths as written;
+// audienceLevelType gives the level; adms:status, lifeCycleStatusType and
+// credentialStatusType the lifecycle; approvedIn and approvedBy the
+// jurisdictions. Where a choice is made the result's notes say so.
 package ctdl
 
 import (

@@ -1,7 +1,8 @@
-// Package feed defines what every feed-format parser returns: credential
-// records located inside their file, frameworks, issuer names, and the
-// records rejected or skipped. Format packages fill a Result; package feeds
-// re-exports it to callers.
+// Package feed defines what every feed-format parser returns: catalog
+// item records located inside their file, frameworks, issuer names, the
+// records rejected or skipped and notes on the choices made. Format
+// packages fill a Result; package feeds re-exports it to callers. MatchKey
+// is how identifiers of organizations are matched across files.
 package feed
 
 import (
