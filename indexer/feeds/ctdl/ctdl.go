@@ -323,12 +323,7 @@ func (p *parser) item(n node) {
 		f.Err = jsonval.Required("ceterms:name")
 	}
 	c.Descriptions, c.Description = f.LangMap(m["ceterms:description"], "ceterms:description")
-	if len(c.Titles) < 2 {
-		c.Titles = nil
-	}
-	if len(c.Descriptions) < 2 {
-		c.Descriptions = nil
-	}
+	c.Titles, c.Descriptions = onlyOtherLanguages(c.Titles), onlyOtherLanguages(c.Descriptions)
 	c.URL = first(f.Strings(m["ceterms:subjectWebpage"], "ceterms:subjectWebpage"))
 	c.Image = textnorm.Image(first(f.Strings(m["ceterms:image"], "ceterms:image")))
 
@@ -379,6 +374,20 @@ func (p *parser) item(n node) {
 		return
 	}
 	p.res.Add(p.source, feed.Record{Credential: c, Locator: n.ptr})
+}
+
+// onlyOtherLanguages drops a language map that holds English alone: the
+// plain Title or Description says all it does. Maps with other languages
+// are kept whole.
+func onlyOtherLanguages(m map[string]string) map[string]string {
+	if len(m) == 1 {
+		for tag := range m {
+			if l := strings.ToLower(tag); l == "en" || strings.HasPrefix(l, "en-") || strings.HasPrefix(l, "en_") {
+				return nil
+			}
+		}
+	}
+	return m
 }
 
 func first(list []string) string {
