@@ -94,8 +94,9 @@ func (c Competency) Key() string { return c.Framework + ":" + c.Code }
 // Coded reports whether the alignment names a framework code.
 func (c Competency) Coded() bool { return c.Framework != "" && c.Code != "" }
 
-// Credential is one micro-credential (badge, achievement, CTDL credential) in
-// the catalog. ID is the issuer's own identifier, byte for byte.
+// Credential is one catalog item: a micro-credential (badge, achievement,
+// CTDL credential) or, by its Kind, a learning opportunity or assessment.
+// ID is the issuer's own identifier, byte for byte.
 type Credential struct {
 	ID          string `json:"id"`
 	Title       string `json:"title"`
@@ -111,6 +112,10 @@ type Credential struct {
 	// identifier when the feed gives one.
 	Issuer   string `json:"issuer"`
 	IssuerID string `json:"issuer_id,omitempty"`
+	// OfferedBy names the other organizations that offer the item (a
+	// CTDL ceterms:offeredBy institution that is not the owner), by name,
+	// or by IRI until an organization in the catalog names it.
+	OfferedBy []string `json:"offered_by,omitempty"`
 	// Kind is one of the Kind constants; empty is read as KindCredential.
 	Kind string `json:"kind,omitempty"`
 	// Type is the feed's own type name: BadgeClass, Achievement,
@@ -235,7 +240,7 @@ func (c *Credential) ContentHash() string {
 // normalizedForHash copies the slices it sorts so hashing never reorders the
 // caller's credential.
 func normalizedForHash(c Credential) Credential {
-	for _, p := range []*[]string{&c.GradeBands, &c.Subjects, &c.Tags, &c.ApprovedIn, &c.AltIDs, &c.PartOf, &c.HasPart} {
+	for _, p := range []*[]string{&c.GradeBands, &c.Subjects, &c.Tags, &c.ApprovedIn, &c.AltIDs, &c.PartOf, &c.HasPart, &c.OfferedBy} {
 		*p = slices.Clone(*p)
 		slices.Sort(*p)
 	}

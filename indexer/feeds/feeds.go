@@ -1,8 +1,19 @@
 // Package feeds reads one feed file of any supported format: it detects the
 // format from the content (never the file name), hands the bytes to that
-// format's parser, and returns credentials, frameworks, issuer names and
-// per-record rejections. It touches no index; the sync decides what to do
-// with the result.
+// format's parser, and returns catalog items (credentials, learning
+// opportunities, assessments), frameworks, issuer names, per-record
+// rejections and notes on the choices made. A JSON file may hold one
+// document, an array, or JSON Lines (one document a line; a line that is
+// not JSON is rejected by its line number and the others are read). It
+// touches no index; the sync decides what to do with the result.
+//
+// The format readers live in the sub-packages: openbadges2 (Open Badges
+// 2.0 and 1.0), openbadges3 (Open Badges 3.0, CLR 2.0), ctdl (Credential
+// Engine CTDL, Registry envelopes and search responses), credentialcsv,
+// bulkcsv (Credential Engine bulk-upload templates), caseframework,
+// frameworkcsv; backpack and ctdlpathway read earned badges and CTDL
+// pathway exchange documents for the recommender. All JSON-LD is read
+// through one layer, internal/jsonval.
 package feeds
 
 import (
@@ -14,6 +25,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/pdpath/pdpath/indexer/feeds/bulkcsv"
 	"github.com/pdpath/pdpath/indexer/feeds/caseframework"
 	"github.com/pdpath/pdpath/indexer/feeds/credentialcsv"
 	"github.com/pdpath/pdpath/indexer/feeds/ctdl"
@@ -38,10 +50,11 @@ const (
 	FormatCSV          = feed.FormatCSV
 	FormatCASE         = feed.FormatCASE
 	FormatFrameworkCSV = feed.FormatFrameworkCSV
+	FormatBulkCSV      = feed.FormatBulkCSV
 )
 
 // Formats lists every format name, for validating a caller's choice.
-var Formats = []string{FormatOpenBadges2, FormatOpenBadges3, FormatCTDL, FormatCSV, FormatCASE, FormatFrameworkCSV}
+var Formats = []string{FormatOpenBadges2, FormatOpenBadges3, FormatCTDL, FormatCSV, FormatCASE, FormatFrameworkCSV, FormatBulkCSV}
 
 // Record is one credential and where the file holds it (a JSON pointer or
 // "line N").
@@ -132,6 +145,8 @@ func parse(source, format string, data []byte) (res Result) {
 		res = credentialcsv.Parse(source, data)
 	case FormatFrameworkCSV:
 		res = frameworkcsv.Parse(source, data, frameworks.CanonicalName)
+	case FormatBulkCSV:
+		res = bulkcsv.Parse(source, data)
 	default:
 		res.Reject(source, "", fmt.Errorf("unknown feed format %q (want one of %s)", format, strings.Join(Formats, ", ")))
 		return res
@@ -193,6 +208,8 @@ func detect(data []byte) (string, any, *jsonLines, error) {
 		has[c] = true
 	}
 	switch {
+	case bulkcsv.IsHeader(cols):
+		return FormatBulkCSV, nil, nil, nil
 	case has["id"] && has["title"]:
 		return FormatCSV, nil, nil, nil
 	case frameworkcsv.IsFrameworkHeader(cols):
@@ -209,7 +226,8 @@ func detect(data []byte) (string, any, *jsonLines, error) {
 		}
 		return "", nil, nil, errors.New("not JSON, and not a CSV with a recognised header: the first line has no comma-separated columns")
 	}
-	return "", nil, nil, fmt.Errorf("unrecognised CSV header (%s): a credentials CSV needs id and title columns, a framework CSV a code column and a name, text or description column",
+	return "", nil, nil, fmt.Errorf("unrecognised CSV header (%s): a credentials CSV needs id and title columns, a framework CSV a code column and a name, text or description column, "+
+		"a Credential Engine bulk-upload CSV a CTID or External Identifier column and a Learning Opportunity, Credential or Assessment Name column",
 		strings.Join(cols, ","))
 }
 
@@ -297,12 +315,14 @@ func classifyObject(m map[string]any, depth int) string {
 	if strings.Contains(ctx, "w3.org/2018/credentials") || strings.Contains(ctx, "w3.org/ns/credentials") {
 		return FormatOpenBadges3
 	}
-	// A search API's wrapper ({"data": [...]}) around CTDL resources or
-	// Registry envelopes.
-	if d, ok := m["data"]; ok && depth == 0 && m["@type"] == nil && m["@graph"] == nil {
-		for _, e := range jsonval.List(d) {
-			if n, ok := e.(map[string]any); ok && classifyObject(n, depth+1) == FormatCTDL {
-				return FormatCTDL
+	// A search response's wrapper ({"data": [...]} from the Search API,
+	// {"results": [...]}) around CTDL resources or Registry envelopes.
+	for _, k := range []string{"data", "results"} {
+		if d, ok := m[k]; ok && depth == 0 && m["@type"] == nil && m["@graph"] == nil {
+			for _, e := range jsonval.List(d) {
+				if n, ok := e.(map[string]any); ok && classifyObject(n, depth+1) == FormatCTDL {
+					return FormatCTDL
+				}
 			}
 		}
 	}

@@ -25,6 +25,12 @@ func TestParseDetectsFormat(t *testing.T) {
 		{"CTDL envelopes", `[{"envelope_id":"e","decoded_resource":{"@type":"ceterms:Degree","ceterms:ctid":"ce-2","ceterms:name":"D"}}]`, FormatCTDL, 1, ""},
 		{"CTDL search API wrapper", `{"data":[{"@type":"ceterms:Badge","ceterms:ctid":"ce-3","ceterms:name":{"en-US":"B"}}],"valid":true}`, FormatCTDL, 1, ""},
 		{"CTDL search API wrapper of envelopes", `{"data":[{"decoded_resource":{"@type":"ceterms:Certificate","ceterms:ctid":"ce-4","ceterms:name":"C"}}]}`, FormatCTDL, 1, ""},
+		{"CTDL Registry search results", `{"results":[{"decoded_resource":{"@type":"ceterms:Course","ceterms:ctid":"ce-5","ceterms:name":"C"}}],"total":1}`, FormatCTDL, 1, ""},
+		{"CTDL learning opportunities, bare array", `[{"@type":"ceterms:LearningOpportunityProfile","ceterms:ctid":"ce-6","ceterms:name":"L"},{"@type":"ceterms:AssessmentProfile","ceterms:ctid":"ce-7","ceterms:name":"A"}]`, FormatCTDL, 2, ""},
+		{"OB 1.0 badge class", `{"name":"B","description":"D","criteria":"https://x.example/c","issuer":"https://x.example/i"}`, FormatOpenBadges2, 1, ""},
+		{"JSON Lines of OB 1.0", "{\"name\":\"A\",\"criteria\":\"https://x.example/a\",\"issuer\":\"https://x.example/i\"}\n\n{\"name\":\"B\",\"criteria\":\"https://x.example/b\",\"issuer\":\"https://x.example/i\"}\n", FormatOpenBadges2, 2, ""},
+		{"JSON Lines of OB 2.0", "{\"type\":\"BadgeClass\",\"id\":\"b1\",\"name\":\"B\"}\r\n{\"type\":\"BadgeClass\",\"id\":\"b2\",\"name\":\"C\"}\r\n", FormatOpenBadges2, 2, ""},
+		{"bulk-upload course CSV", "CTID,External Identifier,Learning Opportunity Name,Offered By\nce-8,C1,Course,Org\n", FormatBulkCSV, 1, ""},
 		{"CASE", `{"CFDocument":{"identifier":"d","title":"T"},"CFItems":[]}`, FormatCASE, 0, ""},
 		{"credentials CSV", "id,title\nx,Y\n", FormatCSV, 1, ""},
 		{"credentials CSV with BOM and CRLF", "\xef\xbb\xbfTitle,ID\r\nY,x\r\n", FormatCSV, 1, ""},
@@ -39,7 +45,7 @@ func TestParseDetectsFormat(t *testing.T) {
 		{"plain text", "just some words\nand more\n", "", 0, "not a CSV with a recognised header"},
 		{"unknown CSV", "name,email\nA,a@example.org\n", "", 0, "unrecognised CSV header (name,email)"},
 		{"wrapper of something else", `{"data":[{"hello":"world"}]}`, "", 0, "unrecognised JSON"},
-		{"truncated JSON", "{\"type\": \"BadgeClass\",\n \"name\": \"B", "", 0, "ends at line 2, column 11 before the document is complete"},
+		{"truncated JSON", "{\"type\": \"BadgeClass\",\n \"name\": \"B", "", 0, "unexpected end of the document: the file ends at line 2, column 11"},
 		{"HTML error page", "<!DOCTYPE html>\n<html><head><title>502 Bad\n Gateway</title></head><body>nginx</body></html>\n", "", 0,
 			`an HTML page (an error or login page served in place of the feed?) titled "502 Bad Gateway"`},
 		{"HTML without a title", "<html><body>Sign in</body></html>", "", 0, "the file is an HTML page"},
@@ -73,6 +79,27 @@ func TestParseDetectsFormat(t *testing.T) {
 	}
 }
 
+// TestJSONLinesBadLine rejects a line that is not JSON by its line number
+// and reads the lines around it.
+func TestJSONLinesBadLine(t *testing.T) {
+	data := "{\"name\":\"A\",\"criteria\":\"https://x.example/a\",\"issuer\":\"https://x.example/i\"}\n" +
+		"{\"name\":\"B\",\"criteria\":\n" +
+		"{\"name\":\"C\",\"issuer\":\"https://x.example/i\"}\n" +
+		"{\"name\":\"D\",\"criteria\":\"https://x.example/d\",\"issuer\":\"https://x.example/i\"}\n"
+	res := Parse("dump.jsonl", []byte(data))
+	var locs []string
+	for _, r := range res.Credentials {
+		locs = append(locs, r.Locator)
+	}
+	if strings.Join(locs, ",") != "line 1,line 4" {
+		t.Errorf("credentials at %q, want lines 1 and 4", locs)
+	}
+	if len(res.Rejected) != 2 || res.Rejected[0].Record != "line 2" || !strings.Contains(res.Rejected[0].Error, "invalid JSON") ||
+		res.Rejected[1].Record != "line 3" {
+		t.Errorf("rejected %+v, want line 2 (not JSON) and line 3 (no type, not an OB 1.0 class)", res.Rejected)
+	}
+}
+
 func TestParseTooLarge(t *testing.T) {
 	data := bytes.Repeat([]byte(" "), MaxFileBytes+1)
 	res := Parse("big.json", data)
@@ -95,5 +122,39 @@ func TestParseAs(t *testing.T) {
 	res = ParseAs("x.csv", FormatCSV, []byte("id,name\n1,2\n"))
 	if len(res.Rejected) != 1 || !strings.Contains(res.Rejected[0].Error, `"title" is missing`) {
 		t.Errorf("wrong layout for the stated format: %+v", res.Rejected)
+	}
+}
+
+// TestOpenBadges1Directory reads a badge directory's JSON Lines dump with
+// an Open Badges 1.0 issuer organization among the badge classes: the
+// classes without ids get stable derived ids, one with an id keeps it, and
+// the issuer document names the classes that point at it.
+func TestOpenBadges1Directory(t *testing.T) {
+	data := `{"location":"https://badges.example.org/issuer.json","name":"Connected PD Network","url":"https://pd.example.org"}
+{"name":"Twitter Chat Moderator","description":"Moderated a chat.","criteria":"https://pd.example.org/criteria/mod","issuer":"https://badges.example.org/issuer.json","tags":["pd"],"alignment":[{"name":"ISTE-E 2.4","url":"https://iste.example.org/2.4"}]}
+{"name":"Twitter Chat Moderator","description":"Moderated a chat.","criteria":"https://pd.example.org/criteria/mod","issuer":"https://badges.example.org/issuer.json"}
+{"id":"https://pd.example.org/badges/host","name":"Chat Host","criteria":"https://pd.example.org/criteria/host","issuer":"https://badges.example.org/issuer.json"}
+{"name":"Nameless issuer","criteria":"https://other.example.org/c","issuer":{"origin":"https://other.example.org","name":"Other Org"}}
+`
+	res := Parse("dump.jsonl", []byte(data))
+	if len(res.Rejected) != 0 || len(res.Credentials) != 3 {
+		t.Fatalf("credentials %d, rejected %+v", len(res.Credentials), res.Rejected)
+	}
+	mod, host, other := res.Credentials[0].Credential, res.Credentials[1].Credential, res.Credentials[2].Credential
+	if !strings.HasPrefix(mod.ID, "urn:pdpath:badgeclass:") || mod.Issuer != "Connected PD Network" || len(mod.Competencies) != 1 {
+		t.Errorf("derived id, issuer named from its document, OB 1.0 alignment: %+v", mod)
+	}
+	if host.ID != "https://pd.example.org/badges/host" || host.Issuer != "Connected PD Network" {
+		t.Errorf("own id kept: %+v", host)
+	}
+	if other.Issuer != "Other Org" || other.IssuerID != "https://other.example.org" {
+		t.Errorf("embedded 0.5-style issuer: %q (%q)", other.Issuer, other.IssuerID)
+	}
+	var noted []string
+	for _, n := range res.Notes {
+		noted = append(noted, n.Record)
+	}
+	if strings.Join(noted, ",") != "line 2,line 5" {
+		t.Errorf("derived ids noted for lines 2 and 5 (line 3 restates line 2): %q", noted)
 	}
 }

@@ -262,8 +262,8 @@ var fixtureWants = map[string]fixtureWant{
 		format: FormatCTDL, ids: []string{"ce-28E50037-D306-4F1E-AA9D-22A0E716B7A7"}, titles: []string{"Health Informatics"},
 		check: func(t *testing.T, res Result) {
 			c := res.Credentials[0].Credential
-			if c.Issuer != "Medical Licensing Board of Indiana" {
-				t.Errorf("embedded owner: %q", c.Issuer)
+			if c.Issuer != "Medical Licensing Board of Indiana" || len(c.OfferedBy) != 1 || c.OfferedBy[0] != "Indiana University Bloomington" {
+				t.Errorf("embedded owner and offering institution: %q, %q", c.Issuer, c.OfferedBy)
 			}
 			if res.Issuers["ce-6A62B250-A1A2-4D31-A702-CDC2437EFD31"] != "Indiana University Bloomington" {
 				t.Errorf("embedded offerer remembered by its ctid: %v", res.Issuers)

@@ -1,7 +1,9 @@
-// Package index owns pdpath's Bleve index: the mapping, how a credential
+// Package index owns pdpath's Bleve index: the mapping, how a catalog item
 // becomes an indexed document, batched writes stamped with the catalog
-// version, and searches with filters, facets and highlights. Nothing outside
-// this package sees a Bleve type.
+// version, and searches with filters (kind, issuer, competency, cost,
+// hours), facets and highlights. Text in every language a feed states is
+// searched with that language's analyzer, and proper names match as
+// phrases before stems. Nothing outside this package sees a Bleve type.
 package index
 
 import (
@@ -247,7 +249,8 @@ type Document struct {
 	Subject         []string `json:"subject,omitempty"`
 	Type            string   `json:"type,omitempty"`
 	Kind            string   `json:"kind,omitempty"`
-	// Names holds the issuer's name and the title unstemmed, for phrases.
+	// Names holds the issuer's name, the offering institutions' and the
+	// title unstemmed, for phrases.
 	Names []string `json:"names,omitempty"`
 	// Lang holds the title and description in every other language the
 	// feed states, keyed by analyzer (see langField).
@@ -273,6 +276,11 @@ func (ix *Index) Document(c *catalog.Credential) Document {
 	}
 	if c.Issuer != "" {
 		d.Names = append(d.Names, c.Issuer)
+	}
+	for _, o := range c.OfferedBy {
+		if !strings.Contains(o, "://") {
+			d.Names = append(d.Names, o)
+		}
 	}
 	d.Names = append(d.Names, c.Title)
 	d.Lang = languages(c)

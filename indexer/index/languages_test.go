@@ -25,6 +25,8 @@ func feedItems() []*catalog.Credential {
 		{ID: "exam", Title: "Praxis Reading Specialist", Issuer: "ETS", Kind: catalog.KindAssessment},
 		{ID: "ai", Title: "Universal AI for Classrooms", Description: "Artificial intelligence tools at university level.", Issuer: "Edtech Lab"},
 		{ID: "iu", Title: "Health Informatics", Description: "Health records and diagnostic codes.", Issuer: "Indiana University Bloomington"},
+		{ID: "offered", Title: "Medical Coding", Description: "Coding for universal health records.", Issuer: "Medical Licensing Board",
+			OfferedBy: []string{"Purdue University Northwest"}},
 	}
 }
 
@@ -50,9 +52,10 @@ func TestFeedItemsSearch(t *testing.T) {
 		{"French title, accent and plural folded", Request{Query: "education prescolaire"}, "francais", nil},
 		{"uncoded competency by name", Request{Query: "learner engagement"}, "course", nil},
 		{"issuer phrase before stems", Request{Query: "Indiana University"}, "iu", nil},
+		{"offering institution phrase before stems", Request{Query: "Purdue University"}, "offered", nil},
 		{"kind: learning opportunities", Request{Kind: catalog.KindLearningOpportunity}, "", []string{"course"}},
 		{"kind: assessments", Request{Kind: catalog.KindAssessment}, "", []string{"exam"}},
-		{"kind: credentials include unstated kinds", Request{Kind: catalog.KindCredential}, "", []string{"bilingual", "francais", "ai", "iu"}},
+		{"kind: credentials include unstated kinds", Request{Kind: catalog.KindCredential}, "", []string{"bilingual", "francais", "ai", "iu", "offered"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -4,6 +4,12 @@
 // locking that lets one writer and any number of readers (a running server, a
 // search from the shell) share an index directory.
 //
+// The sync also names issuers from the organizations described in any file
+// of the ingest or kept from earlier ones (CTIDs and Registry URIs matched
+// without regard to case or form), keeps a published active record when a
+// provisional or ceased twin arrives, and reports what it chose for records
+// that needed a choice (an issuer named by its web site or left unnamed).
+//
 // # Layout
 //
 // An index directory holds one folder per catalog version and a CURRENT file

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -53,6 +54,11 @@ type sourced struct {
 	// nothing from now on.
 	drop bool
 	feeds.Result
+}
+
+type sourcedRecord struct {
+	source string
+	rec    feeds.Record
 }
 
 func newMerge(base *state, now time.Time) (*merge, error) {
@@ -125,6 +131,9 @@ func (m *merge) finish(rep *catalog.Report) (*state, changeSet) {
 		}
 	}
 	unnamed := map[string][]catalog.Note{} // issuer IRI -> records named by it
+	var pending []sourcedRecord
+	noIssuer := map[string][]catalog.Note{} // source -> records that name no issuer
+	byHost := map[string][]catalog.Note{}   // source -> records named by their web site
 
 	sources := map[string]*SourceInfo{}
 	for k, v := range m.base.Sources {
@@ -188,37 +197,74 @@ func (m *merge) finish(rep *catalog.Report) (*state, changeSet) {
 				info.Records--
 				continue
 			}
-			m.normalize(&cr, issuers, unresolved)
-			seen[r.source][cr.ID] = true
-			if !catalog.Published(cr.Lifecycle) && prev != nil && prev.Active() && catalog.Published(prev.Lifecycle) {
-				rep.Notes = append(rep.Notes, catalog.Note{Source: r.source, Record: rec.Locator,
-					Note: fmt.Sprintf("%q is %s here; the published active record is kept", cr.ID, cr.Lifecycle)})
-				if old[cr.ID] != nil {
-					incoming[cr.ID] = true
-				}
-				continue
-			}
-			incoming[cr.ID] = true
-			switch {
-			case cr.Issuer == "" && cr.IssuerID == "":
-				rep.Notes = append(rep.Notes, catalog.Note{Source: r.source, Record: rec.Locator,
-					Note: fmt.Sprintf("%q states no issuer: imported without one", cr.ID)})
-			case cr.Issuer == cr.IssuerID:
-				unnamed[cr.IssuerID] = append(unnamed[cr.IssuerID], catalog.Note{Source: r.source, Record: rec.Locator})
-			}
-			cr.Provenance = catalog.Provenance{FirstSeen: m.now, LastSeen: m.now, Status: catalog.StatusActive}
-			if prev != nil {
-				cr.FirstSeen = prev.FirstSeen
-				cr.Sources = slices.Clone(prev.Sources)
-			}
-			if !slices.Contains(cr.Sources, r.source) {
-				cr.Sources = append(cr.Sources, r.source)
-			}
-			next[cr.ID] = &cr
+			rec.Credential = cr
+			pending = append(pending, sourcedRecord{source: r.source, rec: rec})
 		}
+	}
+	// Published records first, so a provisional or ceased twin never
+	// overrides one, whichever file the run read first.
+	slices.SortStableFunc(pending, func(a, b sourcedRecord) int {
+		pa, pb := catalog.Published(a.rec.Credential.Lifecycle), catalog.Published(b.rec.Credential.Lifecycle)
+		switch {
+		case pa == pb:
+			return 0
+		case pa:
+			return -1
+		}
+		return 1
+	})
+	for _, p := range pending {
+		r, rec := p, p.rec
+		cr := rec.Credential
+		m.normalize(&cr, issuers, unresolved)
+		seen[r.source][cr.ID] = true
+		prev := next[cr.ID]
+		if !catalog.Published(cr.Lifecycle) && prev != nil && prev.Active() && catalog.Published(prev.Lifecycle) {
+			rep.Notes = append(rep.Notes, catalog.Note{Source: r.source, Record: rec.Locator,
+				Note: fmt.Sprintf("%q is %s here; the published active record is kept", cr.ID, cr.Lifecycle)})
+			if old[cr.ID] != nil {
+				incoming[cr.ID] = true
+			}
+			continue
+		}
+		incoming[cr.ID] = true
+		switch {
+		case cr.Issuer == "" && cr.IssuerID == "":
+			// Name the publisher by its web site rather than leave the
+			// issuer empty; the report says so.
+			if host := webHost(cr.URL); host != "" {
+				cr.Issuer = host
+				byHost[r.source] = append(byHost[r.source], catalog.Note{Source: r.source, Record: rec.Locator, Note: cr.ID})
+				break
+			}
+			noIssuer[r.source] = append(noIssuer[r.source], catalog.Note{Source: r.source, Record: rec.Locator, Note: cr.ID})
+		case cr.Issuer == cr.IssuerID:
+			unnamed[cr.IssuerID] = append(unnamed[cr.IssuerID], catalog.Note{Source: r.source, Record: rec.Locator})
+		}
+		cr.Provenance = catalog.Provenance{FirstSeen: m.now, LastSeen: m.now, Status: catalog.StatusActive}
+		if prev != nil {
+			cr.FirstSeen = prev.FirstSeen
+			cr.Sources = slices.Clone(prev.Sources)
+		}
+		if !slices.Contains(cr.Sources, r.source) {
+			cr.Sources = append(cr.Sources, r.source)
+		}
+		next[cr.ID] = &cr
 	}
 	if len(unresolved) > 0 {
 		rep.UnresolvedFrameworks = unresolved
+	}
+	for _, src := range slices.Sorted(maps.Keys(noIssuer)) {
+		recs := noIssuer[src]
+		n := catalog.Note{Source: src, Record: recs[0].Record,
+			Note: fmt.Sprintf("%d record(s) state no issuer and no web page (first %q): imported without an issuer", len(recs), recs[0].Note)}
+		rep.Notes = append(rep.Notes, n)
+	}
+	for _, src := range slices.Sorted(maps.Keys(byHost)) {
+		recs := byHost[src]
+		n := catalog.Note{Source: src, Record: recs[0].Record,
+			Note: fmt.Sprintf("%d record(s) state no issuer (first %q): each is named by the host of its web page", len(recs), recs[0].Note)}
+		rep.Notes = append(rep.Notes, n)
 	}
 	for _, iri := range slices.Sorted(maps.Keys(unnamed)) {
 		recs := unnamed[iri]
@@ -335,6 +381,11 @@ func (m *merge) normalize(cr *catalog.Credential, issuers map[string]string, unr
 			cr.Issuer = cr.IssuerID
 		}
 	}
+	for i, o := range cr.OfferedBy {
+		if name, ok := issuers[feed.MatchKey(o)]; ok && strings.Contains(o, ":") {
+			cr.OfferedBy[i] = name
+		}
+	}
 	comps := make([]catalog.Competency, 0, len(cr.Competencies))
 	seen := map[string]bool{}
 	for _, c := range cr.Competencies {
@@ -387,6 +438,16 @@ func resolveLinks(creds []*catalog.Credential) {
 			c.SupersededBy = id
 		}
 	}
+}
+
+// webHost returns the host of an http(s) URL without a leading "www.",
+// or "".
+func webHost(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
+		return ""
+	}
+	return strings.TrimPrefix(u.Hostname(), "www.")
 }
 
 func sameJSON(a, b any) bool {

@@ -1,9 +1,22 @@
 // Package ctdl reads Credential Engine CTDL JSON-LD: @graph documents,
-// single nodes as the Credential Registry serves them, Registry envelope
-// lists (objects with a decoded_resource) and search API wrappers (an
-// object whose "data" lists resources or envelopes). Every ceterms credential class
-// becomes a credential; CredentialOrganization nodes name the issuers;
-// condition, cost and duration profiles fill prerequisites, cost and hours.
+// single nodes as the Credential Registry serves them, bare arrays of
+// nodes, Registry envelopes (objects with a decoded_resource, whose
+// owned_by names the issuer when the resource does not) and search
+// responses (an object whose "data" or "results" lists resources or
+// envelopes).
+//
+// Every ceterms credential class becomes a catalog item of kind
+// credential; LearningOpportunityProfile, Course and LearningProgram
+// become learning opportunities and AssessmentProfile assessments.
+// CredentialOrganization nodes name the issuers, matched by CTID in any
+// Registry URI form. Language maps keep every language. Condition
+// profiles fill prerequisites; CostProfiles fill cost_usd in cents (the
+// items of one profile add up, several profiles are alternatives and the
+// lowest is taken, each kept); DurationProfiles give hours only for effort
+// stated in hours and keep calendar lengths as written;
+// audienceLevelType gives the level; adms:status, lifeCycleStatusType and
+// credentialStatusType the lifecycle; approvedIn and approvedBy the
+// jurisdictions. Where a choice is made the result's notes say so.
 package ctdl
 
 import (
@@ -246,14 +259,31 @@ func IsCredentialType(t string) bool {
 // node of the same document with that @id or ctid (matched as
 // feed.MatchKey does: a CTID in any Registry URI form, without regard to
 // case).
+//
+// A reference object that only names its node ({"@id": ...}, perhaps with
+// a @type) is looked up like an IRI.
 func (p *parser) deref(r jsonval.Ref) map[string]any {
-	if r.Node != nil {
+	if r.Node != nil && !isStub(r.Node) {
 		return r.Node
 	}
 	if r.ID == "" {
-		return nil
+		return r.Node
 	}
-	return p.index[keyOf(r.ID)]
+	if n := p.index[keyOf(r.ID)]; n != nil {
+		return n
+	}
+	return r.Node
+}
+
+// isStub reports whether an object only refers to a node: nothing but
+// @id, id and @type.
+func isStub(m map[string]any) bool {
+	for k := range m {
+		if k != "@id" && k != "id" && k != "@type" {
+			return false
+		}
+	}
+	return true
 }
 
 // refID is the identifier to record for a linked credential: an IRI as the
@@ -293,18 +323,13 @@ func (p *parser) item(n node) {
 		f.Err = jsonval.Required("ceterms:name")
 	}
 	c.Descriptions, c.Description = f.LangMap(m["ceterms:description"], "ceterms:description")
-	if len(c.Titles) < 2 {
-		c.Titles = nil
-	}
-	if len(c.Descriptions) < 2 {
-		c.Descriptions = nil
-	}
+	c.Titles, c.Descriptions = onlyOtherLanguages(c.Titles), onlyOtherLanguages(c.Descriptions)
 	c.URL = first(f.Strings(m["ceterms:subjectWebpage"], "ceterms:subjectWebpage"))
 	c.Image = textnorm.Image(first(f.Strings(m["ceterms:image"], "ceterms:image")))
 
 	p.issuer(&f, m, &c)
 
-	tags := f.LangStrings(m["ceterms:keyword"], "ceterms:keyword")
+	tags := f.AllLangStrings(m["ceterms:keyword"], "ceterms:keyword")
 	for i, s := range jsonval.List(m["ceterms:subject"]) {
 		field := jsonval.Field("ceterms:subject", i)
 		if o, ok := s.(map[string]any); ok && o["ceterms:targetNodeName"] != nil {
@@ -335,6 +360,9 @@ func (p *parser) item(n node) {
 		c.Level = p.audienceLevel(&f, m["ceterms:audienceLevelType"])
 	}
 	c.ApprovedIn = p.jurisdictions(&f, m["ceterms:approvedIn"], "ceterms:approvedIn", n.ptr)
+	for _, code := range p.approvers(&f, m["ceterms:approvedBy"], n.ptr) {
+		c.ApprovedIn = textnorm.AppendUnique(c.ApprovedIn, code)
+	}
 	c.Lifecycle = p.lifecycle(&f, m, n.status)
 	if c.IssuerID == "" && c.Issuer == "" && n.owner != "" {
 		c.IssuerID = n.owner
@@ -346,6 +374,20 @@ func (p *parser) item(n node) {
 		return
 	}
 	p.res.Add(p.source, feed.Record{Credential: c, Locator: n.ptr})
+}
+
+// onlyOtherLanguages drops a language map that holds English alone: the
+// plain Title or Description says all it does. Maps with other languages
+// are kept whole.
+func onlyOtherLanguages(m map[string]string) map[string]string {
+	if len(m) == 1 {
+		for tag := range m {
+			if l := strings.ToLower(tag); l == "en" || strings.HasPrefix(l, "en-") || strings.HasPrefix(l, "en_") {
+				return nil
+			}
+		}
+	}
+	return m
 }
 
 func first(list []string) string {

@@ -72,7 +72,7 @@ func TestParse(t *testing.T) {
 					},
 					Hours:  catalog.Float(15),
 					Format: catalog.FormatHybrid,
-					Tags:   []string{"data", "assessment", "Mathematics"},
+					Tags:   []string{"data", "assessment", "datos", "Mathematics"},
 					AltIDs: []string{reg + dataLiteracy},
 				}
 				if got := byID[dataLiteracy]; !reflect.DeepEqual(got, want) {

@@ -162,7 +162,7 @@ var audienceLevels = map[string]int{
 	"beginnerlevel": 1, "secondarylevel": 1, "lowerdivisionlevel": 1, "associatesdegreelevel": 1,
 	"intermediatelevel": 2, "postsecondarylevel": 2, "upperdivisionlevel": 2, "bachelorsdegreelevel": 2,
 	"advancedlevel": 3, "graduatelevel": 3, "mastersdegreelevel": 3, "professionallevel": 3,
-	"doctoraldegreelevel": 4, "postdoctorallevel": 4,
+	"doctoraldegreelevel": 4, "postdoctorallevel": 4, "doctorallevel": 4,
 }
 
 // audienceLevel reads ceterms:audienceLevelType: the lowest level the
@@ -179,7 +179,8 @@ func (p *parser) audienceLevel(f *jsonval.Fields, v any) int {
 
 // issuer names the record's issuer: the first ceterms:ownedBy, else the
 // first ceterms:offeredBy organization, as an IRI and, when the document
-// describes the organization, by name. Every organization a reference
+// describes the organization, by name. The other organizations that offer
+// it go to OfferedBy (by name, else by IRI). Every organization a reference
 // embeds or finds in the document is remembered for naming others.
 func (p *parser) issuer(f *jsonval.Fields, m map[string]any, c *catalog.Credential) {
 	for _, key := range []string{"ceterms:ownedBy", "ceterms:offeredBy"} {
@@ -194,8 +195,16 @@ func (p *parser) issuer(f *jsonval.Fields, m map[string]any, c *catalog.Credenti
 				name = f.LangString(org["ceterms:name"], jsonval.Field(key, i, "ceterms:name"))
 				p.res.AddIssuer(id, name)
 			}
-			if c.IssuerID == "" && c.Issuer == "" {
+			switch {
+			case c.IssuerID == "" && c.Issuer == "":
 				c.IssuerID, c.Issuer = id, name
+			case key == "ceterms:offeredBy" && (id == "" || feed.MatchKey(id) != feed.MatchKey(c.IssuerID)) && (name == "" || name != c.Issuer):
+				if name == "" {
+					name = id
+				}
+				if name != "" && !slices.Contains(c.OfferedBy, name) {
+					c.OfferedBy = append(c.OfferedBy, name)
+				}
 			}
 		}
 	}
@@ -484,6 +493,76 @@ func (p *parser) jurisdictions(f *jsonval.Fields, v any, field, ptr string) []st
 	return out
 }
 
+// approvers reads ceterms:approvedBy: an approving organization the
+// document describes contributes the jurisdictions it states
+// (ceterms:jurisdiction); a state education agency ("Illinois State Board
+// of Education") approves for its state, which the report notes.
+func (p *parser) approvers(f *jsonval.Fields, v any, ptr string) []string {
+	var out []string
+	for i, r := range f.Refs(v, "ceterms:approvedBy") {
+		org := p.deref(r)
+		if org == nil {
+			continue
+		}
+		field := jsonval.Field("ceterms:approvedBy", i)
+		codes := p.jurisdictions(f, org["ceterms:jurisdiction"], field+".ceterms:jurisdiction", ptr)
+		name := f.LangString(org["ceterms:name"], field+".ceterms:name")
+		if len(codes) == 0 {
+			if code := stateAgency(name); code != "" {
+				codes = []string{code}
+				p.res.Note(p.source, ptr, "ceterms:approvedBy %q is a state education agency: approved in %s", name, code)
+			}
+		}
+		for _, c := range codes {
+			if !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// stateAgency returns "US-XX" for the name of a US state's education
+// agency (board, department or commission of education, or of teacher
+// standards), "" otherwise.
+func stateAgency(name string) string {
+	l := strings.ToLower(name)
+	if !strings.Contains(l, "education") && !strings.Contains(l, "teacher") && !strings.Contains(l, "educator") {
+		return ""
+	}
+	if !strings.Contains(l, "board") && !strings.Contains(l, "department") && !strings.Contains(l, "commission") && !strings.Contains(l, "agency") {
+		return ""
+	}
+	best := ""
+	for state := range usStates {
+		// The longest state name contained wins ("West Virginia" over "Virginia").
+		if strings.Contains(l, state) && len(state) > len(best) {
+			best = state
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return "US-" + usStates[best]
+}
+
 // keyOf is the form under which the parser indexes and looks up node
 // identifiers: see feed.MatchKey.
 func keyOf(id string) string { return feed.MatchKey(id) }
+
+// LifecycleOf maps a status term as publishers write it ("lifeCycle:Active",
+// "Ceased", "graphPublicationStatus:Provisional", "Teach Out") onto a
+// catalog lifecycle value, "" when it is none the catalog knows.
+func LifecycleOf(term string) string {
+	return lifecycleOf(strings.ToLower(strings.ReplaceAll(jsonval.Local(strings.TrimSpace(term)), " ", "")))
+}
+
+// AudienceLevel places one CTDL audience level term ("audLevel:BeginnerLevel",
+// "Masters Degree Level") on the catalog's level scale, 0 when unknown.
+func AudienceLevel(term string) int {
+	t := strings.ToLower(strings.NewReplacer(" ", "", "'", "", "-", "").Replace(jsonval.Local(strings.TrimSpace(term))))
+	if !strings.HasSuffix(t, "level") {
+		t += "level"
+	}
+	return audienceLevels[t]
+}

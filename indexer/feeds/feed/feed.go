@@ -1,7 +1,8 @@
-// Package feed defines what every feed-format parser returns: credential
-// records located inside their file, frameworks, issuer names, and the
-// records rejected or skipped. Format packages fill a Result; package feeds
-// re-exports it to callers.
+// Package feed defines what every feed-format parser returns: catalog
+// item records located inside their file, frameworks, issuer names, the
+// records rejected or skipped and notes on the choices made. Format
+// packages fill a Result; package feeds re-exports it to callers. MatchKey
+// is how identifiers of organizations are matched across files.
 package feed
 
 import (
@@ -21,6 +22,9 @@ const (
 	FormatCSV          = "csv" // credentials in the CSV layout of the SPEC
 	FormatCASE         = "case"
 	FormatFrameworkCSV = "framework-csv"
+	// FormatBulkCSV is a Credential Engine bulk-upload spreadsheet
+	// (credential, learning opportunity, course or assessment template).
+	FormatBulkCSV = "ce-bulk-csv"
 )
 
 // Record is one credential read from a feed and where it was found: a JSON
@@ -159,7 +163,7 @@ func fillMissing(c *catalog.Credential, d catalog.Credential) {
 	}{
 		{&c.PartOf, d.PartOf}, {&c.HasPart, d.HasPart},
 		{&c.GradeBands, d.GradeBands}, {&c.Subjects, d.Subjects}, {&c.Tags, d.Tags}, {&c.AltIDs, d.AltIDs},
-		{&c.ApprovedIn, d.ApprovedIn},
+		{&c.ApprovedIn, d.ApprovedIn}, {&c.OfferedBy, d.OfferedBy},
 	} {
 		if len(*f.dst) == 0 {
 			*f.dst = f.src

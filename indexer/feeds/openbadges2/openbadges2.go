@@ -38,7 +38,17 @@ func FromJSON(source string, doc any) feed.Result {
 	for _, n := range nodes {
 		if n.is("Issuer") || n.is("Profile") {
 			var f jsonval.Fields
-			res.AddIssuer(f.Raw(idOf(n.node), "id"), f.String(n.node["name"], "name"))
+			name := f.String(n.node["name"], "name")
+			res.AddIssuer(f.Raw(idOf(n.node), "id"), name)
+			if n.v1 {
+				// An Open Badges 1.0 issuer is referred to by the URL of its
+				// document (where a directory found it) or its home page.
+				for _, k := range []string{"location", "url", "origin"} {
+					if s, ok := n.node[k].(string); ok {
+						res.AddIssuer(strings.TrimSpace(s), name)
+					}
+				}
+			}
 		}
 	}
 	profiles := 0
@@ -107,6 +117,19 @@ func IsBadgeClass1(m map[string]any) bool {
 	return criteria && issuer
 }
 
+// isIssuer1 reports whether m is an Open Badges 1.0 IssuerOrganization: no
+// @context or type, a name and a url, and nothing of a badge class.
+func isIssuer1(m map[string]any) bool {
+	for _, k := range []string{"@context", "type", "@type", "criteria", "badge", "recipient", "issuer"} {
+		if _, ok := m[k]; ok {
+			return false
+		}
+	}
+	_, name := m["name"].(string)
+	_, url := m["url"].(string)
+	return name && url
+}
+
 // derivedID makes a stable id for an Open Badges 1.0 badge class that has
 // none: from its issuer and name when it states both, else from its
 // location or criteria URL. The second result says what it came from.
@@ -144,6 +167,9 @@ func collect(source string, doc any, ptr string, res *feed.Result) []node {
 		types := f.Types(t, "type")
 		if IsBadgeClass1(d) {
 			return []node{{ptr: ptr, node: d, types: []string{"BadgeClass"}, v1: true}}
+		}
+		if isIssuer1(d) {
+			return []node{{ptr: ptr, node: d, types: []string{"Issuer"}, v1: true}}
 		}
 		return []node{{ptr: ptr, node: d, types: types, typeErr: f.Err}}
 	case []any:

@@ -245,6 +245,14 @@ func (p *parser) achievement(m map[string]any, ptr string, issuer profile) {
 	c.Description = f.String(m["description"], "description")
 	if t := f.String(m["achievementType"], "achievementType"); t != "" {
 		c.Type = t
+		// Achievements that are courses or assessments are catalog items
+		// of those kinds.
+		switch strings.ToLower(strings.TrimPrefix(t, "ext:")) {
+		case "course", "learningprogram", "module", "workshop":
+			c.Kind = catalog.KindLearningOpportunity
+		case "assessment", "assignment":
+			c.Kind = catalog.KindAssessment
+		}
 	}
 
 	switch cr := m["criteria"].(type) {

@@ -1,7 +1,10 @@
-// Package jsonval reads loosely typed JSON and JSON-LD feed documents: it
-// decodes them, builds JSON pointers to records, and reads fields that may
-// be a value or a list, a string or a language map, an IRI or an embedded
-// node, naming the field whenever one has the wrong JSON type.
+// Package jsonval is the one JSON-LD reading layer of every reader under
+// indexer/feeds (Open Badges, CTDL, CASE, backpacks, CTDL pathways): it
+// decodes loosely typed JSON and JSON-LD documents, builds JSON pointers
+// to records, and reads fields that may be a value or a list, a string or
+// a language map (one language or all of them), an IRI or an embedded
+// node, a type with or without a prefix, naming the field whenever one has
+// the wrong JSON type.
 package jsonval
 
 import (
@@ -40,7 +43,7 @@ func describe(data []byte, err error) error {
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) {
 		line, col := position(data, int64(len(bytes.TrimRight(data, " \t\r\n"))))
-		return fmt.Errorf("invalid JSON: the file ends at line %d, column %d before the document is complete (truncated?)", line, col)
+		return fmt.Errorf("invalid JSON: unexpected end of the document: the file ends at line %d, column %d before it is complete (truncated?)", line, col)
 	}
 	return fmt.Errorf("invalid JSON: %w", err)
 }
@@ -536,4 +539,39 @@ func TypeSet(m map[string]any) map[string]bool {
 func Text(v any) string {
 	var f Fields
 	return f.LangString(v, "")
+}
+
+// AllLangStrings reads every string of every language from the forms
+// LangString accepts: the preferred language first, then the others in
+// sorted order (keywords in a bilingual record are all kept).
+func (f *Fields) AllLangStrings(v any, field string) []string {
+	switch v := v.(type) {
+	case []any:
+		var out []string
+		for i, e := range v {
+			out = append(out, f.AllLangStrings(e, Field(field, i))...)
+		}
+		return out
+	case map[string]any:
+		if _, ok := v["@value"]; ok {
+			return f.LangStrings(v, field)
+		}
+		best, ok := PreferredLanguage(v)
+		if !ok {
+			return nil
+		}
+		out := f.Strings(v[best], Field(field, best))
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if k != best {
+				out = append(out, f.Strings(v[k], Field(field, k))...)
+			}
+		}
+		return out
+	}
+	return f.LangStrings(v, field)
 }
