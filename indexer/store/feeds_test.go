@@ -120,8 +120,8 @@ func TestIngestFeedsAsPublished(t *testing.T) {
 	// A later ingest of the credential alone still names its issuer from
 	// the organizations the catalog knows.
 	c2 := openTest(t, t.TempDir())
-	ingest(t, c2, Input{"organization.json", []byte(ctdlOrganization)})
-	ingest(t, c2, Input{"credential.json", []byte(ctdlCredential)})
+	ingest(t, c2, Input{Source: "organization.json", Data: []byte(ctdlOrganization)})
+	ingest(t, c2, Input{Source: "credential.json", Data: []byte(ctdlCredential)})
 	if cr, _ := c2.Credential("ce-0a000000-0000-4000-8000-000000000001"); cr == nil || cr.Issuer != "Indiana University Bloomington" {
 		t.Errorf("issuer from an organization already in the catalog: %+v", cr)
 	}
