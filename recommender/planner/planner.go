@@ -198,10 +198,18 @@ func (p *Planner) Plan(ctx context.Context, req Request) (Plan, error) {
 	groupCap := make([]int64, len(in.members))
 	for k := range in.members {
 		m := &in.members[k]
-		bs[k] = p.build(m.earned, m.needs, p.allow(in, m))
+		bs[k] = p.build(ctx, m.earned, m.needs, p.allow(in, m))
+		// A member's study time until the last month bounds the member's
+		// hours, when it can bind at all.
 		groupCap[k] = -1
 		if in.perMonth > 0 {
-			groupCap[k] = int64(in.last-in.start+1) * in.perMonth
+			var all int64
+			for _, h := range bs[k].pr.hours {
+				all += h
+			}
+			if c := int64(in.last-in.start+1) * in.perMonth; all > c {
+				groupCap[k] = c
+			}
 		}
 		if err := ctx.Err(); err != nil {
 			return Plan{}, fmt.Errorf("planner: plan: %w", err)
