@@ -186,12 +186,12 @@ type searcher struct {
 
 	// hScale exceeds the hours of every solution: cost*hScale + hours
 	// orders solutions by cost, then hours.
-	hScale    int64
+	hScale int64
 	// lexExact is whether float64 holds every scalar*hScale + hours
 	// exactly enough for the lexicographic bound; with the penalties for
 	// unstated amounts it may not, and the bound is then left out (it only
 	// settles ties on hours).
-	lexExact bool
+	lexExact  bool
 	chain     []chainCost
 	openLB    int64
 	nodes     int
