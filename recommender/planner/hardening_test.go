@@ -98,6 +98,37 @@ func TestPlanByDeadline(t *testing.T) {
 	}
 }
 
+// TestPlanByDeadlineChain: a cheap follow-on course cannot start until
+// its 15-hour prerequisite ends in February, so with a March deadline it
+// misses a February by; the plan is made again with a dearer stand-alone
+// course that fits beside it.
+func TestPlanByDeadlineChain(t *testing.T) {
+	creds := []*catalog.Credential{
+		cred("assessment-foundations", 20, 15, "InTASC:6"),
+		needs(cred("assessment-follow-on", 10, 5, "FFT:1f"), 0, "assessment-foundations"),
+		cred("assessment-design-workshop", 40, 5, "FFT:1f"),
+	}
+	got := planAny(t, creds, Request{Targets: targets("InTASC:6", "FFT:1f"),
+		Constraints: Constraints{HoursPerMonth: 10, Start: "2027-01", By: "2027-02"}})
+	if !sameSet(stepIDs(got), []string{"assessment-foundations", "assessment-design-workshop"}) {
+		t.Fatalf("steps %v, want the foundations course and the stand-alone workshop", stepIDs(got))
+	}
+	if len(got.Uncovered) != 0 || got.Optimal || got.OptimalNote == "" {
+		t.Errorf("uncovered %v, optimal %v %q; want all covered, no optimum claimed", got.Uncovered, got.Optimal, got.OptimalNote)
+	}
+	for _, s := range got.Steps {
+		if s.EndMonth > "2027-02" {
+			t.Errorf("step %s ends %s", s.ID, s.EndMonth)
+		}
+	}
+	// Without the stand-alone workshop, FFT:1f is reported with the reason.
+	got = planAny(t, creds[:2], Request{Targets: targets("InTASC:6", "FFT:1f"),
+		Constraints: Constraints{HoursPerMonth: 10, Start: "2027-01", By: "2027-02"}})
+	if why := got.UncoveredReasons["FFT:1f"]; !strings.Contains(why, "would end in 2027-03, after by 2027-02") {
+		t.Errorf("reason %q", why)
+	}
+}
+
 // TestPlanUnknownFramework: a target naming a framework or code the
 // catalog does not know is the caller's mistake, named in the error.
 func TestPlanUnknownFramework(t *testing.T) {

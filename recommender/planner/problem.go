@@ -80,6 +80,9 @@ type member struct {
 	prefs  catalog.Preferences
 	gaps   []*target // the member's own gaps
 	needs  []*target // targets, goals and gaps the member has not met
+	// late holds credentials a schedule pushed past the last month
+	// allowed, with why; the next round plans without them.
+	late map[int]string
 }
 
 // input is a request resolved against the catalog.
