@@ -142,6 +142,8 @@ func TestPlanUnknownFramework(t *testing.T) {
 		{"unknown code", Request{Targets: targets("FFT:9z")}, `"9z" is not a code of FFT`},
 		{"unknown checkpoint", Request{Targets: targets("UDL:7.9")}, `"7.9" is not a code of UDL`},
 		{"cohort gap", Request{Cohort: []catalog.Profile{{Gaps: []catalog.Gap{{Framework: "Nope", Code: "1"}}}}}, `cohort[0].gaps[0]`},
+		{"cohort format", Request{Cohort: []catalog.Profile{{Preferences: catalog.Preferences{Formats: []string{"webinar"}}}}}, `cohort[0].preferences.formats[0]`},
+		{"cohort format spelled another way", Request{Cohort: []catalog.Profile{{Preferences: catalog.Preferences{Formats: []string{"Online"}}}}}, ""},
 		{"alias", Request{Targets: targets("Danielson Framework for Teaching:3b")}, ""},
 		{"known", Request{Targets: targets("FFT:3b")}, ""},
 	}

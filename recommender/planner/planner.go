@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
+	"github.com/pdpath/pdpath/recommender/profile"
 )
 
 // DefaultTimeLimit bounds one Plan call when Options.TimeLimit is zero.
@@ -176,6 +177,9 @@ func (p *Planner) Plan(ctx context.Context, req Request) (Plan, error) {
 	if err != nil {
 		return Plan{}, err
 	}
+	if req.Cohort, err = normalizeCohort(req.Cohort); err != nil {
+		return Plan{}, err
+	}
 	start, err := p.startMonth(req.Constraints.Start)
 	if err != nil {
 		return Plan{}, err
@@ -297,6 +301,31 @@ func (p *Planner) resolveCompetencies(req Request) (map[string]catalog.Competenc
 				return nil, err
 			}
 		}
+	}
+	return out, nil
+}
+
+// normalizeCohort checks and normalises each member's preferences as a
+// profile's are (formats and grade bands in their canonical spellings), on
+// a copy: the caller's request is left as it was.
+func normalizeCohort(cohort []catalog.Profile) ([]catalog.Profile, error) {
+	if len(cohort) == 0 {
+		return cohort, nil
+	}
+	out := make([]catalog.Profile, len(cohort))
+	for i, m := range cohort {
+		m.Gaps = nil // checked against the catalog's frameworks already
+		pr := &m.Preferences
+		pr.Formats, pr.GradeBands, pr.Subjects = slices.Clone(pr.Formats), slices.Clone(pr.GradeBands), slices.Clone(pr.Subjects)
+		if err := profile.Validate(&m, nil); err != nil {
+			var fe *profile.FieldError
+			if errors.As(err, &fe) {
+				return nil, fmt.Errorf("%w: cohort[%d].%s: %s", ErrInvalidRequest, i, fe.Path, fe.Message)
+			}
+			return nil, fmt.Errorf("%w: cohort[%d]: %v", ErrInvalidRequest, i, err)
+		}
+		m.Gaps = cohort[i].Gaps
+		out[i] = m
 	}
 	return out, nil
 }
