@@ -3,6 +3,8 @@ package planner
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -164,5 +166,37 @@ func TestPlanUnknownFramework(t *testing.T) {
 				t.Errorf("error %v, want ErrInvalidRequest mentioning %s", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestPlanConcurrentUse: one Planner serves many requests at once (the API
+// shares it), each answer the same as alone.
+func TestPlanConcurrentUse(t *testing.T) {
+	snap, req := hardInstance()
+	req.Constraints.MaxCostUSD = catalog.Float(100)
+	pl := New(snap, Options{TimeLimit: 5 * time.Second})
+	small := Request{Targets: targets("T:A", "T:B"), Constraints: Constraints{Start: "2027-01", HoursPerMonth: 5}}
+	want, err := pl.Plan(context.Background(), small)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 8)
+	for i := range 8 {
+		go func() {
+			r := small
+			if i%2 == 1 {
+				r = req
+			}
+			got, err := pl.Plan(context.Background(), r)
+			if err == nil && i%2 == 0 && !slices.Equal(stepIDs(got), stepIDs(want)) {
+				err = fmt.Errorf("steps %v, alone %v", stepIDs(got), stepIDs(want))
+			}
+			done <- err
+		}()
+	}
+	for range 8 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
 	}
 }
