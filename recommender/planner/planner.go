@@ -258,7 +258,15 @@ func (p *Planner) Plan(ctx context.Context, req Request) (Plan, error) {
 		rounds++
 	}
 	plan.Optimal = out.optimal && !dropped
+	// The search bounds the objective, in which an unstated cost ranks
+	// after every stated one; that bounds stated costs only when no
+	// candidate leaves its cost unstated.
 	plan.LowerBoundCostUSD = min(float64(out.lowerCost())/100, plan.TotalCostUSD)
+	for _, b := range bs {
+		if slices.Contains(b.unknownCost, true) {
+			plan.LowerBoundCostUSD = 0
+		}
+	}
 	switch {
 	case !out.optimal:
 		plan.OptimalNote = "the search stopped at its time limit; this is the best plan found"
