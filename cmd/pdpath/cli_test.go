@@ -135,6 +135,30 @@ func TestCLIContract(t *testing.T) {
 		}
 	})
 
+	t.Run("plan request mistakes exit 2 naming the target", func(t *testing.T) {
+		for _, tc := range []struct{ req, want string }{
+			{`{"targets":[{"framework":"FFTX","code":"3b"}]}`, "FFTX"},
+			{`{"targets":[{"framework":"UDL","code":"7.9"}]}`, "7.9"},
+			{`{"constraints":{"hours_per_month":-1}}`, "hours_per_month"},
+		} {
+			code, _, errOut := runCLI(t, tc.req, "plan", "--index", dir, "--request", "-")
+			if code != 2 || !strings.Contains(errOut, tc.want) {
+				t.Errorf("%s: exit %d, stderr %q; want 2 naming %s", tc.req, code, errOut, tc.want)
+			}
+		}
+	})
+
+	t.Run("plan text shows what is not covered and why", func(t *testing.T) {
+		req := `{"targets":[{"framework":"UDL","code":"7"}],"goal_credentials":["retired-long-ago"],"constraints":{"start":"2027-01"}}`
+		code, out, errOut := runCLI(t, req, "plan", "--index", dir, "--request", "-")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		if !strings.Contains(out, "not covered: retired-long-ago") || !strings.Contains(out, "retired-long-ago is not in the catalog") {
+			t.Errorf("text output hides the uncovered reasons:\n%s", out)
+		}
+	})
+
 	t.Run("eval reports every ranker", func(t *testing.T) {
 		code, out, errOut := runCLI(t, "", "eval", "--index", dir, "--json", "--judgments", filepath.Join("..", "..", "datasets", "eval", "judgments.jsonl"))
 		if code != 0 {

@@ -226,11 +226,18 @@ func stepDescription(s planner.Step) string {
 	if s.Month != "" {
 		parts = append(parts, "Scheduled "+s.Month)
 	}
+	if s.Member != "" {
+		parts = append(parts, "for "+s.Member)
+	}
 	if s.HoursStated {
 		parts = append(parts, fmt.Sprintf("%g hours", s.Hours))
+	} else {
+		parts = append(parts, "hours not stated")
 	}
 	if s.CostStated {
 		parts = append(parts, fmt.Sprintf("$%.2f", s.CostUSD))
+	} else {
+		parts = append(parts, "cost not stated")
 	}
 	if len(s.Covers) > 0 {
 		parts = append(parts, "covers "+strings.Join(s.Covers, ", "))

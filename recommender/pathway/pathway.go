@@ -30,9 +30,14 @@ type Progress struct {
 	Total  int `json:"total"`
 	Earned int `json:"earned"`
 	// Percent is Earned/Total in percent; 100 for a pathway with no steps.
-	Percent          float64 `json:"percent"`
-	RemainingCostUSD float64 `json:"remaining_cost_usd"`
-	RemainingHours   float64 `json:"remaining_hours"`
+	Percent float64 `json:"percent"`
+	// RemainingCostUSD and RemainingHours add up what the steps not yet
+	// earned state; the Unknown counts are those steps that state none,
+	// which the sums leave out (an unstated cost is unknown, not free).
+	RemainingCostUSD      float64 `json:"remaining_cost_usd"`
+	RemainingHours        float64 `json:"remaining_hours"`
+	RemainingUnknownCost  int     `json:"remaining_unknown_cost_steps"`
+	RemainingUnknownHours int     `json:"remaining_unknown_hours_steps"`
 	// Next is the first step not earned whose prerequisites in the plan
 	// are all earned; nil when every step is.
 	Next *planner.Step `json:"next,omitempty"`
@@ -59,6 +64,12 @@ func (p *Pathway) Progress() Progress {
 		}
 		pr.RemainingCostUSD += s.CostUSD
 		pr.RemainingHours += s.Hours
+		if !s.CostStated {
+			pr.RemainingUnknownCost++
+		}
+		if !s.HoursStated {
+			pr.RemainingUnknownHours++
+		}
 		if firstOpen == nil {
 			firstOpen = s
 		}

@@ -10,8 +10,8 @@ import (
 // scheduled at the member's pace, and fills in coverage for the whole
 // request and, for a cohort, each member. A step that would end after the
 // last month allowed (by, or the horizon) is left out with the steps that
-// rely on it; dropped reports whether that happened, and the member's
-// reasons say why.
+// rely on it and recorded in the member's late set; dropped reports whether
+// that happened, and the member's reasons say why.
 func (p *Planner) assemble(in *input, chosen [][]int) (plan Plan, dropped bool) {
 	plan = Plan{Steps: []Step{}, Covered: []string{}, Uncovered: []string{}}
 	type placed struct {
@@ -68,7 +68,13 @@ func (p *Planner) assemble(in *input, chosen [][]int) (plan Plan, dropped bool) 
 			}
 			if !late[n] && spans[n].end > in.last {
 				late[n] = true
-				lateWhy[steps[n].ID] = fmt.Sprintf("%s would end in %s, after %s", steps[n].ID, monthText(spans[n].end), limitText(in))
+				why := fmt.Sprintf("%s would end in %s, after %s", steps[n].ID, monthText(spans[n].end), limitText(in))
+				lateWhy[steps[n].ID] = why
+				if m.late == nil {
+					m.late = make(map[int]string)
+				}
+				m.late[ord[n]] = fmt.Sprintf("would end in %s, after %s, once its prerequisites and the member's other steps are scheduled",
+					monthText(spans[n].end), limitText(in))
 			}
 		}
 		inPlan := make(map[int]bool, len(ord))

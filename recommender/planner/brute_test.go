@@ -289,6 +289,18 @@ func (j *judge) scoreMember(k int, ids []string) (bool, score) {
 	return true, sc
 }
 
+// memberCap is each member's study time until the by month, in
+// hundredths of an hour; -1 without a by month.
+func (j *judge) memberCap() int64 {
+	c := j.req.Constraints
+	if c.By == "" || c.HoursPerMonth == 0 {
+		return -1
+	}
+	start, _ := parseMonth(c.Start)
+	by, _ := parseMonth(c.By)
+	return int64(by-start+1) * cents(c.HoursPerMonth)
+}
+
 // within reports whether a team score keeps the request's limits.
 func (j *judge) within(sc score) bool {
 	if m := j.req.Constraints.MaxCostUSD; m != nil && float64(sc.c) > math.Round(*m*100) {
@@ -320,7 +332,7 @@ func (j *judge) optimum() score {
 					ids = append(ids, id)
 				}
 			}
-			if ok, sc := j.scoreMember(k, ids); ok && j.within(sc) {
+			if ok, sc := j.scoreMember(k, ids); ok && j.within(sc) && (j.memberCap() < 0 || sc.h <= j.memberCap()) {
 				all = append(all, sc)
 			}
 		}
@@ -370,7 +382,7 @@ func (j *judge) scorePlan(plan Plan) (bool, score) {
 			}
 		}
 		ok, sc := j.scoreMember(k, ids)
-		if !ok {
+		if !ok || j.memberCap() >= 0 && sc.h > j.memberCap() {
 			return false, score{}
 		}
 		total = total.plus(sc)
@@ -396,16 +408,32 @@ func TestPlanMatchesBruteForce(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			defer func(q int) { quickNodes = q }(quickNodes)
 			quickNodes = tc.quick
-			checkAgainstBruteForce(t, 1500)
+			checkAgainstBruteForce(t, 1500, randomInstance)
 		})
 	}
 }
 
-func checkAgainstBruteForce(t *testing.T, instances int) {
+// TestPlanDeadlineMatchesBruteForce compares plans with a by month against
+// exhaustive search. Without prerequisites a member's steps pack the months
+// from the start, so the by month is exactly a bound on each member's
+// hours: hours_per_month times the months until by.
+func TestPlanDeadlineMatchesBruteForce(t *testing.T) {
+	checkAgainstBruteForce(t, 600, func(rng *rand.Rand) (*catalog.Snapshot, Request) {
+		snap, req := randomInstance(rng)
+		for _, c := range snap.Credentials {
+			c.Prerequisites, c.PrerequisitesMin = nil, 0
+		}
+		req.Constraints.HoursPerMonth = []float64{4, 10}[rng.IntN(2)]
+		req.Constraints.By = []string{"2027-01", "2027-02", "2027-03", "2027-04"}[rng.IntN(4)]
+		return snap, req
+	})
+}
+
+func checkAgainstBruteForce(t *testing.T, instances int, gen func(*rand.Rand) (*catalog.Snapshot, Request)) {
 	rng := rand.New(rand.NewPCG(20270101, 7))
 	budgeted, cohorts, partial := 0, 0, 0
 	for k := range instances {
-		snap, req := randomInstance(rng)
+		snap, req := gen(rng)
 		if req.Constraints.MaxCostUSD != nil || req.Constraints.MaxHours != nil {
 			budgeted++
 		}
@@ -448,6 +476,11 @@ func checkAgainstBruteForce(t *testing.T, instances int) {
 				if plan.UncoveredReasons[u] == "" {
 					t.Errorf("instance %d: uncovered %s has no reason", k, u)
 				}
+			}
+		}
+		for _, st := range plan.Steps {
+			if by := req.Constraints.By; by != "" && st.EndMonth > by {
+				t.Errorf("instance %d: step %s ends %s, after by %s", k, st.ID, st.EndMonth, by)
 			}
 		}
 		for _, m := range j.members {

@@ -31,18 +31,35 @@
 //
 // # Conventions
 //
-//   - A credential without a stated cost or hours counts as 0 in the
-//     optimisation; its step says so with cost_stated or hours_stated
-//     false.
+//   - A target is covered by a credential aligned to its code or to one of
+//     its descendants (a checkpoint covers its guideline, a component its
+//     domain), never by a parent alone. Frameworks and codes a request
+//     names must be known to the catalog or bundled with pdpath.
+//   - A credential without a stated cost or hours is not free. Its step
+//     says cost_stated or hours_stated false; totals add up stated amounts
+//     and count the steps that state none. In the search an unstated cost
+//     ranks after every stated one (and unstated hours after stated ones),
+//     so such a credential is used only where nothing stated covers as
+//     much; limits bound stated amounts. Optimal is claimed only for plans
+//     whose every step states both.
 //   - Earned credentials cost nothing, count as prerequisites and cover
 //     what they cover. Retired credentials are never chosen, but an earned
 //     retired credential still counts.
-//   - Cohorts: every member's open gaps become targets, weighted by how
-//     many members share them; request targets and goal credentials weigh
-//     as many members as still lack them. A credential is earned for the
-//     shared plan when the request lists it or every member holds it; a
-//     member's own credentials close only that member's gaps. A gap's own
-//     weight field is not used. Costs and hours are counted once per step.
-//   - A step starts no earlier than the month after each of its
-//     prerequisites ends, so the prerequisite can be awarded first.
+//   - Cohorts: steps are planned for one member each. Every member needs
+//     the request's targets and goal credentials and their own gaps, holds
+//     the request's earned list and their own, and is planned only
+//     credentials their own preferences allow (as for suggestions, an
+//     unstated field is not ruled out). Coverage is weighted by member;
+//     each member pays for and spends time on their own steps, and
+//     max_cost_usd/max_hours bound the team's totals. A gap's own weight
+//     field is not used.
+//   - Scheduling: each member studies hours_per_month; a step starts no
+//     earlier than the month after each of its prerequisites ends, so the
+//     prerequisite can be awarded first. Time is kept as runs of months,
+//     never month by month. Nothing may end after the by month, or after a
+//     horizon of HorizonMonths without one: a credential that alone cannot
+//     fit is no candidate, the search bounds each member's hours by the
+//     time available, and a step a prerequisite chain still pushes too late
+//     is left out after scheduling (with Optimal false), its targets
+//     reported with the reason.
 package planner

@@ -154,7 +154,7 @@ func (p *Planner) missingPrereqs(i int, earned earnedSet, allow func(int) string
 func (p *Planner) budgetReason(ctx context.Context, t *target, withPlan earnedSet, allow func(int) string, plan *Plan, mp *MemberPlan, in *input, c Constraints, optimal bool, deadline time.Time) string {
 	single := *t
 	single.weight = 1
-	b := p.build(withPlan, []*target{&single}, allow)
+	b := p.build(ctx, withPlan, []*target{&single}, allow)
 	out := solve(ctx, combine([]*built{b}, nil, nil, nil), deadline)
 	if out.best.uncovered > 0 {
 		return "not reached before the time limit"

@@ -3,6 +3,8 @@ package planner
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -98,6 +100,37 @@ func TestPlanByDeadline(t *testing.T) {
 	}
 }
 
+// TestPlanByDeadlineChain: a cheap follow-on course cannot start until
+// its 15-hour prerequisite ends in February, so with a March deadline it
+// misses a February by; the plan is made again with a dearer stand-alone
+// course that fits beside it.
+func TestPlanByDeadlineChain(t *testing.T) {
+	creds := []*catalog.Credential{
+		cred("assessment-foundations", 20, 15, "InTASC:6"),
+		needs(cred("assessment-follow-on", 10, 5, "FFT:1f"), 0, "assessment-foundations"),
+		cred("assessment-design-workshop", 40, 5, "FFT:1f"),
+	}
+	got := planAny(t, creds, Request{Targets: targets("InTASC:6", "FFT:1f"),
+		Constraints: Constraints{HoursPerMonth: 10, Start: "2027-01", By: "2027-02"}})
+	if !sameSet(stepIDs(got), []string{"assessment-foundations", "assessment-design-workshop"}) {
+		t.Fatalf("steps %v, want the foundations course and the stand-alone workshop", stepIDs(got))
+	}
+	if len(got.Uncovered) != 0 || got.Optimal || got.OptimalNote == "" {
+		t.Errorf("uncovered %v, optimal %v %q; want all covered, no optimum claimed", got.Uncovered, got.Optimal, got.OptimalNote)
+	}
+	for _, s := range got.Steps {
+		if s.EndMonth > "2027-02" {
+			t.Errorf("step %s ends %s", s.ID, s.EndMonth)
+		}
+	}
+	// Without the stand-alone workshop, FFT:1f is reported with the reason.
+	got = planAny(t, creds[:2], Request{Targets: targets("InTASC:6", "FFT:1f"),
+		Constraints: Constraints{HoursPerMonth: 10, Start: "2027-01", By: "2027-02"}})
+	if why := got.UncoveredReasons["FFT:1f"]; !strings.Contains(why, "would end in 2027-03, after by 2027-02") {
+		t.Errorf("reason %q", why)
+	}
+}
+
 // TestPlanUnknownFramework: a target naming a framework or code the
 // catalog does not know is the caller's mistake, named in the error.
 func TestPlanUnknownFramework(t *testing.T) {
@@ -111,6 +144,8 @@ func TestPlanUnknownFramework(t *testing.T) {
 		{"unknown code", Request{Targets: targets("FFT:9z")}, `"9z" is not a code of FFT`},
 		{"unknown checkpoint", Request{Targets: targets("UDL:7.9")}, `"7.9" is not a code of UDL`},
 		{"cohort gap", Request{Cohort: []catalog.Profile{{Gaps: []catalog.Gap{{Framework: "Nope", Code: "1"}}}}}, `cohort[0].gaps[0]`},
+		{"cohort format", Request{Cohort: []catalog.Profile{{Preferences: catalog.Preferences{Formats: []string{"webinar"}}}}}, `cohort[0].preferences.formats[0]`},
+		{"cohort format spelled another way", Request{Cohort: []catalog.Profile{{Preferences: catalog.Preferences{Formats: []string{"Online"}}}}}, ""},
 		{"alias", Request{Targets: targets("Danielson Framework for Teaching:3b")}, ""},
 		{"known", Request{Targets: targets("FFT:3b")}, ""},
 	}
@@ -131,5 +166,37 @@ func TestPlanUnknownFramework(t *testing.T) {
 				t.Errorf("error %v, want ErrInvalidRequest mentioning %s", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestPlanConcurrentUse: one Planner serves many requests at once (the API
+// shares it), each answer the same as alone.
+func TestPlanConcurrentUse(t *testing.T) {
+	snap, req := hardInstance()
+	req.Constraints.MaxCostUSD = catalog.Float(100)
+	pl := New(snap, Options{TimeLimit: 5 * time.Second})
+	small := Request{Targets: targets("T:A", "T:B"), Constraints: Constraints{Start: "2027-01", HoursPerMonth: 5}}
+	want, err := pl.Plan(context.Background(), small)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 8)
+	for i := range 8 {
+		go func() {
+			r := small
+			if i%2 == 1 {
+				r = req
+			}
+			got, err := pl.Plan(context.Background(), r)
+			if err == nil && i%2 == 0 && !slices.Equal(stepIDs(got), stepIDs(want)) {
+				err = fmt.Errorf("steps %v, alone %v", stepIDs(got), stepIDs(want))
+			}
+			done <- err
+		}()
+	}
+	for range 8 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
 	}
 }

@@ -27,8 +27,9 @@ type Plan struct {
 	Optimal     bool   `json:"optimal"`
 	OptimalNote string `json:"optimal_note,omitempty"`
 	// LowerBoundCostUSD is a proven lower bound on the stated cost of any
-	// plan covering at least as much as this one; it equals TotalCostUSD
-	// when Optimal is true.
+	// plan covering at least as much as this one (0 when a credential that
+	// could be chosen states no cost); it equals TotalCostUSD when Optimal
+	// is true.
 	LowerBoundCostUSD float64 `json:"lower_bound_cost_usd"`
 	// EndMonth is the month the last step ends ("" without steps).
 	EndMonth string `json:"end_month,omitempty"`

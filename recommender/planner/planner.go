@@ -8,10 +8,15 @@ import (
 	"time"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
+	"github.com/pdpath/pdpath/recommender/profile"
 )
 
 // DefaultTimeLimit bounds one Plan call when Options.TimeLimit is zero.
 const DefaultTimeLimit = 2 * time.Second
+
+// maxScheduleRounds bounds how often a plan is made again without steps a
+// schedule pushed past the last month allowed.
+const maxScheduleRounds = 4
 
 // Options configure a Planner. The zero value is ready to use.
 type Options struct {
@@ -172,6 +177,9 @@ func (p *Planner) Plan(ctx context.Context, req Request) (Plan, error) {
 	if err != nil {
 		return Plan{}, err
 	}
+	if req.Cohort, err = normalizeCohort(req.Cohort); err != nil {
+		return Plan{}, err
+	}
 	start, err := p.startMonth(req.Constraints.Start)
 	if err != nil {
 		return Plan{}, err
@@ -194,43 +202,76 @@ func (p *Planner) Plan(ctx context.Context, req Request) (Plan, error) {
 		}
 		in.last, in.by = by, true
 	}
-	bs := make([]*built, len(in.members))
-	groupCap := make([]int64, len(in.members))
-	for k := range in.members {
-		m := &in.members[k]
-		bs[k] = p.build(m.earned, m.needs, p.allow(in, m))
-		groupCap[k] = -1
-		if in.perMonth > 0 {
-			groupCap[k] = int64(in.last-in.start+1) * in.perMonth
+	// Plan, schedule, and while a schedule pushes a step past the last
+	// month, plan again without it.
+	var (
+		plan    Plan
+		out     outcome
+		bs      []*built
+		chosen  [][]int
+		dropped bool
+		rounds  int
+	)
+	for {
+		bs = make([]*built, len(in.members))
+		groupCap := make([]int64, len(in.members))
+		for k := range in.members {
+			m := &in.members[k]
+			bs[k] = p.build(ctx, m.earned, m.needs, p.allow(in, m))
+			// A member's study time until the last month bounds the
+			// member's hours, when it can bind at all.
+			groupCap[k] = -1
+			if in.perMonth > 0 {
+				var all int64
+				for _, h := range bs[k].pr.hours {
+					all += h
+				}
+				if c := int64(in.last-in.start+1) * in.perMonth; all > c {
+					groupCap[k] = c
+				}
+			}
 		}
 		if err := ctx.Err(); err != nil {
 			return Plan{}, fmt.Errorf("planner: plan: %w", err)
 		}
-	}
-	pr := combine(bs, req.Constraints.MaxCostUSD, req.Constraints.MaxHours, groupCap)
-	out := solve(ctx, pr, deadline)
-	if errors.Is(ctx.Err(), context.Canceled) {
-		return Plan{}, fmt.Errorf("planner: plan: %w", ctx.Err())
-	}
-	chosen := make([][]int, len(in.members))
-	off := 0
-	for k, b := range bs {
-		for _, j := range out.best.chosen {
-			if j >= off && j < off+len(b.cands) {
-				chosen[k] = append(chosen[k], b.cands[j-off])
-			}
+		pr := combine(bs, req.Constraints.MaxCostUSD, req.Constraints.MaxHours, groupCap)
+		out = solve(ctx, pr, deadline)
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return Plan{}, fmt.Errorf("planner: plan: %w", ctx.Err())
 		}
-		off += len(b.cands)
+		chosen = make([][]int, len(in.members))
+		off := 0
+		for k, b := range bs {
+			for _, j := range out.best.chosen {
+				if j >= off && j < off+len(b.cands) {
+					chosen[k] = append(chosen[k], b.cands[j-off])
+				}
+			}
+			off += len(b.cands)
+		}
+		var late bool
+		plan, late = p.assemble(in, chosen)
+		dropped = dropped || late
+		if !late || rounds >= maxScheduleRounds || time.Now().After(deadline) {
+			break
+		}
+		rounds++
 	}
-	plan, dropped := p.assemble(in, chosen)
 	plan.Optimal = out.optimal && !dropped
+	// The search bounds the objective, in which an unstated cost ranks
+	// after every stated one; that bounds stated costs only when no
+	// candidate leaves its cost unstated.
 	plan.LowerBoundCostUSD = min(float64(out.lowerCost())/100, plan.TotalCostUSD)
+	for _, b := range bs {
+		if slices.Contains(b.unknownCost, true) {
+			plan.LowerBoundCostUSD = 0
+		}
+	}
 	switch {
 	case !out.optimal:
 		plan.OptimalNote = "the search stopped at its time limit; this is the best plan found"
 	case dropped:
-		plan.Optimal = false
-		plan.OptimalNote = "steps that would end after the last month allowed were left out after scheduling; a plan built around them may cover more"
+		plan.OptimalNote = "a schedule pushed steps past the last month allowed, and the plan was made again without them; another choice might cover more"
 	case plan.UnknownCostSteps > 0 || plan.UnknownHoursSteps > 0:
 		plan.Optimal = false
 		plan.OptimalNote = fmt.Sprintf("optimal for what the catalog states only: %d step(s) state no cost and %d no hours, so the totals leave them out and cannot be proven least",
@@ -272,12 +313,40 @@ func (p *Planner) resolveCompetencies(req Request) (map[string]catalog.Competenc
 	return out, nil
 }
 
+// normalizeCohort checks and normalises each member's preferences as a
+// profile's are (formats and grade bands in their canonical spellings), on
+// a copy: the caller's request is left as it was.
+func normalizeCohort(cohort []catalog.Profile) ([]catalog.Profile, error) {
+	if len(cohort) == 0 {
+		return cohort, nil
+	}
+	out := make([]catalog.Profile, len(cohort))
+	for i, m := range cohort {
+		m.Gaps = nil // checked against the catalog's frameworks already
+		pr := &m.Preferences
+		pr.Formats, pr.GradeBands, pr.Subjects = slices.Clone(pr.Formats), slices.Clone(pr.GradeBands), slices.Clone(pr.Subjects)
+		if err := profile.Validate(&m, nil); err != nil {
+			var fe *profile.FieldError
+			if errors.As(err, &fe) {
+				return nil, fmt.Errorf("%w: cohort[%d].%s: %s", ErrInvalidRequest, i, fe.Path, fe.Message)
+			}
+			return nil, fmt.Errorf("%w: cohort[%d]: %v", ErrInvalidRequest, i, err)
+		}
+		m.Gaps = cohort[i].Gaps
+		out[i] = m
+	}
+	return out, nil
+}
+
 // allow returns the rule that keeps credentials out of member m's steps,
 // as a reason ("" when allowed): amounts too large to plan, hours that
 // cannot fit before the last month at the member's pace, and the member's
 // own preferences.
 func (p *Planner) allow(in *input, m *member) func(i int) string {
 	return func(i int) string {
+		if why, ok := m.late[i]; ok {
+			return why
+		}
 		c := p.creds[i]
 		if c.CostUSD != nil && *c.CostUSD > maxAmount {
 			return fmt.Sprintf("states a cost of $%s, more than a plan can count", num(*c.CostUSD))

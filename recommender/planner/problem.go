@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -79,6 +80,9 @@ type member struct {
 	prefs  catalog.Preferences
 	gaps   []*target // the member's own gaps
 	needs  []*target // targets, goals and gaps the member has not met
+	// late holds credentials a schedule pushed past the last month
+	// allowed, with why; the next round plans without them.
+	late map[int]string
 }
 
 // input is a request resolved against the catalog.
@@ -194,8 +198,9 @@ type built struct {
 // A credential ruled out by allow (a member's preferences, the schedule's
 // horizon) is no candidate. Missing costs and hours are stated as 0 here
 // and flagged; combine ranks them after stated ones. Money is rounded to
-// cents and time to hundredths of an hour.
-func (p *Planner) build(earned earnedSet, open []*target, allow func(i int) string) *built {
+// cents and time to hundredths of an hour. The context only cuts the
+// dominance pass short.
+func (p *Planner) build(ctx context.Context, earned earnedSet, open []*target, allow func(i int) string) *built {
 	cand := func(i int) bool { return p.creds[i].Active() && !earned.pos[i] && (allow == nil || allow(i) == "") }
 
 	// Coverers, then everything they may need, then which of those can be
@@ -350,6 +355,11 @@ func (p *Planner) build(earned earnedSet, open []*target, allow func(i int) stri
 		}
 		changed := false
 		for _, bi := range keep {
+			// Dropping dominated credentials only speeds the search up;
+			// when the caller has gone, stop trying.
+			if ctx.Err() != nil {
+				break
+			}
 			if goal[bi] || isPrereq[bi] {
 				continue
 			}

@@ -71,6 +71,13 @@ const (
 	HorizonMonths = 1200
 )
 
+// minMonth and maxMonth bound start and by, so that every month a plan
+// schedules, up to the horizon, is a four-digit year.
+const (
+	minMonth month = 1900 * 12
+	maxMonth month = 8999*12 + 11
+)
+
 // maxAmount is the largest cost (dollars) or duration (hours) a credential
 // may state and still be planned; larger ones are reported, not scheduled.
 const maxAmount = 1e7
@@ -191,12 +198,18 @@ func (r Request) Validate() error {
 		if err != nil {
 			return bad("constraints.start: %v", err)
 		}
+		if m < minMonth || m > maxMonth {
+			return bad("constraints.start %s is outside the years %d to %d a plan may use", c.Start, minMonth/12, maxMonth/12)
+		}
 		start = m
 	}
 	if c.By != "" {
 		by, err := parseMonth(c.By)
 		if err != nil {
 			return bad("constraints.by: %v", err)
+		}
+		if by < minMonth || by > maxMonth {
+			return bad("constraints.by %s is outside the years %d to %d a plan may use", c.By, minMonth/12, maxMonth/12)
 		}
 		if c.Start != "" && by < start {
 			return bad("constraints.by %s is before constraints.start %s", c.By, c.Start)

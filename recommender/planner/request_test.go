@@ -39,6 +39,8 @@ func TestParseRequest(t *testing.T) {
 		{"absurd hours", `{"constraints": {"max_hours": 1e12}}`, "constraints.max_hours"},
 		{"by", `{"constraints": {"start": "2027-01", "by": "2027-06"}}`, ""},
 		{"by before start", `{"constraints": {"start": "2027-06", "by": "2027-01"}}`, "before constraints.start"},
+		{"start far ahead", `{"constraints": {"start": "9999-12"}}`, "outside the years"},
+		{"by far ahead", `{"constraints": {"by": "9999-12"}}`, "outside the years"},
 		{"by malformed", `{"constraints": {"by": "June"}}`, "constraints.by"},
 		{"member budget negative", `{"cohort": [{"preferences": {"max_cost_usd": -5}}]}`, "cohort[0].preferences.max_cost_usd"},
 		{"negative gap weight", `{"cohort": [{"gaps": [{"framework": "UDL", "code": "7", "weight": -1}]}]}`, "cohort[0].gaps[0].weight"},

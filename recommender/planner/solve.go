@@ -186,7 +186,12 @@ type searcher struct {
 
 	// hScale exceeds the hours of every solution: cost*hScale + hours
 	// orders solutions by cost, then hours.
-	hScale    int64
+	hScale int64
+	// lexExact is whether float64 holds every scalar*hScale + hours
+	// exactly enough for the lexicographic bound; with the penalties for
+	// unstated amounts it may not, and the bound is then left out (it only
+	// settles ties on hours).
+	lexExact  bool
 	chain     []chainCost
 	openLB    int64
 	nodes     int
@@ -272,6 +277,7 @@ func newSearcher(ctx context.Context, pr *problem, deadline time.Time) *searcher
 	}
 	s.best = solution{uncovered: all}
 	s.bestScalar = s.scalar(s.best)
+	s.lexExact = float64(s.bigM)*float64(all+1)*float64(s.hScale) < 1<<50
 	s.chain = chainCosts(pr)
 	return s
 }
@@ -696,7 +702,9 @@ func (s *searcher) bound() (int64, int64, bool, requirement) {
 	// A completion that ties the incumbent adds exactly the scalar
 	// objective it has left, so its hours are at least the lexicographic
 	// bound minus that.
-	hlb = max(hlb, ceilTol(dualLex-float64(s.bestScalar-base)*float64(s.hScale)))
+	if s.lexExact {
+		hlb = max(hlb, ceilTol(dualLex-float64(s.bestScalar-base)*float64(s.hScale)))
+	}
 
 	// Branch on a mandatory prerequisite requirement first, then on the
 	// target with the fewest options (fail first), heaviest on ties.
