@@ -204,7 +204,10 @@ func (r *request) goalReason(cr *catalog.Credential) (reason, bool) {
 	}
 	surface := map[string]string{}
 	for _, w := range semantic.Words(text) {
-		if t, ok := semantic.Term(w); ok {
+		if domainStopwords[w] {
+			continue
+		}
+		if t, ok := semantic.Term(w); ok && !domainStopwords[t] {
 			if _, seen := surface[t]; !seen {
 				surface[t] = w
 			}
