@@ -131,6 +131,9 @@ func (s *Server) getCredential(c *gin.Context) error {
 	if id == "" {
 		return notFound("no credential id given: GET /v1/credentials/{id}, the id path-escaped")
 	}
+	if h, _, ok := s.credentialSubroute(c, id); ok {
+		return h(c)
+	}
 	cr, ok := s.cfg.Catalog.Credential(id)
 	if !ok {
 		return notFound("no credential with id %q", id)

@@ -47,6 +47,12 @@ type Recommender interface {
 	Rebuild(ctx context.Context, snap *catalog.Snapshot) error
 	// Model is the live model, nil before the first build.
 	Model() *recommender.Model
+	// WhyNot explains why one item is (not) among a profile's suggestions.
+	WhyNot(ctx context.Context, p catalog.Profile, id string, opt recommender.RecommendOptions) (recommender.Explanation, error)
+	// Similar lists items like one credential.
+	Similar(ctx context.Context, id string, limit int) (recommender.Result, error)
+	// Unlocks says what earning one credential opens.
+	Unlocks(ctx context.Context, id string, saved recommender.SavedPathways) (recommender.Unlocks, error)
 }
 
 // Keys are the API keys. *auth.Store implements it.

@@ -640,6 +640,13 @@ func (m *Model) CanonicalFramework(name string) (string, bool) {
 // KnownCode reports whether code is a code of framework.
 func (m *Model) KnownCode(framework, code string) bool { return m.space.KnownCode(framework, code) }
 
+// Has reports whether id (or an alternative URI a feed used) names an item
+// of this catalog version.
+func (m *Model) Has(id string) bool {
+	_, ok := m.resolve(id)
+	return ok
+}
+
 // resolve returns the index of a credential id or alternative URI.
 func (m *Model) resolve(id string) (int32, bool) {
 	i, ok := m.byID[id]
