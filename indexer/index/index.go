@@ -213,6 +213,7 @@ type Document struct {
 	GradeBand       []string `json:"grade_band,omitempty"`
 	Subject         []string `json:"subject,omitempty"`
 	Type            string   `json:"type,omitempty"`
+	ApprovedIn      []string `json:"approved_in,omitempty"`
 }
 
 // Document converts a credential into its indexed form.
@@ -230,6 +231,7 @@ func (ix *Index) Document(c *catalog.Credential) Document {
 		GradeBand:   c.GradeBands,
 		Subject:     c.Subjects,
 		Type:        c.Type,
+		ApprovedIn:  c.ApprovedIn,
 	}
 	if c.Level > 0 {
 		d.Level = catalog.Float(float64(c.Level))

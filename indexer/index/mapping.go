@@ -34,6 +34,7 @@ const (
 	fieldGradeBand    = "grade_band"
 	fieldSubject      = "subject"
 	fieldType         = "type"
+	fieldApprovedIn   = "approved_in"
 	docTypeCredential = "credential"
 )
 
@@ -85,7 +86,7 @@ func newMapping() (mapping.IndexMapping, error) {
 	for _, name := range []string{fieldTags, fieldIssuerName, fieldCompNames, fieldExpansions} {
 		doc.AddFieldMappingsAt(name, text(false))
 	}
-	for _, name := range []string{fieldIssuer, fieldFramework, fieldCompetency, fieldCode, fieldFormat, fieldLevelKey, fieldStated, fieldGradeBand, fieldSubject, fieldType} {
+	for _, name := range []string{fieldIssuer, fieldFramework, fieldCompetency, fieldCode, fieldFormat, fieldLevelKey, fieldStated, fieldGradeBand, fieldSubject, fieldType, fieldApprovedIn} {
 		doc.AddFieldMappingsAt(name, kw())
 	}
 	for _, name := range []string{fieldLevel, fieldCost, fieldHours} {

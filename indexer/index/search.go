@@ -20,6 +20,9 @@ type Request struct {
 	Issuer    string
 	Framework string
 	Code      string
+	// ApprovedIn keeps items approved in that jurisdiction or in one that
+	// contains it (a state's approval covers its districts).
+	ApprovedIn string
 	// MaxCostUSD and MaxHours keep credentials at or under the limit and
 	// those that do not state the value.
 	MaxCostUSD *float64
@@ -54,11 +57,12 @@ type FacetCount struct {
 
 // facetFields maps the facet names callers see to indexed fields.
 var facetFields = map[string]string{
-	"issuer":    fieldIssuer,
-	"framework": fieldFramework,
-	"code":      fieldCompetency,
-	"format":    fieldFormat,
-	"level":     fieldLevelKey,
+	"issuer":      fieldIssuer,
+	"framework":   fieldFramework,
+	"code":        fieldCompetency,
+	"format":      fieldFormat,
+	"level":       fieldLevelKey,
+	"approved_in": fieldApprovedIn,
 }
 
 // DefaultLimit is the page size when a request names none.
@@ -157,6 +161,15 @@ func buildQuery(req Request) query.Query {
 		rq := bleve.NewRegexpQuery(".*:" + regexp.QuoteMeta(req.Code))
 		rq.SetField(fieldCompetency)
 		must = append(must, rq)
+	}
+	if j := strings.TrimSpace(req.ApprovedIn); j != "" {
+		// "US-IL:district:x" is met by an approval of itself or of any
+		// jurisdiction before a ":" in it ("US-IL").
+		var any []query.Query
+		for k := len(j); k > 0; k = strings.LastIndex(j[:k], ":") {
+			any = append(any, term(fieldApprovedIn, j[:k]))
+		}
+		must = append(must, bleve.NewDisjunctionQuery(any...))
 	}
 	if req.MaxCostUSD != nil {
 		must = append(must, atMostOrUnstated(fieldCost, "cost", *req.MaxCostUSD))
