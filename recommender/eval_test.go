@@ -204,3 +204,75 @@ func ablate(t *testing.T, e *Engine, cases []eval.Case) {
 	e.weights = base
 	t.Logf("ablation nDCG@10: %s", strings.Join(lines, "; "))
 }
+
+// TestJudgedListsHoldTheRules runs every judged profile and checks what a
+// teacher could check by hand on each list: nothing she holds, nothing over
+// her cost or hours, nothing for another subject only, and every gap
+// reason names the item's own alignment with a relation that is true of it
+// and worded no stronger than it is.
+func TestJudgedListsHoldTheRules(t *testing.T) {
+	e, cases := evalSetup(t, nil)
+	m := e.Model()
+	for _, c := range cases {
+		res, err := e.Recommend(context.Background(), c.Profile, RecommendOptions{Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := c.Profile.Preferences
+		relaxed := map[string]bool{}
+		for _, r := range res.Relaxed {
+			relaxed[r] = true
+		}
+		for _, it := range res.Items {
+			i, _ := m.resolve(it.ID)
+			cr := m.creds[i]
+			if slices.Contains(c.Profile.Earned, it.ID) {
+				t.Errorf("%s: earned %s suggested", c.ID, it.ID)
+			}
+			if p.MaxCostUSD != nil && cr.CostUSD != nil && *cr.CostUSD > *p.MaxCostUSD && !relaxed[prefMaxCost] {
+				t.Errorf("%s: %s costs %g over %g", c.ID, it.ID, *cr.CostUSD, *p.MaxCostUSD)
+			}
+			if p.MaxHours != nil && cr.Hours != nil && *cr.Hours > *p.MaxHours && !relaxed[prefMaxHours] {
+				t.Errorf("%s: %s takes %g h over %g", c.ID, it.ID, *cr.Hours, *p.MaxHours)
+			}
+			if len(p.Subjects) > 0 && len(cr.Subjects) > 0 && !subjectsMatch(cr.Subjects, p.Subjects) && !relaxed[prefSubjects] {
+				t.Errorf("%s: %s is for %v, not %v", c.ID, it.ID, cr.Subjects, p.Subjects)
+			}
+			if len(it.Why) != len(it.Reasons) {
+				t.Errorf("%s: %s has %d why objects for %d reasons", c.ID, it.ID, len(it.Why), len(it.Reasons))
+				continue
+			}
+			for k, w := range it.Why {
+				if w.Kind != "gap" {
+					if strings.Contains(it.Reasons[k], "Covers your gap") {
+						t.Errorf("%s: %s: %q claims to cover a gap without a gap why", c.ID, it.ID, it.Reasons[k])
+					}
+					continue
+				}
+				if !slices.Contains(m.keys[i], w.Via) {
+					t.Errorf("%s: %s: gap why %+v names a via that is not its own alignment (%v)", c.ID, it.ID, w, m.keys[i])
+				}
+				switch w.Match {
+				case "direct":
+					if w.Via != w.Gap {
+						t.Errorf("%s: %s: direct match via %s for gap %s", c.ID, it.ID, w.Via, w.Gap)
+					}
+				case "child":
+					if m.space.Parent(w.Via) != w.Gap && !strings.HasPrefix(w.Via, w.Gap+".") {
+						t.Errorf("%s: %s: %s is not a child of %s", c.ID, it.ID, w.Via, w.Gap)
+					}
+				case "parent":
+					if m.space.Parent(w.Gap) != w.Via {
+						t.Errorf("%s: %s: %s is not the parent of %s", c.ID, it.ID, w.Via, w.Gap)
+					}
+				case "crosswalk":
+					if strings.HasPrefix(it.Reasons[k], "Covers") {
+						t.Errorf("%s: %s: crosswalk worded %q", c.ID, it.ID, it.Reasons[k])
+					}
+				default:
+					t.Errorf("%s: %s: gap why with match %q", c.ID, it.ID, w.Match)
+				}
+			}
+		}
+	}
+}
