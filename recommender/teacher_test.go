@@ -27,33 +27,33 @@ func teacherCatalog() *catalog.Snapshot {
 	}
 	cs := []*catalog.Credential{
 		{ID: "least-invasive", Issuer: "Mesa", Title: "Least-Invasive Responses to Off-Task Behavior",
-			Description: "Redirect off-task behavior with proximity, nonverbal signals and quiet private corrections before escalating; keep the lesson moving while you manage behavior.",
+			Description:  "Redirect off-task behavior with proximity, nonverbal signals and quiet private corrections before escalating; keep the lesson moving while you manage behavior.",
 			Competencies: comp("FFT:2d", "InTASC:3"), Subjects: []string{"general"}, GradeBands: []string{"6-8", "9-12"}},
 		{ID: "pbis-tier1", Issuer: "Riverbend", Title: "Behavior MTSS: Tier 1 PBIS in the Classroom",
-			Description: "Teach and acknowledge behavior expectations, respond to minor misbehavior consistently and track behavior data.",
+			Description:  "Teach and acknowledge behavior expectations, respond to minor misbehavior consistently and track behavior data.",
 			Competencies: comp("FFT:2d", "FFT:2c"), Subjects: []string{"general"}, CostUSD: catalog.Float(0), Hours: catalog.Float(8), Format: "hybrid", Level: 1,
 			ApprovedIn: []string{"US-IL"}},
 		{ID: "de-escalation", Issuer: "TeachStack", Title: "Responding to Escalating Behavior Calmly",
-			Description: "Recognise the escalation cycle, use calm language and give students a way back when behavior escalates.",
+			Description:  "Recognise the escalation cycle, use calm language and give students a way back when behavior escalates.",
 			Competencies: comp("FFT:2d", "InTASC:3"), Subjects: []string{"general", "sped"}, CostUSD: catalog.Float(45), Hours: catalog.Float(6), Format: "online",
 			ApprovedIn: []string{"US-IL:district:lakeview"}},
 		{ID: "math-talk", Issuer: "Mesa", Title: "Math Talk Moves: Revoicing, Restating and Adding On",
-			Description: "Use talk moves so students explain and critique mathematical reasoning in whole-class discussion.",
+			Description:  "Use talk moves so students explain and critique mathematical reasoning in whole-class discussion.",
 			Competencies: comp("FFT:3b", "InTASC:8", "NBPTS:3"), Subjects: []string{"math"}},
 		{ID: "lab-safety", Issuer: "TeachStack", Title: "Running Safe and Orderly Science Labs",
-			Description: "Plan lab routines, materials stations and roles so every group works safely and stays on task during investigations.",
+			Description:  "Plan lab routines, materials stations and roles so every group works safely and stays on task during investigations.",
 			Competencies: comp("FFT:2c", "InTASC:3"), Subjects: []string{"science"}, GradeBands: []string{"6-8"}, CostUSD: catalog.Float(30), Hours: catalog.Float(5), Format: "online"},
 		{ID: "ela-seminar", Issuer: "TeachStack", Title: "Socratic Seminar in English Class",
-			Description: "Prepare students to lead text-based seminars about literature.",
+			Description:  "Prepare students to lead text-based seminars about literature.",
 			Competencies: comp("FFT:3b"), Subjects: []string{"ela"}},
 		{ID: "induction-launch", Issuer: "Riverbend", Title: "New Teacher Launch: The First Ten Days",
-			Description: "For teachers in their first or second year: plan the first ten days of school, procedures and routines, with a mentor's observation.",
+			Description:  "For teachers in their first or second year: plan the first ten days of school, procedures and routines, with a mentor's observation.",
 			Competencies: comp("FFT:2c", "InTASC:3"), Tags: []string{"new teachers", "induction"}, Subjects: []string{"general"}, Level: 1},
 		{ID: "mentor-prep", Issuer: "Riverbend", Title: "Mentor Teacher Preparation",
-			Description: "Experienced teachers learn to mentor new teachers through observation cycles and coaching language.",
+			Description:  "Experienced teachers learn to mentor new teachers through observation cycles and coaching language.",
 			Competencies: comp("FFT:4d"), Tags: []string{"mentoring", "induction", "veteran teachers"}, Subjects: []string{"general"}},
 		{ID: "routines-refresh", Issuer: "Mesa", Title: "Teaching Classroom Routines Explicitly",
-			Description: "Model, practise and reinforce classroom routines and procedures so transitions take seconds, not minutes.",
+			Description:  "Model, practise and reinforce classroom routines and procedures so transitions take seconds, not minutes.",
 			Competencies: comp("FFT:2c"), Subjects: []string{"general"}},
 		{ID: "coach-1", Issuer: "Riverbend", Title: "Instructional Coaching Cycles 1: Student-Centered Goals",
 			Description: "Begin coaching cycles with colleagues from a student learning goal.", Competencies: comp("FFT:4d"), Level: 1},
@@ -68,10 +68,10 @@ func teacherCatalog() *catalog.Snapshot {
 		{ID: "coaching-certificate", Issuer: "Lakeshore", Title: "Coaching Certificate",
 			Description: "Awarded for the coaching cycles stack.", HasPart: []string{"coach-1", "coach-2", "coach-3"}},
 		{ID: "cr-curriculum", Issuer: "Brightpath", Title: "Culturally Responsive Teaching: Connecting Curriculum to Students' Lives",
-			Description: "Draw on students' cultures, home languages, family traditions and community knowledge so lessons build on who students are.",
+			Description:  "Draw on students' cultures, home languages, family traditions and community knowledge so lessons build on who students are.",
 			Competencies: comp("InTASC:2", "UDL:7.2")},
 		{ID: "translanguaging", Issuer: "Cascadia", Title: "Home Languages as a Resource: Translanguaging Practices",
-			Description: "Invite students' home languages into discussion and writing as a bridge to academic English.",
+			Description:  "Invite students' home languages into discussion and writing as a bridge to academic English.",
 			Competencies: comp("UDL:2.4", "InTASC:2")},
 		{ID: "udl-foundations", Issuer: "CILD", Title: "UDL Foundations",
 			Description: "The principles of Universal Design for Learning and the engagement guidelines.", Competencies: comp("UDL:7", "UDL:1")},
@@ -316,7 +316,7 @@ func TestItemFacts(t *testing.T) {
 func TestReadExperience(t *testing.T) {
 	years := func(v float64) *float64 { return &v }
 	tests := []struct {
-		goals string
+		goals  string
 		stated *float64
 		want   string
 	}{
