@@ -35,7 +35,7 @@ var domainStopwords = func() map[string]bool {
 		always never still even just already again ever actually maybe probably sure bit little big
 		good great hard easy able get getting keep keeps kept put take takes give gives given find finds
 		ms mr mrs high middle elementary primary secondary upper lower k12 prek
-		level levels currently now also them they their mine re minute minutes hour hours
+		level levels currently now also them they their mine re minute minutes hour hours times
 		finish finished spend spent half whole end come comes came ask asks asked tell tells told say says said
 		honestly obviously since may might whose nothing another else everyone someone somebody nobody anyone
 		instead far away look looks looked lately finally mostly usually often sometimes`) {
