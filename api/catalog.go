@@ -22,7 +22,7 @@ const (
 )
 
 // searchParams are the query parameters GET /v1/credentials accepts.
-var searchParams = []string{"q", "issuer", "framework", "code", "max_cost_usd", "max_hours", "limit", "offset"}
+var searchParams = []string{"q", "issuer", "framework", "code", "approved_in", "max_cost_usd", "max_hours", "limit", "offset"}
 
 // searchResponse is the body of GET /v1/credentials.
 type searchResponse struct {
@@ -52,13 +52,14 @@ func (s *Server) searchCredentials(c *gin.Context) error {
 		}
 	}
 	req := index.Request{
-		Query:     q.Get("q"),
-		Issuer:    q.Get("issuer"),
-		Framework: q.Get("framework"),
-		Code:      q.Get("code"),
-		Limit:     defaultSearchLimit,
-		Facets:    true,
-		Highlight: true,
+		Query:      q.Get("q"),
+		Issuer:     q.Get("issuer"),
+		Framework:  q.Get("framework"),
+		Code:       q.Get("code"),
+		ApprovedIn: q.Get("approved_in"),
+		Limit:      defaultSearchLimit,
+		Facets:     true,
+		Highlight:  true,
 	}
 	if req.Framework != "" {
 		// Accept the aliases feeds use ("UDL Guidelines", a publisher
@@ -130,6 +131,9 @@ func (s *Server) getCredential(c *gin.Context) error {
 	id := strings.TrimPrefix(c.Param("id"), "/")
 	if id == "" {
 		return notFound("no credential id given: GET /v1/credentials/{id}, the id path-escaped")
+	}
+	if h, _, ok := s.credentialSubroute(c, id); ok {
+		return h(c)
 	}
 	cr, ok := s.cfg.Catalog.Credential(id)
 	if !ok {

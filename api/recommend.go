@@ -58,17 +58,20 @@ func (s *Server) recommend(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	var notInCatalog []string
 	if b := bytes.TrimSpace(req.Backpack); len(b) > 0 && !bytes.Equal(b, []byte("null")) {
 		bp, err := profile.ParseBackpack(b)
 		if err != nil {
 			return badRequest("backpack: %v", err)
 		}
 		profile.MergeEarned(&p, bp.BadgeIDs)
+		notInCatalog = unknownBadges(model, bp.BadgeIDs)
 	}
 	res, err := s.cfg.Recommender.Recommend(c.Request.Context(), p, recommender.RecommendOptions{Limit: limit})
 	if err != nil {
 		return err
 	}
+	res.NotInCatalog = notInCatalog
 	if res.Items == nil {
 		res.Items = []recommender.Item{}
 	}
@@ -80,4 +83,16 @@ func (s *Server) recommend(c *gin.Context) error {
 	}
 	writeJSON(c, http.StatusOK, res)
 	return nil
+}
+
+// unknownBadges are the backpack's badge ids the model's catalog does not
+// hold: they cannot count as earned, and the answer says so.
+func unknownBadges(m *recommender.Model, ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		if !m.Has(id) {
+			out = append(out, id)
+		}
+	}
+	return out
 }

@@ -22,6 +22,10 @@ type route struct {
 	// cacheAs names the route in cache keys and metrics; "" is not cached.
 	cacheAs string
 	h       handlerFunc
+	// sub marks a route the catch-all route above it answers (see
+	// credentialSubroute): listed here for the route test and the
+	// document, never registered on its own.
+	sub bool
 }
 
 // routes builds the Gin engine: settings, the global middleware, and the
@@ -73,6 +77,9 @@ func (s *Server) routes() (*gin.Engine, error) {
 	// handler's work (a cache hit has its own, much shorter, Redis
 	// timeout and does not pay for a timer it cannot use).
 	for _, r := range s.table() {
+		if r.sub {
+			continue
+		}
 		var chain []gin.HandlerFunc
 		limit := r.body
 		if limit == 0 {
@@ -105,8 +112,11 @@ func (s *Server) table() []route {
 
 		{method: "GET", path: "/v1/credentials", role: auth.RoleReader, cacheAs: "search", h: s.searchCredentials},
 		{method: "GET", path: "/v1/credentials/*id", role: auth.RoleReader, cacheAs: "credential", h: s.getCredential},
+		{method: "GET", path: "/v1/credentials/*id/similar", role: auth.RoleReader, sub: true},
+		{method: "GET", path: "/v1/credentials/*id/unlocks", role: auth.RoleReader, sub: true},
 		{method: "GET", path: "/v1/frameworks", role: auth.RoleReader, cacheAs: "frameworks", h: s.listFrameworks},
 		{method: "POST", path: "/v1/recommendations", role: auth.RoleReader, cacheAs: "recommendations", h: s.recommend},
+		{method: "POST", path: "/v1/recommendations/why-not", role: auth.RoleReader, cacheAs: "why-not", h: s.whyNot},
 		{method: "POST", path: "/v1/plans", role: auth.RoleReader, cacheAs: "plans", h: s.plan},
 
 		{method: "GET", path: "/v1/keys", role: auth.RoleAdmin, h: s.listKeys},

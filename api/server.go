@@ -54,6 +54,12 @@ type Recommender interface {
 	// Planner is the planner for snap's catalog version, and that
 	// version.
 	Planner(snap *catalog.Snapshot) (*planner.Planner, int64)
+	// WhyNot explains why one item is (not) among a profile's suggestions.
+	WhyNot(ctx context.Context, p catalog.Profile, id string, opt recommender.RecommendOptions) (recommender.Explanation, error)
+	// Similar lists items like one credential.
+	Similar(ctx context.Context, id string, limit int) (recommender.Result, error)
+	// Unlocks says what earning one credential opens.
+	Unlocks(ctx context.Context, id string, saved recommender.SavedPathways) (recommender.Unlocks, error)
 }
 
 // Keys are the API keys. *auth.Store implements it.

@@ -35,7 +35,10 @@ var domainStopwords = func() map[string]bool {
 		always never still even just already again ever actually maybe probably sure bit little big
 		good great hard easy able get getting keep keeps kept put take takes give gives given find finds
 		ms mr mrs high middle elementary primary secondary upper lower k12 prek
-		level levels currently now also them they their mine re minute minutes hour hours`) {
+		level levels currently now also them they their mine re minute minutes hour hours times
+		finish finished spend spent half whole end come comes came ask asks asked tell tells told say says said
+		honestly obviously since may might whose nothing another else everyone someone somebody nobody anyone
+		instead far away look looks looked lately finally mostly usually often sometimes`) {
 		m[w] = true
 	}
 	return m
@@ -92,6 +95,9 @@ var (
 	yearsPhrase = regexp.MustCompile(`(?i)\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|twenty-five|thirty|a couple of|a few|several)\+?\s+(years?|yrs|decades?)\b(\s+\w+)?`)
 	// "first-year teacher", "my second year teaching", "in my 3rd year".
 	ordinalYear = regexp.MustCompile(`(?i)\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d{1,2}(?:st|nd|rd|th))[- ]year\b(\s+\w+)?`)
+	// careerContext: words near "N years" that make it her teaching
+	// career rather than how long she has done one thing.
+	careerContext = regexp.MustCompile(`(?i)\b(teach|teaching|taught|teacher|classroom|grade|veteran|experience|career|profession|in education|in the district)\b`)
 	// Words that name a stage without a number.
 	newWords     = regexp.MustCompile(`(?i)\b(new|beginning|novice|brand[- ]new|early[- ]career|student|rookie)\s+teachers?\b|\bnew to (teaching|the profession|the classroom)\b|\bjust started teaching\b`)
 	veteranWords = regexp.MustCompile(`(?i)\b(veteran|seasoned|experienced)\b`)
@@ -116,7 +122,8 @@ func readExperience(p catalog.Profile) experience {
 			continue
 		}
 		n, ok := parseCount(goals[m[2]:m[3]])
-		if !ok {
+		if !ok || !careerContext.MatchString(goals[max(0, m[0]-40):min(len(goals), m[1]+25)]) {
+			// "running circles for two years" is not her career.
 			continue
 		}
 		if strings.HasPrefix(strings.ToLower(goals[m[4]:m[5]]), "decade") {
@@ -226,10 +233,11 @@ func (r *request) experienceReason(c *cand) reason {
 
 // Goal standards: how many framework codes her goals may name, and how
 // near (LSA cosine, and relative to the nearest) each must be.
-const (
-	goalStandardsMax      = 3
-	goalStandardsMinSim   = 0.35
-	goalStandardsRelative = 0.75
+const goalStandardsMax = 3
+
+var (
+	goalStandardsMinSim   float32 = 0.5
+	goalStandardsRelative float32 = 0.75
 )
 
 // goalStandards finds the framework codes whose names and descriptions lie

@@ -58,6 +58,11 @@ type Model struct {
 	// alone. seriesMembers lists each series' credentials by level.
 	series        []int32
 	seriesMembers [][]int32
+	// containers[i] are the credentials that list i among their parts
+	// (HasPart); partOf maps a stack name or id a credential lists in
+	// PartOf to those credentials.
+	containers [][]int32
+	partOf     map[string][]int32
 
 	// induction marks items written for teachers in their first years
 	// (isInduction); her career stage steers them.
@@ -432,6 +437,18 @@ func (m *Model) buildGraph() {
 			m.successors[j] = append(m.successors[j], int32(i))
 		}
 	}
+	m.containers = make([][]int32, n)
+	m.partOf = map[string][]int32{}
+	for i, c := range m.creds {
+		for _, part := range c.HasPart {
+			if j, ok := m.byID[part]; ok && int(j) != i && !slices.Contains(m.containers[j], int32(i)) {
+				m.containers[j] = append(m.containers[j], int32(i))
+			}
+		}
+		for _, s := range c.PartOf {
+			m.partOf[s] = append(m.partOf[s], int32(i))
+		}
+	}
 	m.series = make([]int32, n)
 	groups := map[string][]int32{}
 	for i, c := range m.creds {
@@ -622,6 +639,13 @@ func (m *Model) CanonicalFramework(name string) (string, bool) {
 
 // KnownCode reports whether code is a code of framework.
 func (m *Model) KnownCode(framework, code string) bool { return m.space.KnownCode(framework, code) }
+
+// Has reports whether id (or an alternative URI a feed used) names an item
+// of this catalog version.
+func (m *Model) Has(id string) bool {
+	_, ok := m.resolve(id)
+	return ok
+}
 
 // resolve returns the index of a credential id or alternative URI.
 func (m *Model) resolve(id string) (int32, bool) {

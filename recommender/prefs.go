@@ -189,7 +189,8 @@ func (f prefs) test(name string, c *catalog.Credential, i int32) (fail, unstated
 }
 
 // allSubjects are the subject words that mean "for every subject".
-var allSubjects = []string{"general", "all", "any", "all subjects", "any subject"}
+var allSubjects = []string{"general", "all", "any", "all subjects", "any subject", "all content areas",
+	"any content area", "cross-curricular", "interdisciplinary", "multiple subjects"}
 
 // subjectsMatch reports whether an item for subjects have suits one of
 // want: a shared subject, or an item for all subjects ("general").

@@ -63,6 +63,10 @@ func (m *Model) newItem(i int32, score float64, reasons []string, why []Why) Ite
 type Result struct {
 	Items   []Item   `json:"items"`
 	Relaxed []string `json:"relaxed,omitempty"`
+	// NotInCatalog lists backpack badges the catalog does not hold; they
+	// could not count as earned (set by the caller that read the
+	// backpack).
+	NotInCatalog []string `json:"not_in_catalog,omitempty"`
 	// CatalogVersion is the version of the model that answered.
 	CatalogVersion int64 `json:"catalog_version,omitempty"`
 }

@@ -26,6 +26,8 @@ import (
 //   - "goal": Terms are words of her goals found in the item's text.
 //   - "goal_related": Terms are the item's words the semantic space places
 //     near her goals; worded "related to".
+//   - "goal_standard": Via is the item's own alignment to a framework code
+//     (in Codes) whose name and description lie nearest her goals.
 //   - "next_step": Credential is an item she holds; Relation is
 //     "next_level", "builds_on" or "co_earned".
 //   - "prerequisite_for": Credential is a suggestion this item is a missing
@@ -94,6 +96,13 @@ func (r *request) reasons(c *cand) ([]string, []Why) {
 			g.weight += 1
 		}
 		lead = append(lead, g)
+	}
+	for _, cov := range c.goalCov {
+		if rel := cov.Match.Relation; rel != competency.Exact && rel != competency.Refines {
+			continue
+		}
+		lead = append(lead, reason{fmt.Sprintf("Aligned to %s, the framework practice nearest your goals", r.label(cov.Match.Key)),
+			Why{Kind: "goal_standard", Via: cov.Match.Key, Codes: []string{cov.Gap}}, w.GoalStandards * cov.Match.Strength})
 	}
 	if c.nextWhy != "" {
 		lead = append(lead, reason{c.nextWhy, Why{Kind: "next_step", Credential: c.nextFrom, Relation: c.nextRel}, w.NextStep*c.next + 0.5})
@@ -204,7 +213,10 @@ func (r *request) goalReason(cr *catalog.Credential) (reason, bool) {
 	}
 	surface := map[string]string{}
 	for _, w := range semantic.Words(text) {
-		if t, ok := semantic.Term(w); ok {
+		if domainStopwords[w] {
+			continue
+		}
+		if t, ok := semantic.Term(w); ok && !domainStopwords[t] {
 			if _, seen := surface[t]; !seen {
 				surface[t] = w
 			}

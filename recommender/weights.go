@@ -68,9 +68,9 @@ var DefaultWeights = Weights{
 	MissingPrerequisite: 0.8,
 	FarPrerequisite:     0.6,
 	Crosswalk:           0.5,
-	GoalStandards:       0.15,
+	GoalStandards:       0.1,
 	Unstated:            0.85,
-	NewTeacher:          0.15,
+	NewTeacher:          0.1,
 	Veteran:             0.3,
 	Diversity:           0.5,
 }

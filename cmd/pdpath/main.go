@@ -24,6 +24,8 @@ type command struct {
 var commands = []command{
 	{"ingest", "import feed files, folders or URLs into the catalog", runIngest},
 	{"search", "plain full-text search of the catalog", runSearch},
+	{"show", "one catalog item, every field", runShow},
+	{"unlocks", "what earning a credential opens: next items, stacks, pathways", runUnlocks},
 	{"recommend", "ranked suggestions for one educator, with reasons", runRecommend},
 	{"plan", "a pathway: which credentials, in what order, when", runPlan},
 	{"eval", "offline quality of every ranker against graded judgments", runEval},

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/pdpath/pdpath/recommender"
@@ -31,6 +32,7 @@ func runRecommend(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	var backpack []byte
+	var notInCatalog []string
 	if *backpackPath != "" {
 		if backpack, err = readJSON(e, *backpackPath); err != nil {
 			return err
@@ -53,6 +55,7 @@ func runRecommend(ctx context.Context, e *env, args []string) error {
 		}
 		matched, unmatched := eng.MatchBackpack(b)
 		profile.MergeEarned(&p, matched)
+		notInCatalog = unmatched
 		if len(unmatched) > 0 {
 			fmt.Fprintf(e.stderr, "backpack: %d badge(s) not in the catalog: %s\n", len(unmatched), strings.Join(unmatched, ", "))
 		}
@@ -77,17 +80,36 @@ func runRecommend(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	res.NotInCatalog = notInCatalog
 	if fs.json {
 		return writeJSON(e.stdout, res)
 	}
+	printRecommendations(e.stdout, res)
+	return nil
+}
+
+// printRecommendations writes what the JSON answer holds for people:
+// relaxed preferences, backpack badges the catalog does not hold, and for
+// each item its facts (naming unknown cost and hours) and reasons.
+func printRecommendations(w io.Writer, res recommender.Result) {
 	if len(res.Relaxed) > 0 {
-		fmt.Fprintf(e.stdout, "nothing met every preference; relaxed: %s\n", strings.Join(res.Relaxed, ", "))
+		fmt.Fprintf(w, "Nothing met every preference, so these were relaxed: %s\n", strings.Join(res.Relaxed, ", "))
+	}
+	if len(res.NotInCatalog) > 0 {
+		fmt.Fprintf(w, "Backpack: %d badge(s) are not in the catalog and were not counted as earned: %s\n",
+			len(res.NotInCatalog), strings.Join(res.NotInCatalog, ", "))
+	}
+	if len(res.Items) == 0 {
+		fmt.Fprintln(w, "No suggestions.")
 	}
 	for i, it := range res.Items {
-		fmt.Fprintf(e.stdout, "%2d. %s — %s  (%.3f)\n    %s\n", i+1, it.Title, it.Issuer, it.Score, it.ID)
+		fmt.Fprintf(w, "%2d. %s — %s  (score %.3f)\n    %s\n", i+1, it.Title, it.Issuer, it.Score, it.ID)
+		fmt.Fprintf(w, "    %s, %s\n", strings.ReplaceAll(it.Kind, "_", " "), factsLine(it.CostUSD, it.Hours, it.Format, it.Level))
+		if it.URL != "" {
+			fmt.Fprintf(w, "    %s\n", it.URL)
+		}
 		for _, r := range it.Reasons {
-			fmt.Fprintf(e.stdout, "    - %s\n", r)
+			fmt.Fprintf(w, "    - %s\n", r)
 		}
 	}
-	return nil
 }

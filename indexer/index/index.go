@@ -254,7 +254,8 @@ type Document struct {
 	Names []string `json:"names,omitempty"`
 	// Lang holds the title and description in every other language the
 	// feed states, keyed by analyzer (see langField).
-	Lang map[string]string `json:"lang,omitempty"`
+	Lang       map[string]string `json:"lang,omitempty"`
+	ApprovedIn []string          `json:"approved_in,omitempty"`
 }
 
 // Document converts a credential into its indexed form.
@@ -273,6 +274,7 @@ func (ix *Index) Document(c *catalog.Credential) Document {
 		Subject:     c.Subjects,
 		Type:        c.Type,
 		Kind:        c.ItemKind(),
+		ApprovedIn:  c.ApprovedIn,
 	}
 	if c.Issuer != "" {
 		d.Names = append(d.Names, c.Issuer)

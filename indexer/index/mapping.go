@@ -68,6 +68,7 @@ const (
 	fieldKind         = "kind"
 	fieldNames        = "names"
 	fieldLang         = "lang"
+	fieldApprovedIn   = "approved_in"
 	docTypeCredential = "credential"
 )
 
@@ -201,7 +202,7 @@ func newMapping() (mapping.IndexMapping, error) {
 	for _, name := range []string{fieldTags, fieldIssuerName, fieldCompNames, fieldExpansions} {
 		doc.AddFieldMappingsAt(name, text(false))
 	}
-	for _, name := range []string{fieldIssuer, fieldFramework, fieldCompetency, fieldCode, fieldFormat, fieldLevelKey, fieldStated, fieldGradeBand, fieldSubject, fieldType, fieldKind} {
+	for _, name := range []string{fieldIssuer, fieldFramework, fieldCompetency, fieldCode, fieldFormat, fieldLevelKey, fieldStated, fieldGradeBand, fieldSubject, fieldType, fieldKind, fieldApprovedIn} {
 		doc.AddFieldMappingsAt(name, kw())
 	}
 	for _, name := range []string{fieldLevel, fieldCost, fieldHours} {

@@ -26,6 +26,9 @@ type Request struct {
 	// KindLearningOpportunity, KindAssessment); credentials include the
 	// items that state no kind.
 	Kind string
+	// ApprovedIn keeps items approved in that jurisdiction or in one that
+	// contains it (a state's approval covers its districts).
+	ApprovedIn string
 	// MaxCostUSD and MaxHours keep credentials at or under the limit and
 	// those that do not state the value.
 	MaxCostUSD *float64
@@ -60,12 +63,13 @@ type FacetCount struct {
 
 // facetFields maps the facet names callers see to indexed fields.
 var facetFields = map[string]string{
-	"issuer":    fieldIssuer,
-	"framework": fieldFramework,
-	"code":      fieldCompetency,
-	"format":    fieldFormat,
-	"level":     fieldLevelKey,
-	"kind":      fieldKind,
+	"issuer":      fieldIssuer,
+	"framework":   fieldFramework,
+	"code":        fieldCompetency,
+	"format":      fieldFormat,
+	"level":       fieldLevelKey,
+	"kind":        fieldKind,
+	"approved_in": fieldApprovedIn,
 }
 
 // DefaultLimit is the page size when a request names none.
@@ -194,6 +198,15 @@ func buildQuery(req Request, langs []string) query.Query {
 		must = append(must, other)
 	default:
 		must = append(must, term(fieldKind, req.Kind))
+	}
+	if j := strings.TrimSpace(req.ApprovedIn); j != "" {
+		// "US-IL:district:x" is met by an approval of itself or of any
+		// jurisdiction before a ":" in it ("US-IL").
+		var any []query.Query
+		for k := len(j); k > 0; k = strings.LastIndex(j[:k], ":") {
+			any = append(any, term(fieldApprovedIn, j[:k]))
+		}
+		must = append(must, bleve.NewDisjunctionQuery(any...))
 	}
 	if req.MaxCostUSD != nil {
 		must = append(must, atMostOrUnstated(fieldCost, "cost", *req.MaxCostUSD))

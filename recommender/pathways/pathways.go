@@ -475,3 +475,39 @@ func importedRequest(r planner.Request) (json.RawMessage, error) {
 	}
 	return data, nil
 }
+
+// WithStep lists the owner's saved pathways (at most pathstore.MaxListLimit
+// of them are read) whose plan has a step for credentialID, without their
+// requests and plans.
+func (s *Service) WithStep(ctx context.Context, owner, credentialID string) ([]Pathway, error) {
+	recs, err := s.store.List(ctx, owner, pathstore.MaxListLimit, 0)
+	if err != nil {
+		return nil, err
+	}
+	var out []Pathway
+	for _, r := range recs {
+		d, err := decodeDoc(r)
+		if err != nil {
+			return nil, err
+		}
+		var plan struct {
+			Steps []struct {
+				ID string `json:"id"`
+			} `json:"steps"`
+		}
+		if err := json.Unmarshal(d.Plan, &plan); err != nil {
+			return nil, fmt.Errorf("pathways: decode plan of pathway %s: %v", r.ID, err)
+		}
+		for _, st := range plan.Steps {
+			if st.ID == credentialID {
+				p, err := view(r, false)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, p)
+				break
+			}
+		}
+	}
+	return out, nil
+}
