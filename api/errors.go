@@ -87,10 +87,7 @@ func classify(err error) *Error {
 		errors.Is(err, planner.ErrInvalidRequest), errors.Is(err, pathstore.ErrInvalid),
 		errors.Is(err, auth.ErrUnknownRole), errors.Is(err, feedsync.ErrInvalid):
 		return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Message: err.Error(), Err: err}
-	case errors.Is(err, fetch.ErrBlockedAddress):
-		return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest,
-			Message: err.Error() + " (the server fetches feeds on private networks only when started with --allow-private-feeds)", Err: err}
-	case errors.Is(err, fetch.ErrBadURL):
+	case errors.Is(err, fetch.ErrBlockedAddress), errors.Is(err, fetch.ErrBadURL):
 		return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Message: err.Error(), Err: err}
 	case errors.Is(err, recommender.ErrNotFound), errors.Is(err, pathstore.ErrNotFound),
 		errors.Is(err, auth.ErrNoKey), errors.Is(err, feedsync.ErrNotFound):
