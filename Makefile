@@ -44,7 +44,7 @@ bench: ## run the benchmarks (BENCH=regexp BENCHTIME=1x COUNT=1), benchstat-frie
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
-	$(GO) vet ./...
+	$(GO) vet ./... ./.ci/testdb
 
 clean: ## remove built binaries and the default index
 	rm -rf bin var
