@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -264,5 +266,57 @@ func TestIngestListsPossibleDuplicates(t *testing.T) {
 		if !strings.Contains(out, pair) {
 			t.Errorf("ingest output lacks the duplicate pair %q:\n%s", pair, out)
 		}
+	}
+}
+
+// TestBuiltBinary builds pdpath as the Makefile does, stamping a version,
+// and runs it as a user would: the stamped version, a bad flag said once,
+// and a reader that leaves no index behind.
+func TestBuiltBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary; skipped with -short")
+	}
+	bin := filepath.Join(t.TempDir(), "pdpath")
+	build := exec.Command("go", "build", "-ldflags", "-X main.version=v9.9.9-test", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	missing := filepath.Join(t.TempDir(), "no-index")
+	tests := []struct {
+		name   string
+		args   []string
+		want   int
+		stdout string
+		stderr string
+		once   string
+	}{
+		{name: "version", args: []string{"--version"}, want: 0, stdout: "pdpath v9.9.9-test"},
+		{name: "bad flag", args: []string{"search", "--limit", "x", "q"}, want: 2, once: `invalid value "x" for flag -limit`},
+		{name: "missing index", args: []string{"search", "--index", missing, "q"}, want: 1, stderr: "does not exist"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			cmd := exec.Command(bin, tt.args...)
+			cmd.Stdout, cmd.Stderr = &out, &errOut
+			cmd.Env = append(os.Environ(), "PDPATH_INDEX=", "PDPATH_ADDR=")
+			err := cmd.Run()
+			code := 0
+			var exit *exec.ExitError
+			if errors.As(err, &exit) {
+				code = exit.ExitCode()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if code != tt.want || !strings.Contains(out.String(), tt.stdout) || !strings.Contains(errOut.String(), tt.stderr) {
+				t.Errorf("exit %d (want %d), stdout %q, stderr %q", code, tt.want, out.String(), errOut.String())
+			}
+			if tt.once != "" && strings.Count(errOut.String(), tt.once) != 1 {
+				t.Errorf("stderr says %q %d times, want once:\n%s", tt.once, strings.Count(errOut.String(), tt.once), errOut.String())
+			}
+		})
+	}
+	if _, err := os.Stat(missing); !os.IsNotExist(err) {
+		t.Errorf("search created the missing index %s", missing)
 	}
 }
