@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -259,13 +260,24 @@ func TestIngestListsPossibleDuplicates(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	// The bundled catalog holds two known pairs published by two issuers.
-	for _, pair := range []string{
-		"https://badges.mesaverde.example.edu/badgeclasses/orchestrating-math-discussions ~ ts-partner-mv-math-discourse",
-		"ce-e84715dd-0a5d-4b49-8bc7-53fd69146245 ~ ts-partner-lsu-coaching-cycle",
-	} {
-		if !strings.Contains(out, pair) {
-			t.Errorf("ingest output lacks the duplicate pair %q:\n%s", pair, out)
+	pairs := [][]string{
+		{"ce-e84715dd-0a5d-4b49-8bc7-53fd69146245", "ts-partner-lsu-coaching-cycle"},
+		{"https://badges.mesaverde.example.edu/badgeclasses/orchestrating-math-discussions", "ts-partner-mv-math-discourse"},
+	}
+	for _, p := range pairs {
+		if line := p[0] + " ~ " + p[1]; !strings.Contains(out, line) {
+			t.Errorf("ingest output lacks the duplicate pair %q:\n%s", line, out)
 		}
+	}
+	// --json lists them too (a re-run changes nothing, and still says so).
+	code, out, errOut = runCLI(t, "", "ingest", "--json", "--index", dir, filepath.Join("..", "..", "datasets", "catalog"))
+	var rep struct {
+		PossibleDuplicates int        `json:"possible_duplicates"`
+		Duplicates         [][]string `json:"duplicates"`
+	}
+	decodeOne(t, out, &rep)
+	if code != 0 || rep.PossibleDuplicates != 4 || !reflect.DeepEqual(rep.Duplicates, pairs) {
+		t.Errorf("exit %d (%s), --json duplicates %d %v, want 4 %v", code, errOut, rep.PossibleDuplicates, rep.Duplicates, pairs)
 	}
 }
 
