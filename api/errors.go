@@ -121,9 +121,10 @@ type errorDetail struct {
 func (s *Server) writeError(c *gin.Context, err error) {
 	e := classify(err)
 	msg := e.Message
-	if e.Status == http.StatusServiceUnavailable {
-		// Not ready yet (the model is building) or overloaded: expected
-		// while starting, and polled by probes; not an error of the server.
+	if e.Status == http.StatusServiceUnavailable && (e.Err == nil || errors.Is(e.Err, recommender.ErrNotReady)) {
+		// Not ready yet (the model is being built): expected while
+		// starting, and polled by probes; not a fault of the server. A 503
+		// with another cause (a dependency down) is logged as an error.
 		msg = fmt.Sprintf("%s (request %s)", msg, requestID(c))
 		s.log.DebugContext(c.Request.Context(), "request deferred", "request_id", requestID(c),
 			"route", c.FullPath(), "status", e.Status, "err", err)
