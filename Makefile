@@ -29,7 +29,7 @@ build: ## build the pdpath binary into bin/pdpath, stamped with the git version 
 run: build ## build, ingest the bundled catalog if the index is empty, serve on $(ADDR) (reader routes open)
 	@total=$$(./$(BIN) search --index $(INDEX) --json --limit 1 '' 2>/dev/null | sed -n 's/.*"total": *\([0-9]*\).*/\1/p' | head -1); \
 	if [ -z "$$total" ] || [ "$$total" = "0" ]; then \
-		echo "the index $(INDEX) is empty: importing datasets/catalog into it"; \
+		echo "the index $(INDEX) is missing or empty: importing datasets/catalog into it"; \
 		./$(BIN) ingest --index $(INDEX) datasets/catalog || exit 1; \
 	else echo "the index $(INDEX) holds $$total credentials"; fi
 	@echo "serving on http://$(ADDR)/ (reader routes open; the recommender model builds in the background, /readyz says when it is ready; Ctrl-C stops)"
@@ -44,7 +44,7 @@ bench: ## run the benchmarks (BENCH=regexp BENCHTIME=1x COUNT=1), benchstat-frie
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
-	$(GO) vet ./...
+	$(GO) vet ./... ./.ci/testdb
 
 clean: ## remove built binaries and the default index
 	rm -rf bin var

@@ -49,5 +49,8 @@ cleanup() {
 trap cleanup EXIT
 
 export PDPATH_TEST_REDIS="redis://$host:$port/15"
-"${GO:-go}" run ./.ci/testdb
+tool=$(mktemp -d)
+"${GO:-go}" build -o "$tool/testdb" ./.ci/testdb
+if ! "$tool/testdb"; then rm -rf "$tool"; exit 1; fi
+rm -rf "$tool"
 "$@"

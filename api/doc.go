@@ -1,4 +1,4 @@
-// Package api is pdpath's HTTP service: the SPEC's /v1 routes on Gin, with
+// Package api is pdpath's HTTP service: the /v1 routes (api/README.md) on Gin, with
 // API keys and roles, per-key rate limits, a Redis (or in-process) response
 // cache scoped by catalog version, Prometheus metrics, structured logs and
 // graceful shutdown.

@@ -73,7 +73,7 @@ func toRunJSON(r feedsync.Run) runJSON {
 }
 
 // syncResponse is the answer of POST /v1/feeds/{id}/sync: the run's ingest
-// report (the SPEC's shape, at the top level) and which run it was.
+// report (the shape `pdpath ingest --json` prints, at the top level) and which run it was.
 type syncResponse struct {
 	catalog.Report
 	RunID  string `json:"run_id"`

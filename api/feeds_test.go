@@ -97,6 +97,9 @@ func TestFeedRegistration(t *testing.T) {
 			if test.code != "" && r.errorCode() != test.code {
 				t.Errorf("code %q, want %q", r.errorCode(), test.code)
 			}
+			if strings.HasSuffix(test.name, " refused") && !strings.Contains(string(r.body), "--allow-private-feeds") {
+				t.Errorf("the refusal does not say how to allow private feeds: %s", r.body)
+			}
 		})
 	}
 	h.t = t
@@ -122,8 +125,8 @@ func TestFeedSyncRefusesLoopback(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := h.do("POST", "/v1/feeds/"+f.ID+"/sync", "aggregator", nil)
-	if r.status != http.StatusBadRequest || !strings.Contains(string(r.body), "not allowed") {
-		t.Fatalf("sync of a loopback feed: %d %s", r.status, r.body)
+	if r.status != http.StatusBadRequest || !strings.Contains(string(r.body), "not allowed") || !strings.Contains(string(r.body), "--allow-private-feeds") {
+		t.Fatalf("sync of a loopback feed: %d %s (want a refusal naming --allow-private-feeds)", r.status, r.body)
 	}
 	if n := fs.requests.Load(); n != 0 {
 		t.Errorf("the feed server was reached %d times", n)

@@ -11,7 +11,7 @@ import (
 	"github.com/pdpath/pdpath/indexer/catalog"
 )
 
-// loadTestSnapshot reads testdata/catalog.csv (the SPEC CSV feed format)
+// loadTestSnapshot reads testdata/catalog.csv (the CSV feed format)
 // into a snapshot for the ranker's pure tests; store_test.go feeds the same
 // file through the real catalog store.
 func loadTestSnapshot(t testing.TB, version int64) *catalog.Snapshot {

@@ -24,7 +24,7 @@ type RecommendOptions struct {
 	Limit int
 }
 
-// Item is one suggestion. JSON matches SPEC's `recommend --json` items.
+// Item is one suggestion. JSON matches the `recommend --json` items (recommender/README.md).
 type Item struct {
 	ID      string   `json:"id"`
 	Title   string   `json:"title"`

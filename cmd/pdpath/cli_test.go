@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -243,8 +247,11 @@ func TestCLIUsageAndFailures(t *testing.T) {
 					t.Errorf("stderr says %q %d times:\n%s", s, n, errOut)
 				}
 			}
-			if strings.Contains(errOut, "SPEC") {
-				t.Errorf("stderr refers to a document the repository does not hold:\n%s", errOut)
+			// Every README a message points to is in the repository.
+			for _, doc := range readmeRef.FindAllString(errOut, -1) {
+				if _, err := os.Stat(filepath.Join("..", "..", doc)); err != nil {
+					t.Errorf("stderr points to %s, which the repository does not hold", doc)
+				}
 			}
 		})
 	}
@@ -252,6 +259,9 @@ func TestCLIUsageAndFailures(t *testing.T) {
 		t.Errorf("search on a missing index created %s (stat: %v)", missing, err)
 	}
 }
+
+// readmeRef finds a repository README named in a message.
+var readmeRef = regexp.MustCompile(`\b(?:[a-z]+/)*README\.md\b`)
 
 func TestVersion(t *testing.T) {
 	for _, arg := range []string{"--version", "-version", "version"} {
@@ -274,12 +284,75 @@ func TestIngestListsPossibleDuplicates(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	// The bundled catalog holds two known pairs published by two issuers.
-	for _, pair := range []string{
-		"https://badges.mesaverde.example.edu/badgeclasses/orchestrating-math-discussions ~ ts-partner-mv-math-discourse",
-		"ce-e84715dd-0a5d-4b49-8bc7-53fd69146245 ~ ts-partner-lsu-coaching-cycle",
-	} {
-		if !strings.Contains(out, pair) {
-			t.Errorf("ingest output lacks the duplicate pair %q:\n%s", pair, out)
+	pairs := [][]string{
+		{"ce-e84715dd-0a5d-4b49-8bc7-53fd69146245", "ts-partner-lsu-coaching-cycle"},
+		{"https://badges.mesaverde.example.edu/badgeclasses/orchestrating-math-discussions", "ts-partner-mv-math-discourse"},
+	}
+	for _, p := range pairs {
+		if line := p[0] + " ~ " + p[1]; !strings.Contains(out, line) {
+			t.Errorf("ingest output lacks the duplicate pair %q:\n%s", line, out)
 		}
+	}
+	// --json lists them too (a re-run changes nothing, and still says so).
+	code, out, errOut = runCLI(t, "", "ingest", "--json", "--index", dir, filepath.Join("..", "..", "datasets", "catalog"))
+	var rep struct {
+		PossibleDuplicates int        `json:"possible_duplicates"`
+		Duplicates         [][]string `json:"duplicates"`
+	}
+	decodeOne(t, out, &rep)
+	if code != 0 || rep.PossibleDuplicates != 4 || !reflect.DeepEqual(rep.Duplicates, pairs) {
+		t.Errorf("exit %d (%s), --json duplicates %d %v, want 4 %v", code, errOut, rep.PossibleDuplicates, rep.Duplicates, pairs)
+	}
+}
+
+// TestBuiltBinary builds pdpath as the Makefile does, stamping a version,
+// and runs it as a user would: the stamped version, a bad flag said once,
+// and a reader that leaves no index behind.
+func TestBuiltBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary; skipped with -short")
+	}
+	bin := filepath.Join(t.TempDir(), "pdpath")
+	build := exec.Command("go", "build", "-ldflags", "-X main.version=v9.9.9-test", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	missing := filepath.Join(t.TempDir(), "no-index")
+	tests := []struct {
+		name   string
+		args   []string
+		want   int
+		stdout string
+		stderr string
+		once   string
+	}{
+		{name: "version", args: []string{"--version"}, want: 0, stdout: "pdpath v9.9.9-test"},
+		{name: "bad flag", args: []string{"search", "--limit", "x", "q"}, want: 2, once: `invalid value "x" for flag -limit`},
+		{name: "missing index", args: []string{"search", "--index", missing, "q"}, want: 1, stderr: "does not exist"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			cmd := exec.Command(bin, tt.args...)
+			cmd.Stdout, cmd.Stderr = &out, &errOut
+			cmd.Env = append(os.Environ(), "PDPATH_INDEX=", "PDPATH_ADDR=")
+			err := cmd.Run()
+			code := 0
+			var exit *exec.ExitError
+			if errors.As(err, &exit) {
+				code = exit.ExitCode()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if code != tt.want || !strings.Contains(out.String(), tt.stdout) || !strings.Contains(errOut.String(), tt.stderr) {
+				t.Errorf("exit %d (want %d), stdout %q, stderr %q", code, tt.want, out.String(), errOut.String())
+			}
+			if tt.once != "" && strings.Count(errOut.String(), tt.once) != 1 {
+				t.Errorf("stderr says %q %d times, want once:\n%s", tt.once, strings.Count(errOut.String(), tt.once), errOut.String())
+			}
+		})
+	}
+	if _, err := os.Stat(missing); !os.IsNotExist(err) {
+		t.Errorf("search created the missing index %s", missing)
 	}
 }

@@ -35,8 +35,14 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	failed := unreadInputs(rep)
+	dups := duplicateGroups(cat.Snapshot())
 	if fs.json {
-		if err := writeJSON(e.stdout, rep); err != nil {
+		out := struct {
+			catalog.Report
+			// Duplicates lists each flagged item with the ids it resembles.
+			Duplicates [][]string `json:"duplicates,omitempty"`
+		}{rep, dups}
+		if err := writeJSON(e.stdout, out); err != nil {
 			return err
 		}
 		return failed
@@ -48,8 +54,8 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	}
 	if rep.PossibleDuplicates > 0 {
 		fmt.Fprintf(e.stdout, "%d credential(s) flagged as possible duplicates of another issuer's:\n", rep.PossibleDuplicates)
-		for _, line := range duplicateLines(cat.Snapshot()) {
-			fmt.Fprintf(e.stdout, "  %s\n", line)
+		for _, g := range dups {
+			fmt.Fprintf(e.stdout, "  %s ~ %s\n", g[0], strings.Join(g[1:], ", "))
 		}
 	}
 	for name, n := range rep.UnresolvedFrameworks {
@@ -88,21 +94,21 @@ func unreadInputs(rep catalog.Report) error {
 		len(srcs), strings.Join(srcs, ", "))
 }
 
-// duplicateLines lists each credential flagged as a possible duplicate with
-// the ids it resembles, one pair set a line, each pair once.
-func duplicateLines(snap *catalog.Snapshot) []string {
-	var lines []string
+// duplicateGroups lists each item flagged as a possible duplicate with the
+// ids it resembles, each pair once: [id, other ids...], sorted by id.
+func duplicateGroups(snap *catalog.Snapshot) [][]string {
+	var groups [][]string
 	for _, c := range snap.Credentials {
-		var later []string
+		g := []string{c.ID}
 		for _, d := range c.PossibleDuplicates {
 			if d > c.ID {
-				later = append(later, d)
+				g = append(g, d)
 			}
 		}
-		if len(later) > 0 {
-			lines = append(lines, c.ID+" ~ "+strings.Join(later, ", "))
+		if len(g) > 1 {
+			groups = append(groups, g)
 		}
 	}
-	sort.Strings(lines)
-	return lines
+	sort.Slice(groups, func(i, j int) bool { return groups[i][0] < groups[j][0] })
+	return groups
 }

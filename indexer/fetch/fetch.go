@@ -202,7 +202,7 @@ func guard(network, address string, _ syscall.RawConn) error {
 		return fmt.Errorf("%w: %s", ErrBlockedAddress, address)
 	}
 	if !Public(ip) {
-		return fmt.Errorf("%w: %s is not a public address", ErrBlockedAddress, ip)
+		return fmt.Errorf("%w: %s is not a public address (pdpath serve fetches feeds on private networks only with --allow-private-feeds)", ErrBlockedAddress, ip)
 	}
 	return nil
 }

@@ -7,7 +7,7 @@ import (
 	"unicode"
 )
 
-// Canonical framework names (see SPEC "Competency frameworks").
+// Canonical framework names (listed in indexer/README.md, "Competency frameworks").
 const (
 	InTASC     = "InTASC"
 	PSEL       = "PSEL"

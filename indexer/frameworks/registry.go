@@ -1,5 +1,5 @@
 // Package frameworks owns pdpath's competency frameworks: the canonical
-// names of the SPEC (InTASC, PSEL, ISTE-E, UDL, FFT, NBPTS, DigCompEdu) with
+// names pdpath knows (InTASC, PSEL, ISTE-E, UDL, FFT, NBPTS, DigCompEdu) with
 // the aliases and publisher URLs feeds use for them, the framework files
 // bundled in datasets/frameworks, frameworks imported from CASE packages and
 // framework CSVs, and the resolution of a feed's raw alignment to a
@@ -255,7 +255,7 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// Frameworks returns every framework: the built-in ones in the SPEC's
+// Frameworks returns every framework: the built-in ones in their documented
 // order, then imported ones in the order they were added. Callers must not
 // modify them.
 func (r *Registry) Frameworks() []*catalog.Framework {

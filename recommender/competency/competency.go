@@ -46,7 +46,7 @@ func (r Relation) String() string {
 	return [...]string{"exact", "refines", "broader", "sibling", "crosswalk"}[r]
 }
 
-// Strengths of each relation. A refining code meets the gap (SPEC: a gap on
+// Strengths of each relation. A refining code meets the gap (a gap on
 // guideline 7 "is met by" checkpoints 7.x) but a little below the exact
 // code, which names the whole practice; a broader code meets it only partly.
 const (

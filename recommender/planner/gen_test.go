@@ -9,7 +9,7 @@ import (
 )
 
 // genCodes lists the codes the generated catalogs align to, by framework,
-// in the SPEC's code forms.
+// in the frameworks' documented code forms.
 var genCodes = func() map[string][]string {
 	m := map[string][]string{}
 	for i := 1; i <= 10; i++ {

@@ -13,7 +13,7 @@ type Matcher func(target catalog.Competency, cred *catalog.Credential) bool
 
 // hierarchy knows which codes of a framework refine which: the Parent links
 // of the frameworks in the snapshot, plus the code forms of the frameworks
-// named in the SPEC whose children are spelled from their parents (UDL
+// pdpath knows by name whose children are spelled from their parents (UDL
 // guideline "7" and checkpoints "7.1"..., DigCompEdu area "1" and
 // competences "1.1"..., FFT domain "3" and components "3a"...).
 type hierarchy struct {
@@ -64,7 +64,7 @@ func (h hierarchy) ancestor(framework, a, b string) bool {
 	return false
 }
 
-// structuralParent applies the code forms of the SPEC's hierarchical
+// structuralParent applies the code forms of the built-in hierarchical
 // frameworks: "7" is the parent of "7.2" in UDL and DigCompEdu, "3" of "3a"
 // in FFT.
 func structuralParent(framework, a, b string) bool {

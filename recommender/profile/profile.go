@@ -1,6 +1,6 @@
 // Package profile reads what the recommender is told about an educator: the
-// SPEC profile JSON (strictly: an unknown field is an error that names it),
-// its validation with messages that point at the offending field
+// profile JSON described in recommender/README.md (strictly: an unknown
+// field is an error that names it), its validation with messages that point at the offending field
 // ("gaps[1].code: required"), and backpacks of earned badges (Open Badges 2.0
 // Assertions, Open Badges 3.0 credentials, CLR 2.0) that add to `earned`.
 package profile

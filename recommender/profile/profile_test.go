@@ -45,7 +45,7 @@ func TestParseAndValidate(t *testing.T) {
 	}{
 		{name: "empty object is a valid profile", in: `{}`},
 		{name: "null fields mean not given", in: `{"goals":null,"gaps":null,"preferences":null}`},
-		{name: "full SPEC example", in: `{
+		{name: "full documented example", in: `{
 			"id": "t-1", "goals": "help quiet students talk more",
 			"gaps": [{"framework": "InTASC", "code": "6", "weight": 1.0}],
 			"earned": ["cred-a"],

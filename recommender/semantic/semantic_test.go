@@ -98,7 +98,7 @@ func TestRandomizedSVDMatchesExact(t *testing.T) {
 	}
 }
 
-// testDocs reads the recommender's test catalog (SPEC CSV) as documents.
+// testDocs reads the recommender's test catalog (CSV feed format) as documents.
 func testDocs(t testing.TB) (ids []string, docs []Document) {
 	t.Helper()
 	f, err := os.Open("../testdata/catalog.csv")

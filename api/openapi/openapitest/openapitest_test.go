@@ -21,7 +21,7 @@ func TestDocumentLoadsAndChecks(t *testing.T) {
 			found = found || op == want
 		}
 		if !found {
-			t.Errorf("the document lacks the SPEC route %s", want)
+			t.Errorf("the document lacks the route %s", want)
 		}
 	}
 

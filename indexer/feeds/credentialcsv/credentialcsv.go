@@ -1,4 +1,4 @@
-// Package credentialcsv reads credentials from the CSV layout of the SPEC: a
+// Package credentialcsv reads credentials from pdpath's CSV layout: a
 // header row, columns in any order (unknown ones ignored), several values in
 // a cell separated by ";" (or by "," in a cell without ";"), competencies
 // written FRAMEWORK:CODE, and values in the words spreadsheets use ("K-5",
@@ -144,7 +144,7 @@ func Record(row csvtable.Row) (catalog.Credential, error) {
 	return c, nil
 }
 
-// values splits a cell holding several values: on ";" as the SPEC says, or
+// values splits a cell holding several values: on ";" as the layout says, or
 // on "," when the cell has no ";" ("math, science"), as spreadsheets are
 // often filled in.
 func values(cell string) []string {

@@ -19,7 +19,7 @@ const (
 	FormatOpenBadges2  = "openbadges2"
 	FormatOpenBadges3  = "openbadges3" // Open Badges 3.0 and CLR 2.0
 	FormatCTDL         = "ctdl"
-	FormatCSV          = "csv" // credentials in the CSV layout of the SPEC
+	FormatCSV          = "csv" // credentials in pdpath's CSV layout (indexer/README.md)
 	FormatCASE         = "case"
 	FormatFrameworkCSV = "framework-csv"
 	// FormatBulkCSV is a Credential Engine bulk-upload spreadsheet
