@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -332,7 +334,7 @@ func TestBrowserCoachBuildsSavesAndExportsAPlan(t *testing.T) {
 	b.run(t,
 		chromedp.SetValue(chromedp.ID("name"), "UDL team plan"),
 		chromedp.Click(chromedp.CSS(`form[action="/coach/pathways"] button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`p.notice`)),
+		chromedp.WaitVisible(chromedp.ID("saved-notice")),
 	)
 	text := value(t, b, chromedp.Text(chromedp.CSS(`main`)))
 	if !strings.Contains(text, "Saved.") || !strings.Contains(text, "UDL team plan") {
@@ -346,7 +348,7 @@ func TestBrowserCoachBuildsSavesAndExportsAPlan(t *testing.T) {
 	b.run(t,
 		chromedp.Click(chromedp.CSS(`input[name="earned"][value="udl-basics"]`)),
 		chromedp.Click(chromedp.CSS(`form[action$="/progress"] button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`p.notice`)),
+		chromedp.WaitVisible(chromedp.ID("progress-notice")),
 	)
 	if text := value(t, b, chromedp.Text(chromedp.ID("progress-text"))); !strings.HasPrefix(text, "1 of 2 steps earned") {
 		t.Errorf("progress reads %q, want 1 of 2 steps earned", text)
@@ -429,4 +431,35 @@ func TestBrowserHostileDescriptionIsInert(t *testing.T) {
 	}
 	b.audit(t, "hostile item")
 	b.screenshot(t, "hostile-item")
+}
+
+func TestBrowserAggregatorRegistersAndSyncsAFeed(t *testing.T) {
+	feed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/csv")
+		fmt.Fprint(w, "id,issuer,title,competencies,level,cost_usd,hours\n"+
+			"feed-good,Riverbend District,Inclusive Lesson Study,UDL:1,1,0,4\n"+
+			"feed-bad,Riverbend District,Broken Row,UDL:1,one,0,4\n")
+	}))
+	t.Cleanup(feed.Close)
+	s := newSite(t, siteOptions{openReader: true, allowPrivate: true})
+	b := newBrowser(t)
+	b.run(t,
+		chromedp.Navigate(s.url+"/signin?next=/feeds"),
+		chromedp.SendKeys(chromedp.ID("key"), s.keys["aggregator"]),
+		chromedp.Submit(chromedp.ID("key")),
+		chromedp.WaitVisible(chromedp.ID("feed-url")),
+		chromedp.SendKeys(chromedp.ID("feed-url"), feed.URL+"/catalog.csv"),
+		chromedp.Click(chromedp.CSS(`form[action="/feeds"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`form[action$="/sync"] button`)),
+		chromedp.Click(chromedp.CSS(`form[action$="/sync"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`.card h3`)),
+	)
+	text := value(t, b, chromedp.Text(chromedp.CSS("main")))
+	for _, want := range []string{"Last run:", "1 added", "1 rejected", "Rejected records", "level"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("feeds page lacks %q:\n%.1500s", want, text)
+		}
+	}
+	b.audit(t, "feeds")
+	b.screenshot(t, "aggregator-feeds")
 }

@@ -111,6 +111,8 @@ func TestPageStatusesAndMarkers(t *testing.T) {
 		{name: "plan with nothing to plan", site: open, path: "/coach/plan", status: 400, want: []string{"at least one target"}},
 		{name: "plan with a bad month", site: open, path: "/coach/plan?target=UDL:7&start=2027-13", status: 400, want: []string{"YYYY-MM"}},
 		{name: "feeds need a key", site: open, path: "/feeds", status: 401, want: []string{"/signin"}},
+		{name: "why not: explained or said unavailable", site: open, path: "/recommend/why-not?gap=UDL:7&id=data-teams", status: 200, want: []string{"Why not this one?", `href="/credentials/data-teams"`}},
+		{name: "why not without an id", site: open, path: "/recommend/why-not?gap=UDL:7", status: 400},
 		{name: "closed reader asks to sign in", site: closed, path: "/recommend?gap=UDL:7", status: 401, want: []string{"Sign in"}},
 		{name: "closed reader form still renders", site: closed, path: "/", status: 200, want: []string{"needs an API key"}},
 	}
