@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -264,6 +265,53 @@ func TestHostileTextIsInertInHTML(t *testing.T) {
 			walk(doc)
 			if !strings.Contains(body, "&lt;script&gt;") {
 				t.Errorf("the title's script tag is not shown as text")
+			}
+		})
+	}
+}
+
+func TestBackpackUploadFillsEarned(t *testing.T) {
+	s := newSite(t, siteOptions{openReader: true})
+	c := s.client(t)
+	tok := csrfToken(t, c, s.url, "/?goals=engagement")
+	tests := []struct {
+		name     string
+		file     string
+		status   int
+		location string
+		want     string
+	}{
+		{"Open Badges 2.0 assertion",
+			`{"@context":"https://w3id.org/openbadges/v2","type":"Assertion","id":"https://b.example/a/1","recipient":{"type":"email","identity":"t@example.org"},"badge":"udl-basics","issuedOn":"2026-01-01"}`,
+			http.StatusSeeOther, "/?earned=udl-basics&goals=engagement#earned", ""},
+		{"not JSON", `<html>`, http.StatusBadRequest, "", "not a backpack"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf strings.Builder
+			mw := multipart.NewWriter(&buf)
+			mw.WriteField("csrf_token", tok)
+			mw.WriteField("query", "goals=engagement")
+			fw, _ := mw.CreateFormFile("backpack", "backpack.json")
+			io.WriteString(fw, tc.file)
+			mw.Close()
+			req, _ := http.NewRequest(http.MethodPost, s.url+"/backpack", strings.NewReader(buf.String()))
+			req.Header.Set("Content-Type", mw.FormDataContentType())
+			req.Header.Set("Sec-Fetch-Site", "same-origin")
+			resp, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tc.status {
+				t.Fatalf("status %d, want %d:\n%.1000s", resp.StatusCode, tc.status, body)
+			}
+			if got := resp.Header.Get("Location"); got != tc.location {
+				t.Errorf("Location %q, want %q", got, tc.location)
+			}
+			if !strings.Contains(string(body), tc.want) {
+				t.Errorf("body lacks %q", tc.want)
 			}
 		})
 	}

@@ -222,6 +222,7 @@ func badForm(format string, args ...any) *pageError {
 
 type teacherData struct {
 	Q          teacherQuery
+	Query      string
 	Frameworks []frameworkChoices
 	Formats    []string
 	GradeBands []string
@@ -234,7 +235,7 @@ func (p *Pages) teacherForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return p.render(w, r, http.StatusOK, "teacher", "Find professional learning", teacherData{
-		Q: readTeacherQuery(r.URL.Query()), Frameworks: fws, Formats: formatChoices, GradeBands: gradeBandChoices,
+		Q: readTeacherQuery(r.URL.Query()), Query: r.URL.RawQuery, Frameworks: fws, Formats: formatChoices, GradeBands: gradeBandChoices,
 		NeedKey: fws == nil && !p.cfg.OpenReader && sessionFrom(r.Context()).key == "",
 	})
 }

@@ -132,6 +132,7 @@ func (p *Pages) Routes() []Route {
 		get("/", p.teacherForm),
 		get("/recommend", p.recommend),
 		get("/recommend/why-not", p.whyNot),
+		post("/backpack", p.backpack),
 		get("/catalog", p.catalog),
 		get("/credentials/*id", p.credential),
 		get("/coach", p.coachForm),
@@ -256,7 +257,14 @@ func (p *Pages) checkCSRF(h func(w http.ResponseWriter, r *http.Request) error) 
 			return &pageError{Status: http.StatusForbidden, Title: "Request refused",
 				Message: "This form was sent from another site, so it was not acted on."}
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		limit := int64(maxFormBytes)
+		if r.URL.Path == "/backpack" {
+			limit = maxBackpackBytes
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		if err := r.ParseMultipartForm(limit); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+			return &pageError{Status: http.StatusBadRequest, Title: "Bad form", Message: "The form could not be read (too large?)."}
+		}
 		if err := r.ParseForm(); err != nil {
 			return &pageError{Status: http.StatusBadRequest, Title: "Bad form", Message: "The form could not be read."}
 		}
