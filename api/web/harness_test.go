@@ -32,6 +32,8 @@ type siteOptions struct {
 	secureCookies bool
 	// allowPrivate lets feeds live on 127.0.0.1 (the tests' feed server).
 	allowPrivate bool
+	// anonLimit is the rate limit of keyless readers; zero is none.
+	anonLimit auth.Limit
 }
 
 func newSite(t *testing.T, o siteOptions) *site {
@@ -85,6 +87,7 @@ func newSite(t *testing.T, o siteOptions) *site {
 		SecureCookies: o.secureCookies,
 
 		AllowPrivateFeeds: o.allowPrivate,
+		AnonymousLimit:    o.anonLimit,
 	})
 	if err != nil {
 		t.Fatal(err)

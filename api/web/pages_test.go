@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"golang.org/x/net/html"
+
+	"github.com/pdpath/pdpath/api/auth"
 )
 
 // get fetches path with c and returns the status and body.
@@ -314,5 +316,24 @@ func TestBackpackUploadFillsEarned(t *testing.T) {
 				t.Errorf("body lacks %q", tc.want)
 			}
 		})
+	}
+}
+
+// A page view counts once against the visitor's rate limit, however many
+// items it looks up; the next view over the limit gets a friendly 429.
+func TestPageViewCountsOnceAgainstTheRateLimit(t *testing.T) {
+	s := newSite(t, siteOptions{openReader: true, anonLimit: auth.Limit{Rate: 0.001, Burst: 1}})
+	c := s.client(t)
+	for i, want := range []int{http.StatusOK, http.StatusTooManyRequests} {
+		status, body, _ := get(t, c, s.url, "/recommend?gap=UDL:7", "text/html")
+		if status != want {
+			t.Fatalf("view %d: status %d, want %d:\n%.800s", i+1, status, want, body)
+		}
+		if i == 0 && !strings.Contains(body, `data-credential-id="udl-basics"`) {
+			t.Errorf("view 1 lacks its suggestions")
+		}
+		if i == 1 && !strings.Contains(body, "Too many requests") {
+			t.Errorf("view 2 does not explain the limit")
+		}
 	}
 }

@@ -182,6 +182,8 @@ type session struct {
 	role string
 	sid  string
 	csrf string
+	// calls counts the page's API calls so far (see FollowUp).
+	calls int
 }
 
 // page wraps a handler: it loads the session (creating its id on the
