@@ -93,7 +93,7 @@ func TestPageStatusesAndMarkers(t *testing.T) {
 		{name: "teacher form", site: open, path: "/", status: 200,
 			want: []string{`<html lang="en">`, `href="#main"`, `<main id="main"`, `list="gap-list"`, `value="UDL:7.1"`, `<label for="goals">`}},
 		{name: "suggestions name the gap", site: open, path: "/recommend?gap=UDL:7", status: 200,
-			want: []string{"UDL:7"}, markers: []string{"udl-basics"}},
+			want: []string{"<strong>UDL:7</strong> (", "aligned to it directly", "covered through UDL:7.1, a part of it"}, markers: []string{"udl-basics"}},
 		{name: "gap typed with its name", site: open, path: "/recommend?gap=" + url.QueryEscape("UDL:7 — Recruiting Interest"), status: 200,
 			markers: []string{"udl-basics"}},
 		{name: "gap without a framework", site: open, path: "/recommend?gap=seven", status: 400, want: []string{"FRAMEWORK:CODE"}},
