@@ -106,6 +106,7 @@ func TestPageStatusesAndMarkers(t *testing.T) {
 			want: []string{"Prerequisites", `href="/credentials/udl-basics"`, "UDL:7.1", "What does this unlock?"}, markers: []string{"udl-choice"}},
 		{name: "unknown item", site: open, path: "/credentials/no-such-item", status: 404, want: []string{"no-such-item"}},
 		{name: "unknown page for a browser", site: open, path: "/no/such/page", accept: "text/html", status: 404, want: []string{"Page not found", `<html lang="en">`}},
+		{name: "a form address opened as a link", site: open, path: "/signout", status: 405, want: []string{"Not a page to open"}},
 		{name: "unknown route for a program", site: open, path: "/no/such/page", accept: "application/json", status: 404, want: []string{`"error"`}},
 		{name: "plan in prerequisite order", site: open, path: "/coach/plan?target=UDL:8.1", status: 200,
 			want: []string{"Month by month", "<svg", "Targets met before and after the plan"}, markers: []string{"udl-basics", "udl-choice"}},

@@ -175,6 +175,15 @@ func (p *Pages) NotFound(w http.ResponseWriter, r *http.Request) {
 	}).ServeHTTP(w, r)
 }
 
+// NotAllowed answers with the HTML page for a method the route does not
+// take (a form's address opened as a link, say).
+func (p *Pages) NotAllowed(w http.ResponseWriter, r *http.Request) {
+	p.page(func(w http.ResponseWriter, r *http.Request) error {
+		return &pageError{Status: http.StatusMethodNotAllowed, Title: "Not a page to open",
+			Message: fmt.Sprintf("%s only takes a form sent from its page; it cannot be opened with %s.", r.URL.Path, r.Method)}
+	}).ServeHTTP(w, r)
+}
+
 // session is the visitor's state, read from cookies: the API key if
 // signed in and the session id the CSRF token is bound to.
 type session struct {
