@@ -124,16 +124,32 @@ func gapValues(vs []string) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, v := range vs {
-		for _, line := range strings.FieldsFunc(v, func(r rune) bool { return r == '\n' || r == ',' || r == ';' }) {
-			f := strings.Fields(line)
-			if len(f) == 0 || seen[f[0]] {
+		for _, part := range strings.FieldsFunc(v, func(r rune) bool { return r == '\n' || r == ',' || r == ';' }) {
+			g := gapKey(part)
+			if g == "" || seen[g] {
 				continue
 			}
-			seen[f[0]] = true
-			out = append(out, f[0])
+			seen[g] = true
+			out = append(out, g)
 		}
 	}
 	return out
+}
+
+// gapKey reads "FRAMEWORK:CODE" from what the visitor typed or picked: the
+// name the search list shows after the code ("UDL:7 — Recruiting
+// interest") is dropped, and so is anything after the code.
+func gapKey(s string) string {
+	s, _, _ = strings.Cut(s, " — ")
+	s = strings.TrimSpace(s)
+	fw, code, ok := strings.Cut(s, ":")
+	if !ok {
+		return s
+	}
+	if f := strings.Fields(code); len(f) > 0 {
+		code = f[0]
+	}
+	return strings.TrimSpace(fw) + ":" + code
 }
 
 // idValues splits ids given one per field or several per line-separated
