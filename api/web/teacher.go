@@ -486,6 +486,25 @@ type explanation struct {
 	Reasons []string `json:"reasons"`
 }
 
+// StatusText says an explanation's status in words.
+func (e *explanation) StatusText() string {
+	switch e.Status {
+	case "suggested":
+		return "Suggested to you"
+	case "earned":
+		return "You hold it already"
+	case "retired":
+		return "Retired from the catalog"
+	case "filtered":
+		return "Left out by one of your limits"
+	case "ranked_lower":
+		return "Ranked below the suggestions shown"
+	case "not_matched":
+		return "Does not match your answers"
+	}
+	return e.Status
+}
+
 type whyNotData struct {
 	ID          string
 	Query       string
