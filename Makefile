@@ -13,6 +13,11 @@ REDIS_URL ?= redis://127.0.0.1:6379/0
 BENCH     ?= .
 BENCHTIME ?= 1x
 COUNT     ?= 1
+# The browser tests of the web pages audit them with axe-core (an npm
+# package, kept under var/ and never committed) and save screenshots here.
+AXE_VERSION ?= 4.14.1
+AXE         := var/npm/node_modules/axe-core/axe.min.js
+export PDPATH_ARTIFACTS ?= $(CURDIR)/var/artifacts
 
 .PHONY: help build run test bench lint clean
 
@@ -35,8 +40,20 @@ run: build ## build, ingest the bundled catalog if the index is empty, serve on 
 	@echo "serving on http://$(ADDR)/ (reader routes open; the recommender model builds in the background, /readyz says when it is ready; Ctrl-C stops)"
 	./$(BIN) serve --index $(INDEX) --addr $(ADDR) --open-reader
 
-test: ## run every test; starts a Redis of its own when none answers, creates the PostgreSQL test database when missing
+test: $(AXE) ## run every test; starts a Redis of its own when none answers, creates the PostgreSQL test database when missing
 	@GO=$(GO) .ci/services.sh $(GO) test -count=1 -timeout 30m ./...
+	@echo "screenshots of the web pages: $(PDPATH_ARTIFACTS)/web"
+
+# axe-core for the accessibility audit; without npm the browser tests say
+# what is missing (and fail under CI=true).
+$(AXE):
+	@if command -v npm >/dev/null 2>&1; then \
+		echo "installing axe-core $(AXE_VERSION) into var/npm for the browser tests"; \
+		npm install --silent --no-audit --no-fund --prefix var/npm axe-core@$(AXE_VERSION) || \
+			echo "could not install axe-core; the browser tests will say so"; \
+	else \
+		echo "npm not found: the browser tests skip their accessibility audit (install Node.js and npm)"; \
+	fi
 
 bench: ## run the benchmarks (BENCH=regexp BENCHTIME=1x COUNT=1), benchstat-friendly output
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -count $(COUNT) -benchmem ./...

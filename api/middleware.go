@@ -18,6 +18,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/pdpath/pdpath/api/cache"
+	"github.com/pdpath/pdpath/api/web"
 	"github.com/pdpath/pdpath/indexer/auth"
 )
 
@@ -222,6 +223,12 @@ func bearer(h string) (secret string, present bool, err error) {
 // it has one, else the server's per-key limit; anonymous readers share a
 // bucket per client address. It runs after require, which names the caller.
 func (s *Server) rateLimit(c *gin.Context) {
+	// A web page's lookups after its first API call ride on that call's
+	// token: one page view is one request.
+	if web.FollowUp(c.Request.Context()) {
+		c.Next()
+		return
+	}
 	p := caller(c)
 	lim := s.cfg.RateLimit
 	role := string(p.Role)

@@ -63,6 +63,10 @@ func (s *Server) routes() (*gin.Engine, error) {
 		return notFound("no route %s %s; the routes are listed at /openapi.json", c.Request.Method, c.Request.URL.Path)
 	}))
 	e.NoMethod(s.handle(func(c *gin.Context) error {
+		if s.pages != nil && web.WantsPage(c.Request) {
+			s.pages.NotAllowed(c.Writer, c.Request)
+			return nil
+		}
 		return &Error{Status: http.StatusMethodNotAllowed, Code: CodeMethodNotAllowed,
 			Message: fmt.Sprintf("%s is not allowed on %s (allowed: %s)", c.Request.Method, c.Request.URL.Path, c.Writer.Header().Get("Allow"))}
 	}))

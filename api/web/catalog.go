@@ -192,7 +192,6 @@ type related struct {
 	Title   string   `json:"title"`
 	Issuer  string   `json:"issuer"`
 	Reasons []string `json:"reasons"`
-	Why     string   `json:"why"`
 }
 
 type credentialData struct {
@@ -202,7 +201,7 @@ type credentialData struct {
 	Prereqs, Parts, PartOf, Duplicates []linkedItem
 	Similar                            []related
 	SimilarMissing                     bool
-	Unlocks                            []related
+	Unlocks                            *unlocksView
 	UnlocksMissing                     bool
 }
 
@@ -245,44 +244,44 @@ func (p *Pages) credential(w http.ResponseWriter, r *http.Request) error {
 	return p.render(w, r, http.StatusOK, "credential", c.Title, d)
 }
 
-// unlocks reads GET /v1/credentials/{id}/unlocks, whatever list the answer
-// holds its items in.
-func (p *Pages) unlocks(r *http.Request, id string) ([]related, error) {
-	var res map[string]any
-	if err := p.api.get(r, credPath(id)+"/unlocks", &res); err != nil {
+// unlocksView is the answer of GET /v1/credentials/{id}/unlocks: the
+// items it opens (completing or advancing their prerequisites), the stacks
+// it belongs to and the pathways that include it.
+type unlocksView struct {
+	Opens []struct {
+		related
+		Completes bool     `json:"completes"`
+		Remaining []string `json:"remaining"`
+	} `json:"opens"`
+	Stacks []struct {
+		ID       string `json:"id"`
+		Title    string `json:"title"`
+		Relation string `json:"relation"`
+		Members  []struct {
+			ID     string `json:"id"`
+			Title  string `json:"title"`
+			Issuer string `json:"issuer"`
+			Level  int    `json:"level"`
+		} `json:"members"`
+	} `json:"stacks"`
+	Pathways []struct {
+		ID     string `json:"id"`
+		Title  string `json:"title"`
+		Source string `json:"source"`
+	} `json:"pathways"`
+}
+
+// Empty reports whether nothing is unlocked.
+func (u *unlocksView) Empty() bool {
+	return len(u.Opens) == 0 && len(u.Stacks) == 0 && len(u.Pathways) == 0
+}
+
+func (p *Pages) unlocks(r *http.Request, id string) (*unlocksView, error) {
+	var u unlocksView
+	if err := p.api.get(r, credPath(id)+"/unlocks", &u); err != nil {
 		return nil, err
 	}
-	var out []related
-	seen := map[string]bool{}
-	for _, key := range []string{"items", "unlocks", "opens", "advances", "stacks", "pathways"} {
-		list, _ := res[key].([]any)
-		for _, x := range list {
-			m, _ := x.(map[string]any)
-			rid, _ := m["id"].(string)
-			if rid == "" || seen[rid] {
-				continue
-			}
-			seen[rid] = true
-			it := related{ID: rid}
-			it.Title, _ = m["title"].(string)
-			it.Issuer, _ = m["issuer"].(string)
-			for _, k := range []string{"why", "reason", "relation", "kind"} {
-				if s, ok := m[k].(string); ok && s != "" {
-					it.Why = s
-					break
-				}
-			}
-			if rs, ok := m["reasons"].([]any); ok {
-				for _, rr := range rs {
-					if s, ok := rr.(string); ok {
-						it.Reasons = append(it.Reasons, s)
-					}
-				}
-			}
-			out = append(out, it)
-		}
-	}
-	return out, nil
+	return &u, nil
 }
 
 // linked looks up the titles of related ids; an id the catalog does not

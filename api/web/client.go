@@ -14,6 +14,19 @@ import (
 
 type sessionKey struct{}
 
+// followUpKey marks an in-process API call that is not the first of its
+// page view. Only this package can set it (the key type is unexported),
+// so a client cannot claim it.
+type followUpKey struct{}
+
+// FollowUp reports whether ctx is an API call a page makes after its
+// first: the server counts a page view once against the visitor's rate
+// limit, however many items the page looks up.
+func FollowUp(ctx context.Context) bool {
+	v, _ := ctx.Value(followUpKey{}).(bool)
+	return v
+}
+
 func withSession(ctx context.Context, s *session) context.Context {
 	return context.WithValue(ctx, sessionKey{}, s)
 }
@@ -71,7 +84,13 @@ func (a apiClient) call(r *http.Request, method, path string, body, out any) ([]
 		}
 		rd = bytes.NewReader(b)
 	}
-	req, err := http.NewRequestWithContext(r.Context(), method, path, rd)
+	ctx := r.Context()
+	if s := sessionFrom(ctx); s.calls > 0 {
+		ctx = context.WithValue(ctx, followUpKey{}, true)
+	} else {
+		s.calls++
+	}
+	req, err := http.NewRequestWithContext(ctx, method, path, rd)
 	if err != nil {
 		return nil, "", fmt.Errorf("web: %s %s: %w", method, path, err)
 	}

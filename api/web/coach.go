@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -150,6 +151,9 @@ type planView struct {
 	UnstatedHours int
 	Chart         chart
 	Titles        map[string]string
+	// MemberSteps lists, for each team member, the titles of the steps
+	// that cover one of the member's gaps, in plan order.
+	MemberSteps map[string][]string
 }
 
 type monthView struct {
@@ -171,6 +175,26 @@ func (p *Pages) viewPlan(pl *plan, names map[string]string) planView {
 		}
 		if !s.HoursStated {
 			v.UnstatedHours++
+		}
+	}
+	v.MemberSteps = map[string][]string{}
+	for _, m := range pl.Members {
+		// The member's steps: those covering one of the member's gaps,
+		// and the steps these need first.
+		need := map[string]bool{}
+		for i := len(pl.Steps) - 1; i >= 0; i-- {
+			st := pl.Steps[i]
+			if need[st.ID] || slices.ContainsFunc(st.Covers, func(c string) bool { return slices.Contains(m.Covered, c) }) {
+				need[st.ID] = true
+				for _, r := range st.Requires {
+					need[r] = true
+				}
+			}
+		}
+		for _, st := range pl.Steps {
+			if need[st.ID] {
+				v.MemberSteps[m.ID] = append(v.MemberSteps[m.ID], st.Title)
+			}
 		}
 	}
 	v.Months = timeline(pl)

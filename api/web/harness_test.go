@@ -30,13 +30,17 @@ type site struct {
 type siteOptions struct {
 	openReader    bool
 	secureCookies bool
+	// allowPrivate lets feeds live on 127.0.0.1 (the tests' feed server).
+	allowPrivate bool
+	// anonLimit is the rate limit of keyless readers; zero is none.
+	anonLimit auth.Limit
 }
 
 func newSite(t *testing.T, o siteOptions) *site {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	fetcher := fetch.New(fetch.Policy{Timeout: 5 * time.Second})
+	fetcher := fetch.New(fetch.Policy{AllowPrivate: o.allowPrivate, Timeout: 5 * time.Second})
 	cat, err := store.Open(ctx, dir, store.Options{Fetcher: fetcher, CloseDelay: time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -81,6 +85,9 @@ func newSite(t *testing.T, o siteOptions) *site {
 		Cache:         cache.NewMemory(0),
 		OpenReader:    o.openReader,
 		SecureCookies: o.secureCookies,
+
+		AllowPrivateFeeds: o.allowPrivate,
+		AnonymousLimit:    o.anonLimit,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -9,6 +10,8 @@ import (
 	"testing"
 
 	"golang.org/x/net/html"
+
+	"github.com/pdpath/pdpath/api/auth"
 )
 
 // get fetches path with c and returns the status and body.
@@ -90,7 +93,7 @@ func TestPageStatusesAndMarkers(t *testing.T) {
 		{name: "teacher form", site: open, path: "/", status: 200,
 			want: []string{`<html lang="en">`, `href="#main"`, `<main id="main"`, `list="gap-list"`, `value="UDL:7.1"`, `<label for="goals">`}},
 		{name: "suggestions name the gap", site: open, path: "/recommend?gap=UDL:7", status: 200,
-			want: []string{"UDL:7"}, markers: []string{"udl-basics"}},
+			want: []string{"<strong>UDL:7</strong> (", "aligned to it directly", "covered through UDL:7.1, a part of it"}, markers: []string{"udl-basics"}},
 		{name: "gap typed with its name", site: open, path: "/recommend?gap=" + url.QueryEscape("UDL:7 — Recruiting Interest"), status: 200,
 			markers: []string{"udl-basics"}},
 		{name: "gap without a framework", site: open, path: "/recommend?gap=seven", status: 400, want: []string{"FRAMEWORK:CODE"}},
@@ -103,14 +106,17 @@ func TestPageStatusesAndMarkers(t *testing.T) {
 			want: []string{"Prerequisites", `href="/credentials/udl-basics"`, "UDL:7.1", "What does this unlock?"}, markers: []string{"udl-choice"}},
 		{name: "unknown item", site: open, path: "/credentials/no-such-item", status: 404, want: []string{"no-such-item"}},
 		{name: "unknown page for a browser", site: open, path: "/no/such/page", accept: "text/html", status: 404, want: []string{"Page not found", `<html lang="en">`}},
+		{name: "a form address opened as a link", site: open, path: "/signout", status: 405, want: []string{"Not a page to open"}},
 		{name: "unknown route for a program", site: open, path: "/no/such/page", accept: "application/json", status: 404, want: []string{`"error"`}},
 		{name: "plan in prerequisite order", site: open, path: "/coach/plan?target=UDL:8.1", status: 200,
 			want: []string{"Month by month", "<svg", "Targets met before and after the plan"}, markers: []string{"udl-basics", "udl-choice"}},
-		{name: "plan for a team", site: open, path: "/coach/plan?team=" + url.QueryEscape("Ana | UDL:7.1\nBo | InTASC:8"), status: 200,
-			want: []string{"Each team member", "Ana", "Bo"}},
+		{name: "plan for a team", site: open, path: "/coach/plan?team=" + url.QueryEscape("Ana | UDL:8.1\nBo | InTASC:8"), status: 200,
+			want: []string{"Each team member", "Their steps", "<ol><li>Starting with Universal Design for Learning</li><li>Choice and Relevance in Daily Tasks</li></ol>", "<ol><li>Talk Moves for Every Voice</li></ol>"}},
 		{name: "plan with nothing to plan", site: open, path: "/coach/plan", status: 400, want: []string{"at least one target"}},
 		{name: "plan with a bad month", site: open, path: "/coach/plan?target=UDL:7&start=2027-13", status: 400, want: []string{"YYYY-MM"}},
 		{name: "feeds need a key", site: open, path: "/feeds", status: 401, want: []string{"/signin"}},
+		{name: "why not: explained or said unavailable", site: open, path: "/recommend/why-not?gap=UDL:7&id=data-teams", status: 200, want: []string{"Why not this one?", `href="/credentials/data-teams"`}},
+		{name: "why not without an id", site: open, path: "/recommend/why-not?gap=UDL:7", status: 400},
 		{name: "closed reader asks to sign in", site: closed, path: "/recommend?gap=UDL:7", status: 401, want: []string{"Sign in"}},
 		{name: "closed reader form still renders", site: closed, path: "/", status: 200, want: []string{"needs an API key"}},
 	}
@@ -264,5 +270,71 @@ func TestHostileTextIsInertInHTML(t *testing.T) {
 				t.Errorf("the title's script tag is not shown as text")
 			}
 		})
+	}
+}
+
+func TestBackpackUploadFillsEarned(t *testing.T) {
+	s := newSite(t, siteOptions{openReader: true})
+	c := s.client(t)
+	tok := csrfToken(t, c, s.url, "/?goals=engagement")
+	tests := []struct {
+		name     string
+		file     string
+		status   int
+		location string
+		want     string
+	}{
+		{"Open Badges 2.0 assertion",
+			`{"@context":"https://w3id.org/openbadges/v2","type":"Assertion","id":"https://b.example/a/1","recipient":{"type":"email","identity":"t@example.org"},"badge":"udl-basics","issuedOn":"2026-01-01"}`,
+			http.StatusSeeOther, "/?earned=udl-basics&goals=engagement#earned", ""},
+		{"not JSON", `<html>`, http.StatusBadRequest, "", "not a backpack"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf strings.Builder
+			mw := multipart.NewWriter(&buf)
+			mw.WriteField("csrf_token", tok)
+			mw.WriteField("query", "goals=engagement")
+			fw, _ := mw.CreateFormFile("backpack", "backpack.json")
+			io.WriteString(fw, tc.file)
+			mw.Close()
+			req, _ := http.NewRequest(http.MethodPost, s.url+"/backpack", strings.NewReader(buf.String()))
+			req.Header.Set("Content-Type", mw.FormDataContentType())
+			req.Header.Set("Sec-Fetch-Site", "same-origin")
+			resp, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tc.status {
+				t.Fatalf("status %d, want %d:\n%.1000s", resp.StatusCode, tc.status, body)
+			}
+			if got := resp.Header.Get("Location"); got != tc.location {
+				t.Errorf("Location %q, want %q", got, tc.location)
+			}
+			if !strings.Contains(string(body), tc.want) {
+				t.Errorf("body lacks %q", tc.want)
+			}
+		})
+	}
+}
+
+// A page view counts once against the visitor's rate limit, however many
+// items it looks up; the next view over the limit gets a friendly 429.
+func TestPageViewCountsOnceAgainstTheRateLimit(t *testing.T) {
+	s := newSite(t, siteOptions{openReader: true, anonLimit: auth.Limit{Rate: 0.001, Burst: 1}})
+	c := s.client(t)
+	for i, want := range []int{http.StatusOK, http.StatusTooManyRequests} {
+		status, body, _ := get(t, c, s.url, "/recommend?gap=UDL:7", "text/html")
+		if status != want {
+			t.Fatalf("view %d: status %d, want %d:\n%.800s", i+1, status, want, body)
+		}
+		if i == 0 && !strings.Contains(body, `data-credential-id="udl-basics"`) {
+			t.Errorf("view 1 lacks its suggestions")
+		}
+		if i == 1 && !strings.Contains(body, "Too many requests") {
+			t.Errorf("view 2 does not explain the limit")
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Choices the forms offer for the profile's preferences.
@@ -39,19 +40,33 @@ type frameworkChoices struct {
 	Items []competencyChoice
 }
 
+// frameworkIndex is what the pages know of the frameworks: the pickers'
+// choices, each competency's name and its parent ("UDL:7" for "UDL:7.2").
+type frameworkIndex struct {
+	Choices []frameworkChoices
+	Names   map[string]string
+	Parent  map[string]string
+}
+
 // frameworks loads the gap pickers. A visitor who may not read yet gets
 // none (the form says to sign in) rather than an error page.
 func (p *Pages) frameworks(r *http.Request) ([]frameworkChoices, map[string]string, error) {
+	ix, err := p.frameworkIndex(r)
+	return ix.Choices, ix.Names, err
+}
+
+func (p *Pages) frameworkIndex(r *http.Request) (frameworkIndex, error) {
 	var body struct {
 		Frameworks []framework `json:"frameworks"`
 	}
+	ix := frameworkIndex{Names: map[string]string{}, Parent: map[string]string{}}
 	if err := p.api.get(r, "/v1/frameworks", &body); err != nil {
 		if ae, ok := err.(*apiError); ok && (ae.Status == http.StatusUnauthorized || ae.Status == http.StatusForbidden) {
-			return nil, map[string]string{}, nil
+			return ix, nil
 		}
-		return nil, nil, err
+		return ix, err
 	}
-	names := map[string]string{}
+	names := ix.Names
 	var out []frameworkChoices
 	for _, fw := range body.Frameworks {
 		fc := frameworkChoices{Name: fw.Name, Title: fw.Title}
@@ -62,6 +77,9 @@ func (p *Pages) frameworks(r *http.Request) ([]frameworkChoices, map[string]stri
 				label += " — " + it.Name
 			}
 			names[key] = it.Name
+			if it.Parent != "" {
+				ix.Parent[key] = fw.Name + ":" + it.Parent
+			}
 			fc.Items = append(fc.Items, competencyChoice{Key: key, Label: label, Child: it.Parent != ""})
 		}
 		if len(fc.Items) > 0 {
@@ -69,7 +87,8 @@ func (p *Pages) frameworks(r *http.Request) ([]frameworkChoices, map[string]stri
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out, names, nil
+	ix.Choices = out
+	return ix, nil
 }
 
 // teacherQuery is the teacher's form, as sent to /recommend.
@@ -106,16 +125,32 @@ func gapValues(vs []string) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, v := range vs {
-		for _, line := range strings.FieldsFunc(v, func(r rune) bool { return r == '\n' || r == ',' || r == ';' }) {
-			f := strings.Fields(line)
-			if len(f) == 0 || seen[f[0]] {
+		for _, part := range strings.FieldsFunc(v, func(r rune) bool { return r == '\n' || r == ',' || r == ';' }) {
+			g := gapKey(part)
+			if g == "" || seen[g] {
 				continue
 			}
-			seen[f[0]] = true
-			out = append(out, f[0])
+			seen[g] = true
+			out = append(out, g)
 		}
 	}
 	return out
+}
+
+// gapKey reads "FRAMEWORK:CODE" from what the visitor typed or picked: the
+// name the search list shows after the code ("UDL:7 — Recruiting
+// interest") is dropped, and so is anything after the code.
+func gapKey(s string) string {
+	s, _, _ = strings.Cut(s, " — ")
+	s = strings.TrimSpace(s)
+	fw, code, ok := strings.Cut(s, ":")
+	if !ok {
+		return s
+	}
+	if f := strings.Fields(code); len(f) > 0 {
+		code = f[0]
+	}
+	return strings.TrimSpace(fw) + ":" + code
 }
 
 // idValues splits ids given one per field or several per line-separated
@@ -222,6 +257,7 @@ func badForm(format string, args ...any) *pageError {
 
 type teacherData struct {
 	Q          teacherQuery
+	Query      string
 	Frameworks []frameworkChoices
 	Formats    []string
 	GradeBands []string
@@ -234,7 +270,7 @@ func (p *Pages) teacherForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return p.render(w, r, http.StatusOK, "teacher", "Find professional learning", teacherData{
-		Q: readTeacherQuery(r.URL.Query()), Frameworks: fws, Formats: formatChoices, GradeBands: gradeBandChoices,
+		Q: readTeacherQuery(r.URL.Query()), Query: r.URL.RawQuery, Frameworks: fws, Formats: formatChoices, GradeBands: gradeBandChoices,
 		NeedKey: fws == nil && !p.cfg.OpenReader && sessionFrom(r.Context()).key == "",
 	})
 }
@@ -257,24 +293,26 @@ type credential struct {
 		Name      string `json:"name"`
 		URL       string `json:"url"`
 	} `json:"competencies"`
-	Level              int      `json:"level"`
-	Prerequisites      []string `json:"prerequisites"`
-	PrerequisitesMin   int      `json:"prerequisites_min"`
-	PartOf             []string `json:"part_of"`
-	HasPart            []string `json:"has_part"`
-	SupersededBy       string   `json:"superseded_by"`
-	CostUSD            *float64 `json:"cost_usd"`
-	Hours              *float64 `json:"hours"`
-	Duration           string   `json:"duration"`
-	Format             string   `json:"format"`
-	GradeBands         []string `json:"grade_bands"`
-	Subjects           []string `json:"subjects"`
-	Tags               []string `json:"tags"`
-	ApprovedIn         []string `json:"approved_in"`
-	AltIDs             []string `json:"alt_ids"`
-	Sources            []string `json:"sources"`
-	Status             string   `json:"status"`
-	PossibleDuplicates []string `json:"possible_duplicates"`
+	Level              int       `json:"level"`
+	Prerequisites      []string  `json:"prerequisites"`
+	PrerequisitesMin   int       `json:"prerequisites_min"`
+	PartOf             []string  `json:"part_of"`
+	HasPart            []string  `json:"has_part"`
+	SupersededBy       string    `json:"superseded_by"`
+	CostUSD            *float64  `json:"cost_usd"`
+	Hours              *float64  `json:"hours"`
+	Duration           string    `json:"duration"`
+	Format             string    `json:"format"`
+	GradeBands         []string  `json:"grade_bands"`
+	Subjects           []string  `json:"subjects"`
+	Tags               []string  `json:"tags"`
+	ApprovedIn         []string  `json:"approved_in"`
+	AltIDs             []string  `json:"alt_ids"`
+	Sources            []string  `json:"sources"`
+	FirstSeen          time.Time `json:"first_seen"`
+	LastSeen           time.Time `json:"last_seen"`
+	Status             string    `json:"status"`
+	PossibleDuplicates []string  `json:"possible_duplicates"`
 }
 
 // suggestion is one item of POST /v1/recommendations, completed from the
@@ -291,6 +329,83 @@ type suggestion struct {
 	Level   int      `json:"level"`
 	URL     string   `json:"url"`
 	Kind    string   `json:"kind"`
+	// Why is the reasons as data; its gap entries say which of the
+	// teacher's gaps the item meets and how.
+	Why []struct {
+		Kind  string `json:"kind"`
+		Gap   string `json:"gap"`
+		Match string `json:"match"`
+		Via   string `json:"via"`
+	} `json:"why"`
+	// Competencies are the item's alignments, read when Why is absent.
+	Competencies []string `json:"-"`
+	// Gaps is what the page shows of the gaps the item meets.
+	Gaps []gapMatch `json:"-"`
+}
+
+// gapMatch is one of the teacher's gaps an item meets: how, and through
+// which of the item's own alignments.
+type gapMatch struct {
+	Gap, Match, Via string
+}
+
+// Wording says how a gap is met without claiming more than the match.
+func (g gapMatch) Wording() string {
+	switch g.Match {
+	case "direct":
+		return "aligned to it directly"
+	case "child":
+		return "covered through " + g.Via + ", a part of it"
+	case "parent":
+		return "partly met through " + g.Via + ", the broader standard it belongs to"
+	case "crosswalk":
+		return "related through " + g.Via + " in another framework (a crosswalk, not full coverage)"
+	}
+	if g.Via != "" && g.Via != g.Gap {
+		return g.Match + " match through " + g.Via
+	}
+	return g.Match + " match"
+}
+
+// matchGaps fills s.Gaps from the answer's why entries or, when the server
+// sends none, from the item's alignments and the framework hierarchy
+// (direct, child and parent matches only).
+func matchGaps(s *suggestion, gaps []string, parent map[string]string) {
+	for _, w := range s.Why {
+		if w.Kind == "gap" && w.Gap != "" {
+			s.Gaps = append(s.Gaps, gapMatch{Gap: w.Gap, Match: w.Match, Via: w.Via})
+		}
+	}
+	if len(s.Why) > 0 {
+		return
+	}
+	ancestor := func(c, g string) bool {
+		for k, n := parent[c], 0; k != "" && n < 10; k, n = parent[k], n+1 {
+			if strings.EqualFold(k, g) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, g := range gaps {
+		var best *gapMatch
+		for _, c := range s.Competencies {
+			switch {
+			case strings.EqualFold(c, g):
+				best = &gapMatch{Gap: g, Match: "direct", Via: c}
+			case ancestor(c, g) && (best == nil || best.Match == "parent"):
+				best = &gapMatch{Gap: g, Match: "child", Via: c}
+			case ancestor(g, c) && best == nil:
+				best = &gapMatch{Gap: g, Match: "parent", Via: c}
+			}
+			if best != nil && best.Match == "direct" {
+				break
+			}
+		}
+		if best != nil {
+			s.Gaps = append(s.Gaps, *best)
+		}
+	}
 }
 
 type recommendData struct {
@@ -314,12 +429,14 @@ func (p *Pages) recommend(w http.ResponseWriter, r *http.Request) error {
 	if _, _, err := p.api.call(r, http.MethodPost, "/v1/recommendations", map[string]any{"profile": prof, "limit": 10}, &res); err != nil {
 		return err
 	}
-	for i := range res.Items {
-		p.complete(r, &res.Items[i])
-	}
-	_, names, err := p.frameworks(r)
+	ix, err := p.frameworkIndex(r)
 	if err != nil {
 		return err
+	}
+	names := ix.Names
+	for i := range res.Items {
+		p.complete(r, &res.Items[i])
+		matchGaps(&res.Items[i], q.Gaps, ix.Parent)
 	}
 	return p.render(w, r, http.StatusOK, "recommend", "Suggestions for you", recommendData{
 		Q: q, Query: r.URL.RawQuery, Items: res.Items, Relaxed: res.Relaxed, GapNames: names,
@@ -329,7 +446,7 @@ func (p *Pages) recommend(w http.ResponseWriter, r *http.Request) error {
 // complete fills the fields a recommendation answer left out from the
 // catalog item.
 func (p *Pages) complete(r *http.Request, s *suggestion) {
-	if s.URL != "" && s.Level != 0 && s.CostUSD != nil && s.Hours != nil {
+	if s.URL != "" && s.Level != 0 && s.CostUSD != nil && s.Hours != nil && len(s.Why) > 0 {
 		return
 	}
 	var c credential
@@ -354,6 +471,9 @@ func (p *Pages) complete(r *http.Request, s *suggestion) {
 	if s.Kind == "" {
 		s.Kind = c.Kind
 	}
+	for _, comp := range c.Competencies {
+		s.Competencies = append(s.Competencies, comp.Framework+":"+comp.Code)
+	}
 }
 
 // explanation is the answer of POST /v1/recommendations/why-not.
@@ -364,6 +484,25 @@ type explanation struct {
 	Rank    int      `json:"rank"`
 	Score   float64  `json:"score"`
 	Reasons []string `json:"reasons"`
+}
+
+// StatusText says an explanation's status in words.
+func (e *explanation) StatusText() string {
+	switch e.Status {
+	case "suggested":
+		return "Suggested to you"
+	case "earned":
+		return "You hold it already"
+	case "retired":
+		return "Retired from the catalog"
+	case "filtered":
+		return "Left out by one of your limits"
+	case "ranked_lower":
+		return "Ranked below the suggestions shown"
+	case "not_matched":
+		return "Does not match your answers"
+	}
+	return e.Status
 }
 
 type whyNotData struct {

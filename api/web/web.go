@@ -132,6 +132,7 @@ func (p *Pages) Routes() []Route {
 		get("/", p.teacherForm),
 		get("/recommend", p.recommend),
 		get("/recommend/why-not", p.whyNot),
+		post("/backpack", p.backpack),
 		get("/catalog", p.catalog),
 		get("/credentials/*id", p.credential),
 		get("/coach", p.coachForm),
@@ -174,6 +175,15 @@ func (p *Pages) NotFound(w http.ResponseWriter, r *http.Request) {
 	}).ServeHTTP(w, r)
 }
 
+// NotAllowed answers with the HTML page for a method the route does not
+// take (a form's address opened as a link, say).
+func (p *Pages) NotAllowed(w http.ResponseWriter, r *http.Request) {
+	p.page(func(w http.ResponseWriter, r *http.Request) error {
+		return &pageError{Status: http.StatusMethodNotAllowed, Title: "Not a page to open",
+			Message: fmt.Sprintf("%s only takes a form sent from its page; it cannot be opened with %s.", r.URL.Path, r.Method)}
+	}).ServeHTTP(w, r)
+}
+
 // session is the visitor's state, read from cookies: the API key if
 // signed in and the session id the CSRF token is bound to.
 type session struct {
@@ -181,6 +191,8 @@ type session struct {
 	role string
 	sid  string
 	csrf string
+	// calls counts the page's API calls so far (see FollowUp).
+	calls int
 }
 
 // page wraps a handler: it loads the session (creating its id on the
@@ -256,7 +268,14 @@ func (p *Pages) checkCSRF(h func(w http.ResponseWriter, r *http.Request) error) 
 			return &pageError{Status: http.StatusForbidden, Title: "Request refused",
 				Message: "This form was sent from another site, so it was not acted on."}
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		limit := int64(maxFormBytes)
+		if r.URL.Path == "/backpack" {
+			limit = maxBackpackBytes
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		if err := r.ParseMultipartForm(limit); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+			return &pageError{Status: http.StatusBadRequest, Title: "Bad form", Message: "The form could not be read (too large?)."}
+		}
 		if err := r.ParseForm(); err != nil {
 			return &pageError{Status: http.StatusBadRequest, Title: "Bad form", Message: "The form could not be read."}
 		}

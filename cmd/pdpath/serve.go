@@ -39,6 +39,10 @@ type serveSettings struct {
 	burst, anonBurst                  int
 	trustedProxies                    []string
 	cacheTTL                          time.Duration
+
+	// secureCookies marks the web pages' cookies Secure over plain HTTP
+	// (behind a TLS-terminating proxy).
+	secureCookies bool
 }
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -133,6 +137,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		Registry:       reg,
 		CacheMetrics:   cacheMetrics,
 		OpenReader:     st.openReader,
+		SecureCookies:  st.secureCookies,
 		RateLimit:      auth.Limit{Rate: st.rate, Burst: st.burst},
 		AnonymousLimit: auth.Limit{Rate: st.anonRate, Burst: st.anonBurst},
 		Fetcher:        fetcher,
@@ -180,6 +185,7 @@ func serveFlags(fs *flagSet) {
 	fs.Int("rate-burst", 0, "token-bucket burst per key (env PDPATH_RATE_BURST, default 2× the rate)")
 	fs.Float64("anon-rate-limit", 0, "requests per second per client address for keyless readers (env PDPATH_ANON_RATE_LIMIT, default 5)")
 	fs.Int("anon-rate-burst", 0, "burst per client address for keyless readers (env PDPATH_ANON_RATE_BURST, default 2× the rate)")
+	fs.Bool("secure-cookies", false, "mark the web pages' key and session cookies Secure even over plain HTTP, behind a TLS-terminating proxy (env PDPATH_SECURE_COOKIES=true; over TLS they always are)")
 	fs.Bool("allow-private-feeds", false, "let feeds live on loopback and private addresses, for an aggregator on the operator's own network (env PDPATH_ALLOW_PRIVATE_FEEDS=true)")
 	fs.String("trusted-proxies", "", "comma-separated CIDRs or addresses whose X-Forwarded-For names the client (env PDPATH_TRUSTED_PROXIES; default none)")
 	fs.String("cache-prefix", "", "start of every Redis key (env PDPATH_CACHE_PREFIX; default pdpath:HASH: with HASH from the index directory's path, so servers of different catalogs can share one Redis)")
@@ -252,6 +258,7 @@ func serveConfig(fs *flagSet) (serveSettings, error) {
 	}
 	st.openReader = boolean("open-reader", "PDPATH_OPEN_READER")
 	st.allowPrivate = boolean("allow-private-feeds", "PDPATH_ALLOW_PRIVATE_FEEDS")
+	st.secureCookies = boolean("secure-cookies", "PDPATH_SECURE_COOKIES")
 	st.logJSON = boolean("log-json", "PDPATH_LOG_JSON")
 	st.rate = number("rate-limit", "PDPATH_RATE_LIMIT", 20)
 	st.burst = int(number("rate-burst", "PDPATH_RATE_BURST", 2*st.rate))
