@@ -132,7 +132,11 @@ func (s *Server) checkFeedHost(ctx context.Context, raw string) error {
 		// The registry explains malformed URLs.
 		return nil
 	}
-	host := u.Hostname()
+	host, err := fetch.NormalizeHost(u.Hostname())
+	if err != nil {
+		// The registry explains malformed hosts.
+		return nil
+	}
 	var addrs []netip.Addr
 	if ip, err := netip.ParseAddr(host); err == nil {
 		addrs = []netip.Addr{ip}
@@ -151,7 +155,7 @@ func (s *Server) checkFeedHost(ctx context.Context, raw string) error {
 	for _, a := range addrs {
 		if !fetch.Public(a) {
 			return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest,
-				Message: fmt.Sprintf("feed host %s is %s, not a public address; this server does not fetch from private networks", host, a),
+				Message: fmt.Sprintf("feed host %s is or resolves to an address that is not public; this server does not fetch from private or special-purpose networks", u.Hostname()),
 				Err:     fetch.ErrBlockedAddress}
 		}
 	}

@@ -24,6 +24,7 @@ import (
 
 	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/indexer/feeds/feed"
+	"github.com/pdpath/pdpath/indexer/fetch"
 )
 
 // Errors callers classify with errors.Is.
@@ -145,6 +146,9 @@ func checkURL(raw string) error {
 	}
 	if u.Host == "" || u.Hostname() == "" {
 		return fmt.Errorf("%w: URL %q has no host", ErrInvalid, raw)
+	}
+	if _, err := fetch.NormalizeHost(u.Hostname()); err != nil {
+		return fmt.Errorf("%w: URL %q: %v", ErrInvalid, raw, err)
 	}
 	if u.User != nil {
 		// Registered URLs are listed back to callers and kept in

@@ -3,16 +3,27 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/pdpath/pdpath/indexer/store"
 )
 
 func runIngest(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "ingest", "[--index DIR] [--json] PATH_OR_URL...")
+	fs := newFlagSet(e, "ingest", "[--index DIR] [--json] PATH_OR_URL...\n\n"+
+		"The command trusts its operator: http(s) URLs are fetched from any address, loopback and\n"+
+		"private networks included, and redirects are followed there too. Feeds registered through\n"+
+		"the API (`pdpath serve`) are fetched from public addresses only unless the server runs with\n"+
+		"--allow-private-feeds.")
 	fs.indexFlag()
 	inputs, err := fs.parse(args, 1, -1)
 	if err != nil {
 		return err
+	}
+	for _, in := range inputs {
+		if strings.HasPrefix(in, "http://") || strings.HasPrefix(in, "https://") {
+			fs.logger().Info("fetching URLs as the operator: loopback and private addresses are allowed, redirects included")
+			break
+		}
 	}
 	bar := newProgressBar(e.stderr)
 	cat, err := store.Open(ctx, fs.indexDir(), store.Options{Logger: fs.logger(), Progress: bar.update})
