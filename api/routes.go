@@ -44,12 +44,13 @@ func (s *Server) routes() (*gin.Engine, error) {
 	}
 
 	// Global middleware, outermost first:
-	//  1. withRequestID: everything after it logs the request's id.
+	//  1. withRequestID: everything after it logs the request's id;
+	//     securityHeaders then marks every answer, errors included.
 	//  2. observe: wraps the rest, so the status and latency it records
 	//     include 404s, 429s and panics turned into 500s.
 	//  3. recoverPanics: inside observe (which then sees the 500) and
 	//     outside every handler.
-	e.Use(s.withRequestID, s.observe, s.recoverPanics)
+	e.Use(s.withRequestID, securityHeaders, s.observe, s.recoverPanics)
 	e.NoRoute(s.handle(func(c *gin.Context) error {
 		return notFound("no route %s %s; the routes are listed at /openapi.json", c.Request.Method, c.Request.URL.Path)
 	}))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/pdpath/pdpath/indexer/index"
 	"github.com/pdpath/pdpath/indexer/store"
 )
 
@@ -26,6 +27,7 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	bar := newProgressBar(e.stderr)
+	index.SetLogger(fs.logger())
 	cat, err := store.Open(ctx, fs.indexDir(), store.Options{Logger: fs.logger(), Progress: bar.update})
 	if err != nil {
 		return err

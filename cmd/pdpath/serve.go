@@ -24,6 +24,7 @@ import (
 	"github.com/pdpath/pdpath/api/feedsync"
 	"github.com/pdpath/pdpath/api/pathstore"
 	"github.com/pdpath/pdpath/indexer/fetch"
+	"github.com/pdpath/pdpath/indexer/index"
 	"github.com/pdpath/pdpath/indexer/store"
 	"github.com/pdpath/pdpath/recommender"
 )
@@ -55,6 +56,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if st.logJSON {
 		log = slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	}
+	index.SetLogger(log)
 
 	// The one fetch client: its guard decides, on the address dialled,
 	// whether a feed may be read.
