@@ -26,6 +26,7 @@ const (
 	CodeNotFound         = "not_found"
 	CodeMethodNotAllowed = "method_not_allowed"
 	CodeConflict         = "conflict"
+	CodeQuotaExceeded    = "quota_exceeded"
 	CodeFeedFailed       = "feed_failed"
 	CodeTooLarge         = "payload_too_large"
 	CodeRateLimited      = "rate_limited"
@@ -94,6 +95,8 @@ func classify(err error) *Error {
 		return &Error{Status: http.StatusNotFound, Code: CodeNotFound, Message: err.Error(), Err: err}
 	case errors.Is(err, pathstore.ErrConflict), errors.Is(err, feedsync.ErrConflict):
 		return &Error{Status: http.StatusConflict, Code: CodeConflict, Message: err.Error(), Err: err}
+	case errors.Is(err, feedsync.ErrQuota):
+		return &Error{Status: http.StatusForbidden, Code: CodeQuotaExceeded, Message: err.Error(), Err: err}
 	case errors.Is(err, recommender.ErrNotReady):
 		return unavailable(err, "the recommender model is still being built; retry shortly")
 	case errors.Is(err, context.DeadlineExceeded):

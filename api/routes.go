@@ -113,6 +113,9 @@ func (s *Server) table() []route {
 			route{method: "GET", path: "/v1/feeds/:id", role: auth.RoleAggregator, h: s.getFeed},
 			route{method: "POST", path: "/v1/feeds/:id/sync", role: auth.RoleAggregator, body: s.cfg.MaxUploadBytes, h: s.syncFeed},
 			route{method: "GET", path: "/v1/feeds/:id/runs", role: auth.RoleAggregator, h: s.feedRuns},
+			route{method: "DELETE", path: "/v1/feeds/:id", role: auth.RoleAggregator, h: s.deleteFeed},
+			route{method: "POST", path: "/v1/feeds/:id/pause", role: auth.RoleAggregator, h: s.pauseFeed(true)},
+			route{method: "POST", path: "/v1/feeds/:id/resume", role: auth.RoleAggregator, h: s.pauseFeed(false)},
 		)
 	}
 	if s.cfg.Pathways != nil {
