@@ -56,8 +56,9 @@ const (
 	MaxEvery = 30 * 24 * time.Hour
 	// MaxRuns is how many runs are kept per feed; older ones are dropped.
 	MaxRuns = 50
-	// MaxStoredRejections caps the rejections kept in a stored run's
-	// report, so one broken feed cannot fill the file. The Run returned
+	// MaxStoredRejections caps the rejections (and, separately, the
+	// truncations) kept in a stored run's report, so one broken feed
+	// cannot fill the file. The Run returned
 	// by a sync carries all of them.
 	MaxStoredRejections = 1000
 	// DefaultMaxFeedsPerOwner is how many feeds one key may register

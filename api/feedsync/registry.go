@@ -385,6 +385,9 @@ func (r *Registry) recordRun(run Run, v *validators) error {
 	if len(stored.Rejected) > MaxStoredRejections {
 		stored.Rejected = stored.Rejected[:MaxStoredRejections]
 	}
+	if len(stored.Truncated) > MaxStoredRejections {
+		stored.Truncated = stored.Truncated[:MaxStoredRejections]
+	}
 	data, err := json.Marshal(diskRun{ID: run.ID, Started: run.Started, Finished: run.Finished,
 		Status: run.Status, Error: run.Error, Report: stored})
 	if err != nil {
