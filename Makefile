@@ -19,7 +19,19 @@ AXE_VERSION ?= 4.14.1
 AXE         := var/npm/node_modules/axe-core/axe.min.js
 export PDPATH_ARTIFACTS ?= $(CURDIR)/var/artifacts
 
-.PHONY: help build run test bench lint clean
+# Fuzz targets, as PACKAGE:TARGET. `make fuzz` runs each for FUZZTIME;
+# `make test` runs every target's seed corpus (plain go test does) and
+# FUZZ_SMOKE for FUZZ_SMOKE_TIME each.
+FUZZ_TARGETS := \
+	./indexer/feeds:FuzzParse ./indexer/feeds:FuzzOpenBadges2 ./indexer/feeds:FuzzOpenBadges3 \
+	./indexer/feeds:FuzzCTDL ./indexer/feeds:FuzzCredentialCSV ./indexer/feeds:FuzzCASE \
+	./indexer/feeds:FuzzFrameworkCSV ./recommender/profile:FuzzParseProfile \
+	./recommender/profile:FuzzParseBackpack ./recommender/planner:FuzzParseRequest
+FUZZ_SMOKE      := ./indexer/feeds:FuzzParse ./recommender/planner:FuzzParseRequest ./recommender/profile:FuzzParseProfile
+FUZZTIME        ?= 2m
+FUZZ_SMOKE_TIME ?= 5s
+
+.PHONY: help build run test bench lint clean fuzz
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
@@ -42,6 +54,7 @@ run: build ## build, ingest the bundled catalog if the index is empty, serve on 
 
 test: $(AXE) ## run every test; starts a Redis of its own when none answers, creates the PostgreSQL test database when missing
 	@GO=$(GO) .ci/services.sh $(GO) test -count=1 -timeout 30m ./...
+	@$(MAKE) --no-print-directory fuzz FUZZ_TARGETS="$(FUZZ_SMOKE)" FUZZTIME=$(FUZZ_SMOKE_TIME)
 	@echo "screenshots of the web pages: $(PDPATH_ARTIFACTS)/web"
 
 # axe-core for the accessibility audit; without npm the browser tests say
@@ -54,6 +67,12 @@ $(AXE):
 	else \
 		echo "npm not found: the browser tests skip their accessibility audit (install Node.js and npm)"; \
 	fi
+
+fuzz: ## fuzz every parser for FUZZTIME each (default 2m); failures land in testdata/fuzz
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $${t#*:} in $${t%%:*} for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) "$${t%%:*}"; \
+	done
 
 bench: ## run the benchmarks (BENCH=regexp BENCHTIME=1x COUNT=1), benchstat-friendly output
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -count $(COUNT) -benchmem ./...

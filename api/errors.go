@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/pdpath/pdpath/indexer/derrors"
+	"github.com/pdpath/pdpath/indexer/feedsync"
 	"github.com/pdpath/pdpath/recommender"
 )
 
@@ -22,6 +23,7 @@ const (
 	CodeNotFound         = "not_found"
 	CodeMethodNotAllowed = "method_not_allowed"
 	CodeConflict         = "conflict"
+	CodeQuotaExceeded    = "quota_exceeded"
 	CodeFeedFailed       = "feed_failed"
 	CodeTooLarge         = "payload_too_large"
 	CodeRateLimited      = "rate_limited"
@@ -80,6 +82,8 @@ func classify(err error) *Error {
 	case errors.As(err, &tooLarge):
 		return &Error{Status: http.StatusRequestEntityTooLarge, Code: CodeTooLarge,
 			Message: fmt.Sprintf("request body is over the %d-byte limit", tooLarge.Limit), Err: err}
+	case errors.Is(err, feedsync.ErrQuota):
+		return &Error{Status: http.StatusForbidden, Code: CodeQuotaExceeded, Message: err.Error(), Err: err}
 	case errors.Is(err, context.Canceled):
 		// The client left; nobody reads this answer, but the log and
 		// metrics should not count it as a server fault.

@@ -10,8 +10,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/pdpath/pdpath/api/cache"
-	"github.com/pdpath/pdpath/recommender/pathways"
 	"github.com/pdpath/pdpath/recommender"
+	"github.com/pdpath/pdpath/recommender/pathways"
 	"github.com/pdpath/pdpath/recommender/profile"
 )
 

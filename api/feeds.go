@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/pdpath/pdpath/indexer/auth"
 	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/indexer/feedsync"
 	"github.com/pdpath/pdpath/indexer/fetch"
@@ -28,6 +29,13 @@ type Feeds interface {
 	// document as the feed's whole content.
 	Sync(ctx context.Context, owner, id string) (feedsync.Run, error)
 	SyncData(ctx context.Context, owner, id string, data []byte) (feedsync.Run, error)
+	// SetPaused pauses or resumes scheduled syncs of the feed; Remove
+	// deletes it and retires the items only it published.
+	SetPaused(ctx context.Context, owner, id string, paused bool) (feedsync.Feed, error)
+	Remove(ctx context.Context, owner, id string) (catalog.Report, error)
+	// Owner names the key that owns a feed, for an administrator acting
+	// on it.
+	Owner(ctx context.Context, id string) (string, error)
 }
 
 // feedJSON is a feed as the API shows it: no validators (ETag,
@@ -39,10 +47,11 @@ type feedJSON struct {
 	Every   string     `json:"every"`
 	Created time.Time  `json:"created"`
 	LastRun *time.Time `json:"last_run,omitempty"`
+	Paused  bool       `json:"paused"`
 }
 
 func toFeedJSON(f feedsync.Feed) feedJSON {
-	out := feedJSON{ID: f.ID, URL: f.URL, Format: f.Format, Every: "0", Created: f.Created}
+	out := feedJSON{ID: f.ID, URL: f.URL, Format: f.Format, Every: "0", Created: f.Created, Paused: f.Paused}
 	if f.Every > 0 {
 		out.Every = f.Every.String()
 	}
@@ -195,6 +204,54 @@ func (s *Server) catchUp(ctx context.Context, version int64) {
 	if err := s.cfg.Recommender.Rebuild(ctx, snap); err != nil {
 		s.log.WarnContext(ctx, "model rebuild after sync failed; a background build will retry", "catalog_version", version, "err", err)
 		s.cfg.Recommender.Refresh(snap)
+	}
+}
+
+// feedOwner is the owner a feed route acts for: the caller, or for an
+// administrator the feed's own owner.
+func (s *Server) feedOwner(c *gin.Context, id string) (string, error) {
+	p := caller(c)
+	if p.Role != auth.RoleAdmin {
+		return p.ID, nil
+	}
+	return s.cfg.Feeds.Owner(c.Request.Context(), id)
+}
+
+// deleteFeed answers DELETE /v1/feeds/{id}: the feed and its runs go, and
+// the items only it published are retired. Its owner or an administrator
+// may.
+func (s *Server) deleteFeed(c *gin.Context) error {
+	id := c.Param("id")
+	owner, err := s.feedOwner(c, id)
+	if err != nil {
+		return err
+	}
+	rep, err := s.cfg.Feeds.Remove(c.Request.Context(), owner, id)
+	if err != nil {
+		return err
+	}
+	if rep.Retired > 0 {
+		s.catchUp(c.Request.Context(), rep.CatalogVersion)
+	}
+	s.log.InfoContext(c.Request.Context(), "feed deleted", "feed", id, "by", caller(c).ID, "retired", rep.Retired)
+	c.Status(http.StatusNoContent)
+	return nil
+}
+
+// pauseFeed answers POST /v1/feeds/{id}/pause and /resume.
+func (s *Server) pauseFeed(paused bool) handlerFunc {
+	return func(c *gin.Context) error {
+		id := c.Param("id")
+		owner, err := s.feedOwner(c, id)
+		if err != nil {
+			return err
+		}
+		f, err := s.cfg.Feeds.SetPaused(c.Request.Context(), owner, id, paused)
+		if err != nil {
+			return err
+		}
+		writeJSON(c, http.StatusOK, toFeedJSON(f))
+		return nil
 	}
 }
 

@@ -69,6 +69,9 @@ func (s *Server) createKey(c *gin.Context) error {
 	if req.RatePerSec < 0 || req.Burst < 0 {
 		return badRequest("rate_per_sec and burst must not be negative")
 	}
+	if err := auth.CheckLabel(req.Label); err != nil {
+		return badRequest("label: %v", err)
+	}
 	secret, k, err := s.cfg.Keys.Create(c.Request.Context(), role, auth.CreateOptions{Label: req.Label, RatePerSec: req.RatePerSec, Burst: req.Burst})
 	if err != nil {
 		return err

@@ -49,12 +49,13 @@ func (s *Server) routes() (*gin.Engine, error) {
 	}
 
 	// Global middleware, outermost first:
-	//  1. withRequestID: everything after it logs the request's id.
+	//  1. withRequestID: everything after it logs the request's id;
+	//     securityHeaders then marks every answer, errors included.
 	//  2. observe: wraps the rest, so the status and latency it records
 	//     include 404s, 429s and panics turned into 500s.
 	//  3. recoverPanics: inside observe (which then sees the 500) and
 	//     outside every handler.
-	e.Use(s.withRequestID, s.observe, s.recoverPanics)
+	e.Use(s.withRequestID, securityHeaders, s.observe, s.recoverPanics)
 	e.NoRoute(s.handle(func(c *gin.Context) error {
 		if s.pages != nil && web.WantsPage(c.Request) {
 			s.pages.NotFound(c.Writer, c.Request)
@@ -134,6 +135,9 @@ func (s *Server) table() []route {
 			route{method: "GET", path: "/v1/feeds/:id", role: auth.RoleAggregator, h: s.getFeed},
 			route{method: "POST", path: "/v1/feeds/:id/sync", role: auth.RoleAggregator, body: s.cfg.MaxUploadBytes, h: s.syncFeed},
 			route{method: "GET", path: "/v1/feeds/:id/runs", role: auth.RoleAggregator, h: s.feedRuns},
+			route{method: "DELETE", path: "/v1/feeds/:id", role: auth.RoleAggregator, h: s.deleteFeed},
+			route{method: "POST", path: "/v1/feeds/:id/pause", role: auth.RoleAggregator, h: s.pauseFeed(true)},
+			route{method: "POST", path: "/v1/feeds/:id/resume", role: auth.RoleAggregator, h: s.pauseFeed(false)},
 		)
 	}
 	if s.cfg.Pathways != nil {

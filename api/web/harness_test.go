@@ -86,8 +86,8 @@ func newSite(t *testing.T, o siteOptions) *site {
 		OpenReader:    o.openReader,
 		SecureCookies: o.secureCookies,
 
-		AllowPrivateFeeds: o.allowPrivate,
-		AnonymousLimit:    o.anonLimit,
+		Fetcher:        fetcher,
+		AnonymousLimit: o.anonLimit,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -11,7 +11,7 @@ import (
 
 	"golang.org/x/net/html"
 
-	"github.com/pdpath/pdpath/api/auth"
+	"github.com/pdpath/pdpath/indexer/auth"
 )
 
 // get fetches path with c and returns the status and body.

@@ -8,18 +8,30 @@ import (
 
 	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/indexer/fetch"
+	"github.com/pdpath/pdpath/indexer/index"
 	"github.com/pdpath/pdpath/indexer/store"
 )
 
 func runIngest(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "ingest", "[--index DIR] [--json] PATH_OR_URL...")
+	fs := newFlagSet(e, "ingest", "[--index DIR] [--json] PATH_OR_URL...\n\n"+
+		"The command trusts its operator: http(s) URLs are fetched from any address, loopback and\n"+
+		"private networks included, and redirects are followed there too. Feeds registered through\n"+
+		"the API (`pdpath serve`) are fetched from public addresses only unless the server runs with\n"+
+		"--allow-private-feeds.")
 	fs.docs = "Feed formats ingest reads, with examples: indexer/README.md in the pdpath repository."
 	fs.indexFlag()
 	inputs, err := fs.parse(args, 1, -1)
 	if err != nil {
 		return err
 	}
+	for _, in := range inputs {
+		if strings.HasPrefix(in, "http://") || strings.HasPrefix(in, "https://") {
+			fs.logger().Info("fetching URLs as the operator: loopback and private addresses are allowed, redirects included")
+			break
+		}
+	}
 	bar := newProgressBar(e.stderr)
+	index.SetLogger(fs.logger())
 	// The operator names the inputs, so a URL on their own network
 	// (or one redirecting there) is theirs to fetch: the command line
 	// trusts its operator, unlike the server, which refuses such feeds.

@@ -23,6 +23,7 @@ import (
 	"github.com/pdpath/pdpath/indexer/auth"
 	"github.com/pdpath/pdpath/indexer/feedsync"
 	"github.com/pdpath/pdpath/indexer/fetch"
+	"github.com/pdpath/pdpath/indexer/index"
 	"github.com/pdpath/pdpath/indexer/store"
 	"github.com/pdpath/pdpath/recommender"
 	"github.com/pdpath/pdpath/recommender/pathstore"
@@ -37,6 +38,7 @@ type serveSettings struct {
 	openReader, allowPrivate, logJSON bool
 	rate, anonRate                    float64
 	burst, anonBurst                  int
+	maxFeedsPerKey                    int
 	trustedProxies                    []string
 	cacheTTL                          time.Duration
 
@@ -60,6 +62,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if st.logJSON {
 		log = slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	}
+	index.SetLogger(log)
 
 	// The one fetch client: its guard decides, on the address dialled,
 	// whether a feed may be read.
@@ -83,7 +86,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	} else {
 		log.Info("saved pathways in PostgreSQL", "store", storeName(st.store), "database", redactDSN(st.store))
 	}
-	feeds, err := feedsync.OpenRegistry(st.index, feedsync.RegistryOptions{})
+	feeds, err := feedsync.OpenRegistry(st.index, feedsync.RegistryOptions{MaxFeedsPerOwner: st.maxFeedsPerKey})
 	if err != nil {
 		return err
 	}
@@ -186,6 +189,7 @@ func serveFlags(fs *flagSet) {
 	fs.Float64("anon-rate-limit", 0, "requests per second per client address for keyless readers (env PDPATH_ANON_RATE_LIMIT, default 5)")
 	fs.Int("anon-rate-burst", 0, "burst per client address for keyless readers (env PDPATH_ANON_RATE_BURST, default 2× the rate)")
 	fs.Bool("secure-cookies", false, "mark the web pages' key and session cookies Secure even over plain HTTP, behind a TLS-terminating proxy (env PDPATH_SECURE_COOKIES=true; over TLS they always are)")
+	fs.Int("max-feeds-per-key", 0, fmt.Sprintf("how many feeds one aggregator key may register (env PDPATH_MAX_FEEDS_PER_KEY, default %d)", feedsync.DefaultMaxFeedsPerOwner))
 	fs.Bool("allow-private-feeds", false, "let feeds live on loopback and private addresses, for an aggregator on the operator's own network (env PDPATH_ALLOW_PRIVATE_FEEDS=true)")
 	fs.String("trusted-proxies", "", "comma-separated CIDRs or addresses whose X-Forwarded-For names the client (env PDPATH_TRUSTED_PROXIES; default none)")
 	fs.String("cache-prefix", "", "start of every Redis key (env PDPATH_CACHE_PREFIX; default pdpath:HASH: with HASH from the index directory's path, so servers of different catalogs can share one Redis)")
@@ -264,6 +268,7 @@ func serveConfig(fs *flagSet) (serveSettings, error) {
 	st.burst = int(number("rate-burst", "PDPATH_RATE_BURST", 2*st.rate))
 	st.anonRate = number("anon-rate-limit", "PDPATH_ANON_RATE_LIMIT", 5)
 	st.anonBurst = int(number("anon-rate-burst", "PDPATH_ANON_RATE_BURST", 2*st.anonRate))
+	st.maxFeedsPerKey = int(number("max-feeds-per-key", "PDPATH_MAX_FEEDS_PER_KEY", feedsync.DefaultMaxFeedsPerOwner))
 	if v := get("cache-ttl", "PDPATH_CACHE_TTL"); v != "" && v != "0s" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d < 0 {

@@ -15,6 +15,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // FileName is the key file's name inside an index directory.
@@ -148,6 +150,9 @@ func (s *Store) Create(ctx context.Context, r Role, opts CreateOptions) (string,
 	}
 	if opts.RatePerSec < 0 || opts.Burst < 0 {
 		return "", Key{}, fmt.Errorf("auth: rate limit must not be negative")
+	}
+	if err := CheckLabel(opts.Label); err != nil {
+		return "", Key{}, fmt.Errorf("auth: label: %w", err)
 	}
 	secret, hash, err := NewSecret()
 	if err != nil {
@@ -331,4 +336,25 @@ func lockFile(ctx context.Context, path string) (func(), error) {
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
+}
+
+// MaxLabelRunes caps a key's label: a note for people, listed with every
+// key, not a place to store data.
+const MaxLabelRunes = 200
+
+// CheckLabel accepts a label of at most MaxLabelRunes characters of valid
+// UTF-8 with no control characters.
+func CheckLabel(label string) error {
+	if !utf8.ValidString(label) {
+		return errors.New("not valid UTF-8")
+	}
+	if n := utf8.RuneCountInString(label); n > MaxLabelRunes {
+		return fmt.Errorf("%d characters, over the %d allowed", n, MaxLabelRunes)
+	}
+	for _, r := range label {
+		if unicode.IsControl(r) {
+			return errors.New("control characters are not allowed")
+		}
+	}
+	return nil
 }

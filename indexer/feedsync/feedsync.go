@@ -24,6 +24,7 @@ import (
 	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/indexer/derrors"
 	"github.com/pdpath/pdpath/indexer/feeds/feed"
+	"github.com/pdpath/pdpath/indexer/fetch"
 )
 
 // Errors callers classify with errors.Is.
@@ -34,6 +35,8 @@ var (
 	ErrInvalid = derrors.New(derrors.Invalid, "feedsync: invalid feed")
 	// ErrConflict: the owner already registered a feed at that URL.
 	ErrConflict = derrors.New(derrors.Conflict, "feedsync: feed already registered")
+	// ErrQuota: the owner has as many feeds as it may register.
+	ErrQuota = derrors.New(derrors.Forbidden, "feedsync: feed quota reached")
 )
 
 // Run statuses.
@@ -46,16 +49,22 @@ const (
 // Limits.
 const (
 	// MinEvery and MaxEvery bound a feed's sync interval (0, on demand
-	// only, is also allowed): more often than a minute only loads the
-	// issuer's server; rarer than a month is not a schedule.
-	MinEvery = time.Minute
+	// only, is also allowed): more often than every quarter hour only
+	// loads the issuer's server and this one (catalogs change daily at
+	// most); rarer than a month is not a schedule.
+	MinEvery = 15 * time.Minute
 	MaxEvery = 30 * 24 * time.Hour
 	// MaxRuns is how many runs are kept per feed; older ones are dropped.
 	MaxRuns = 50
-	// MaxStoredRejections caps the rejections kept in a stored run's
-	// report, so one broken feed cannot fill the file. The Run returned
+	// MaxStoredRejections caps the rejections (and, separately, the
+	// truncations) kept in a stored run's report, so one broken feed
+	// cannot fill the file. The Run returned
 	// by a sync carries all of them.
 	MaxStoredRejections = 1000
+	// DefaultMaxFeedsPerOwner is how many feeds one key may register
+	// unless the Registry is told otherwise (pdpath serve
+	// --max-feeds-per-key).
+	DefaultMaxFeedsPerOwner = 100
 	// MaxURLBytes caps a feed URL.
 	MaxURLBytes = 2048
 	// FileName is the bbolt file OpenRegistry creates in the index
@@ -84,6 +93,9 @@ type Feed struct {
 	Created      time.Time
 	// LastRun is when the last sync started (zero before the first).
 	LastRun time.Time
+	// Paused feeds are skipped by the Scheduler; the owner may still
+	// sync them on demand.
+	Paused bool
 }
 
 // Run is one sync of a feed and its outcome.
@@ -124,7 +136,7 @@ func ParseEvery(s string) (time.Duration, error) {
 
 func checkEvery(d time.Duration) error {
 	if d != 0 && (d < MinEvery || d > MaxEvery) {
-		return fmt.Errorf("%w: every %s is outside %s..%s (or 0 for on demand)", ErrInvalid, d, MinEvery, "720h")
+		return fmt.Errorf("%w: every %s is outside %s..%s (or 0 for on demand)", ErrInvalid, d, "15m", "720h")
 	}
 	return nil
 }
@@ -145,6 +157,9 @@ func checkURL(raw string) error {
 	}
 	if u.Host == "" || u.Hostname() == "" {
 		return fmt.Errorf("%w: URL %q has no host", ErrInvalid, raw)
+	}
+	if _, err := fetch.NormalizeHost(u.Hostname()); err != nil {
+		return fmt.Errorf("%w: URL %q: %v", ErrInvalid, raw, err)
 	}
 	if u.User != nil {
 		// Registered URLs are listed back to callers and kept in

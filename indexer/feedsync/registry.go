@@ -33,12 +33,16 @@ type RegistryOptions struct {
 	LockTimeout time.Duration
 	// Now is the clock for Created; nil means time.Now.
 	Now func() time.Time
+	// MaxFeedsPerOwner caps the feeds one owner may register; 0 means
+	// DefaultMaxFeedsPerOwner.
+	MaxFeedsPerOwner int
 }
 
 // Registry keeps feeds and their runs. It is safe for concurrent use.
 type Registry struct {
-	db  *bolt.DB
-	now func() time.Time
+	db       *bolt.DB
+	now      func() time.Time
+	maxFeeds int
 }
 
 // diskFeed is the stored form of a Feed: the public type carries no JSON
@@ -53,6 +57,7 @@ type diskFeed struct {
 	LastModified string    `json:"last_modified,omitempty"`
 	Created      time.Time `json:"created"`
 	LastRun      time.Time `json:"last_run"`
+	Paused       bool      `json:"paused,omitempty"`
 }
 
 type diskRun struct {
@@ -66,12 +71,12 @@ type diskRun struct {
 
 func (d diskFeed) feed(id string) Feed {
 	return Feed{ID: id, Owner: d.Owner, URL: d.URL, Format: d.Format, Every: time.Duration(d.EveryNS),
-		ETag: d.ETag, LastModified: d.LastModified, Created: d.Created, LastRun: d.LastRun}
+		ETag: d.ETag, LastModified: d.LastModified, Created: d.Created, LastRun: d.LastRun, Paused: d.Paused}
 }
 
 func toDisk(f Feed) diskFeed {
 	return diskFeed{Owner: f.Owner, URL: f.URL, Format: f.Format, EveryNS: int64(f.Every),
-		ETag: f.ETag, LastModified: f.LastModified, Created: f.Created, LastRun: f.LastRun}
+		ETag: f.ETag, LastModified: f.LastModified, Created: f.Created, LastRun: f.LastRun, Paused: f.Paused}
 }
 
 // OpenRegistry opens (creating if needed) dir/feeds.db. bbolt locks the
@@ -82,6 +87,9 @@ func OpenRegistry(dir string, opts RegistryOptions) (*Registry, error) {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.MaxFeedsPerOwner <= 0 {
+		opts.MaxFeedsPerOwner = DefaultMaxFeedsPerOwner
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("feedsync: create %s: %w", dir, err)
@@ -106,7 +114,7 @@ func OpenRegistry(dir string, opts RegistryOptions) (*Registry, error) {
 		db.Close()
 		return nil, fmt.Errorf("feedsync: prepare %s: %w", path, err)
 	}
-	return &Registry{db: db, now: opts.Now}, nil
+	return &Registry{db: db, now: opts.Now, maxFeeds: opts.MaxFeedsPerOwner}, nil
 }
 
 // Close closes the file.
@@ -148,6 +156,7 @@ func writeFeed(b *bolt.Bucket, f Feed) error {
 // Register adds a feed for f.Owner from f.URL, f.Format and f.Every, and
 // returns it with its id. f.ID must be empty. The same owner registering
 // the same URL twice is ErrConflict: both would sync one catalog source.
+// An owner that already has MaxFeedsPerOwner feeds gets ErrQuota.
 func (r *Registry) Register(ctx context.Context, f Feed) (Feed, error) {
 	if err := checkFeed(f); err != nil {
 		return Feed{}, err
@@ -163,6 +172,7 @@ func (r *Registry) Register(ctx context.Context, f Feed) (Feed, error) {
 		Created: r.now().UTC()}
 	err = r.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketFeeds)
+		owned := 0
 		err := b.ForEach(func(k, v []byte) error {
 			var d diskFeed
 			if err := json.Unmarshal(v, &d); err != nil {
@@ -171,10 +181,16 @@ func (r *Registry) Register(ctx context.Context, f Feed) (Feed, error) {
 			if d.Owner == f.Owner && d.URL == f.URL {
 				return fmt.Errorf("%w: %s is feed %s", ErrConflict, f.URL, k)
 			}
+			if d.Owner == f.Owner {
+				owned++
+			}
 			return nil
 		})
 		if err != nil {
 			return err
+		}
+		if owned >= r.maxFeeds {
+			return fmt.Errorf("%w: this key has %d feeds, the most it may register; delete one first", ErrQuota, owned)
 		}
 		return writeFeed(b, out)
 	})
@@ -283,6 +299,41 @@ func (r *Registry) Delete(ctx context.Context, owner, id string) error {
 	return nil
 }
 
+// SetPaused pauses or resumes the owner's feed id and returns it. A paused
+// feed keeps its runs and validators; the Scheduler skips it.
+func (r *Registry) SetPaused(ctx context.Context, owner, id string, paused bool) (Feed, error) {
+	if err := ctx.Err(); err != nil {
+		return Feed{}, fmt.Errorf("feedsync: pause feed %q: %w", id, err)
+	}
+	var f Feed
+	err := r.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketFeeds)
+		var err error
+		if f, err = readFeed(b, id); err != nil {
+			return err
+		}
+		if f.Owner != owner {
+			return ErrNotFound
+		}
+		f.Paused = paused
+		return writeFeed(b, f)
+	})
+	if err != nil {
+		return Feed{}, fmt.Errorf("feedsync: pause feed %q: %w", id, err)
+	}
+	return f, nil
+}
+
+// Owner returns who owns feed id: for an administrator acting on another
+// key's feed.
+func (r *Registry) Owner(ctx context.Context, id string) (string, error) {
+	f, err := r.feed(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	return f.Owner, nil
+}
+
 // Runs returns up to limit runs of the owner's feed id, newest first;
 // limit <= 0 means all that are kept (MaxRuns).
 func (r *Registry) Runs(ctx context.Context, owner, id string, limit int) ([]Run, error) {
@@ -333,6 +384,9 @@ func (r *Registry) recordRun(run Run, v *validators) error {
 	stored := run.Report
 	if len(stored.Rejected) > MaxStoredRejections {
 		stored.Rejected = stored.Rejected[:MaxStoredRejections]
+	}
+	if len(stored.Truncated) > MaxStoredRejections {
+		stored.Truncated = stored.Truncated[:MaxStoredRejections]
 	}
 	data, err := json.Marshal(diskRun{ID: run.ID, Started: run.Started, Finished: run.Finished,
 		Status: run.Status, Error: run.Error, Report: stored})

@@ -74,9 +74,9 @@ func (s *Scheduler) Run(ctx context.Context) {
 	}
 }
 
-// due reports whether f should be synced at now.
+// due reports whether f should be synced at now. A paused feed never is.
 func due(f Feed, now time.Time) bool {
-	return f.Every > 0 && (f.LastRun.IsZero() || !now.Before(f.LastRun.Add(f.Every)))
+	return f.Every > 0 && !f.Paused && (f.LastRun.IsZero() || !now.Before(f.LastRun.Add(f.Every)))
 }
 
 // syncDue syncs every due feed, Parallel at a time, and waits for them.

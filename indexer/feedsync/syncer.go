@@ -126,6 +126,49 @@ func (s *Syncer) SyncData(ctx context.Context, owner, id string, data []byte) (R
 	return s.do(ctx, id, data)
 }
 
+// Remove deletes the owner's feed id and its runs, and retires the items
+// only it published: the feed's source leaves the catalog. It waits for a
+// sync of the feed under way to end first.
+func (s *Syncer) Remove(ctx context.Context, owner, id string) (catalog.Report, error) {
+	fd, err := s.reg.Get(ctx, owner, id)
+	if err != nil {
+		return catalog.Report{}, err
+	}
+	for {
+		s.mu.Lock()
+		f := s.inflight[id]
+		if f == nil {
+			// Hold the feed like a run, so no sync starts meanwhile.
+			f = &flight{done: make(chan struct{})}
+			s.inflight[id] = f
+			s.mu.Unlock()
+			defer func() {
+				s.mu.Lock()
+				delete(s.inflight, id)
+				s.mu.Unlock()
+				close(f.done)
+			}()
+			break
+		}
+		s.mu.Unlock()
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			return catalog.Report{}, fmt.Errorf("feedsync: waiting for the sync of feed %s under way: %w", id, ctx.Err())
+		}
+	}
+	// The catalog first: if it fails, the feed is still there to retry.
+	rep, err := s.cat.IngestInputs(ctx, []store.Input{{Source: fd.URL, Owner: fd.Owner, Drop: true}})
+	if err != nil {
+		return rep, fmt.Errorf("feedsync: retire the items of feed %s: %w", id, err)
+	}
+	if err := s.reg.Delete(ctx, owner, id); err != nil {
+		return rep, err
+	}
+	s.log.InfoContext(ctx, "feed deleted", "feed", id, "url", fd.URL, "retired", rep.Retired, "catalog_version", rep.CatalogVersion)
+	return rep, nil
+}
+
 // do runs one sync of feed id, or joins a fetch already under way. push is
 // nil for a fetch.
 func (s *Syncer) do(ctx context.Context, id string, push []byte) (Run, error) {

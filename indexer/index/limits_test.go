@@ -2,7 +2,11 @@ package index
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"io"
+	"log"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -118,4 +122,21 @@ func segments(t *testing.T, dir string) []string {
 		t.Fatal("no segment files")
 	}
 	return segs
+}
+
+// TestSetLoggerRoutesBleveLines reproduces Bleve's unstructured lines in
+// the structured log: after SetLogger they arrive as records.
+func TestSetLoggerRoutesBleveLines(t *testing.T) {
+	var buf strings.Builder
+	SetLogger(slog.New(slog.NewJSONHandler(&buf, nil)))
+	defer SetLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	log.Printf("unable to load snapshot, %v, continuing", "boom")
+	line := strings.TrimSpace(buf.String())
+	var rec map[string]any
+	if err := json.Unmarshal([]byte(line), &rec); err != nil {
+		t.Fatalf("log line %q is not a JSON record: %v", line, err)
+	}
+	if rec["component"] != "bleve" || !strings.Contains(rec["msg"].(string), "unable to load snapshot") {
+		t.Errorf("record %v", rec)
+	}
 }

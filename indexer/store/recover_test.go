@@ -137,3 +137,27 @@ func TestDamageFoundWhileServing(t *testing.T) {
 		t.Errorf("search after the fallback: %v, %v", hits, err)
 	}
 }
+
+// TestSearchOnDamagedIndexFallsBack reproduces searches failing (or
+// crashing the process) on an index whose segment was cut short under
+// it: the search that meets the damage is answered from the last complete
+// generation, which then stays live.
+func TestSearchOnDamagedIndexFallsBack(t *testing.T) {
+	dir := t.TempDir()
+	c := openTest(t, dir)
+	ingest(t, c, Input{Source: "a.csv", Data: []byte(feedA)})
+	ingest(t, c, Input{Source: "a.csv", Data: []byte(strings.Replace(feedA, "Level 1", "Level One", 1))})
+	segs, _ := filepath.Glob(filepath.Join(dir, genName(2), bleveDir, "store", "*.zap"))
+	for _, seg := range segs {
+		if err := os.Truncate(seg, 64); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hits, err := c.SearchText(context.Background(), "discussion protocols", 10)
+	if err != nil || len(hits) != 2 {
+		t.Fatalf("search on the damaged index: %v, %v; want the fallback's 2 hits", hits, err)
+	}
+	if h := c.Health(); c.Version() != 1 || h.Fallbacks != 1 || !h.Ready {
+		t.Errorf("after the search: version %d, health %+v", c.Version(), h)
+	}
+}
