@@ -109,6 +109,13 @@ const compPostingsPerKey = 2000
 // BuildModel builds a model from a snapshot. It is pure computation and may
 // take seconds for large catalogs; Engine runs it off the request path.
 func BuildModel(ctx context.Context, snap *catalog.Snapshot, opt BuildOptions) (*Model, error) {
+	return buildModel(ctx, snap, opt, nil)
+}
+
+// buildModel builds a model from a snapshot; a non-nil sem is the
+// semantic space built for this snapshot before (see OpenModel), used
+// instead of learning it again.
+func buildModel(ctx context.Context, snap *catalog.Snapshot, opt BuildOptions, sem *semantic.Model) (*Model, error) {
 	start := time.Now()
 	if snap == nil {
 		return nil, fmt.Errorf("recommender: build model: nil snapshot")
@@ -167,6 +174,7 @@ func BuildModel(ctx context.Context, snap *catalog.Snapshot, opt BuildOptions) (
 	m.titles = make([]string, n)
 	m.semDoc = make([]int32, n)
 	var docs []semantic.Document
+	ndocs := 0
 	for i, c := range m.creds {
 		m.titles[i] = normTitle(c.Title)
 		seen := map[string]bool{}
@@ -181,10 +189,13 @@ func BuildModel(ctx context.Context, snap *catalog.Snapshot, opt BuildOptions) (
 		if !c.Active() {
 			continue
 		}
-		m.semDoc[i] = int32(len(docs))
+		m.semDoc[i] = int32(ndocs)
 		m.active = append(m.active, int32(i))
 		m.docCred = append(m.docCred, int32(i))
-		docs = append(docs, m.credentialDocument(c, m.keys[i]))
+		ndocs++
+		if sem == nil {
+			docs = append(docs, m.credentialDocument(c, m.keys[i]))
+		}
 	}
 	// Framework items join the space as short documents so the words that
 	// describe a practice sit near the code's term, and near credentials
@@ -193,13 +204,21 @@ func BuildModel(ctx context.Context, snap *catalog.Snapshot, opt BuildOptions) (
 		for _, it := range f.Items {
 			key := f.Name + ":" + it.Code
 			m.items = append(m.items, key)
-			docs = append(docs, semantic.Document{Title: it.Name, Body: it.Description, Extra: codeTerms(m.space, []string{key})})
+			ndocs++
+			if sem == nil {
+				docs = append(docs, semantic.Document{Title: it.Name, Body: it.Description, Extra: codeTerms(m.space, []string{key})})
+			}
 		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if len(docs) > 0 {
+	if sem != nil {
+		if sem.Len() != ndocs {
+			return nil, fmt.Errorf("recommender: stored semantic space holds %d documents, catalog version %d has %d: %w", sem.Len(), snap.Version, ndocs, semantic.ErrFormat)
+		}
+		m.sem = sem
+	} else if len(docs) > 0 {
 		sem, err := semantic.Build(ctx, docs, opt.Semantic)
 		if err != nil && err != semantic.ErrEmpty {
 			return nil, fmt.Errorf("recommender: build semantic space for catalog version %d: %w", snap.Version, err)

@@ -15,7 +15,7 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	bar := newProgressBar(e.stderr)
-	cat, err := store.Open(ctx, fs.indexDir(), store.Options{Logger: fs.logger(), Progress: bar.update})
+	cat, err := store.Open(ctx, fs.indexDir(), store.Options{Logger: fs.logger(), Progress: bar.update, Derive: saveModel})
 	if err != nil {
 		return err
 	}

@@ -39,6 +39,8 @@ type serveSettings struct {
 	burst, anonBurst                  int
 	trustedProxies                    []string
 	cacheTTL                          time.Duration
+	// pprof is where the profiling endpoints listen; "" serves none.
+	pprof string
 }
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -56,10 +58,18 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		log = slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	}
 
+	if st.pprof != "" {
+		stopProfiles, err := serveProfiles(st.pprof, log)
+		if err != nil {
+			return err
+		}
+		defer stopProfiles()
+	}
+
 	// The one fetch client: its guard decides, on the address dialled,
 	// whether a feed may be read.
 	fetcher := fetch.New(fetch.Policy{AllowPrivate: st.allowPrivate})
-	cat, err := store.Open(ctx, st.index, store.Options{Logger: log, Fetcher: fetcher})
+	cat, err := store.Open(ctx, st.index, store.Options{Logger: log, Fetcher: fetcher, Derive: saveModel})
 	if err != nil {
 		return err
 	}
@@ -106,7 +116,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		respCache = rc
 	}
 
-	engine := recommender.New(recommender.Options{Searcher: cat, Logger: log})
+	engine := recommender.New(recommender.Options{Searcher: cat, Logger: log, ModelDir: cat.GenerationDir})
 	// The syncer reports finished runs to the server's metrics; the
 	// server exists only once the syncer does, hence the indirection.
 	var srv *api.Server
@@ -181,6 +191,7 @@ func serveFlags(fs *flagSet) {
 	fs.String("trusted-proxies", "", "comma-separated CIDRs or addresses whose X-Forwarded-For names the client (env PDPATH_TRUSTED_PROXIES; default none)")
 	fs.String("cache-prefix", "", "start of every Redis key (env PDPATH_CACHE_PREFIX; default pdpath:HASH: with HASH from the index directory's path, so servers of different catalogs can share one Redis)")
 	fs.Duration("cache-ttl", 0, "how long a cached response is kept, ±10% (env PDPATH_CACHE_TTL, default 10m)")
+	fs.String("pprof", "", "serve Go profiles (/debug/pprof/) on this separate address, e.g. 127.0.0.1:6060 (env PDPATH_PPROF; default off). Keep it on loopback: profiles reveal the process's internals")
 	fs.Bool("log-json", false, "write logs as JSON lines (env PDPATH_LOG_JSON=true; default key=value text)")
 }
 
@@ -261,6 +272,7 @@ func serveConfig(fs *flagSet) (serveSettings, error) {
 		}
 		st.cacheTTL = d
 	}
+	st.pprof = get("pprof", "PDPATH_PPROF")
 	st.cachePrefix = get("cache-prefix", "PDPATH_CACHE_PREFIX")
 	if st.cachePrefix == "" {
 		st.cachePrefix = defaultCachePrefix(st.index)
