@@ -53,10 +53,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	log := fs.logger()
+	// A line per request: written in batches, not a system call each.
+	logOut := newBufferedLog(e.stderr)
+	defer logOut.Close()
+	var handler slog.Handler = slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: slog.LevelInfo})
 	if st.logJSON {
-		log = slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+		handler = slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: slog.LevelInfo})
 	}
+	log := slog.New(flushOnWarn{handler, logOut})
 
 	if st.pprof != "" {
 		stopProfiles, err := serveProfiles(st.pprof, log)
