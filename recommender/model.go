@@ -338,7 +338,28 @@ var (
 	prereqLine = regexp.MustCompile(`(?i)prerequisites?\W{0,4}[:\-–—]\**\s*([^\n]+)`)
 	mdLink     = regexp.MustCompile(`\[([^\]]+)\]\(([^)\s]+)\)`)
 	bareURL    = regexp.MustCompile(`https?://[^\s)\]]+`)
+	titleParts = regexp.MustCompile(`;|\band\b`)
 )
+
+// mentionsPrerequisite reports whether text contains "prerequisite" in any
+// ASCII case: a cheap test before prereqLine, which only matches such
+// text, runs over every record.
+func mentionsPrerequisite(text string) bool {
+	const word = "prerequisite"
+	for i := 0; i+len(word) <= len(text); i++ {
+		if text[i]|0x20 != 'p' {
+			continue
+		}
+		j := 1
+		for j < len(word) && text[i+j]|0x20 == word[j] {
+			j++
+		}
+		if j == len(word) {
+			return true
+		}
+	}
+	return false
+}
 
 // textPrerequisites resolves the prerequisites a credential's criteria or
 // description state in prose: by link or URL first, else by title (the
@@ -352,6 +373,9 @@ func (m *Model) textPrerequisites(i int, byTitle map[string][]int32) []int32 {
 		}
 	}
 	for _, text := range []string{c.Criteria, c.Description} {
+		if !mentionsPrerequisite(text) {
+			continue
+		}
 		for _, mt := range prereqLine.FindAllStringSubmatch(text, 4) {
 			line := mt[1]
 			found := false
@@ -379,7 +403,7 @@ func (m *Model) textPrerequisites(i int, byTitle map[string][]int32) []int32 {
 				addIdx(j)
 				continue
 			}
-			for _, part := range regexp.MustCompile(`;|\band\b`).Split(line, -1) {
+			for _, part := range titleParts.Split(line, -1) {
 				if j, ok := m.titleMatch(strings.TrimSpace(part), c.Issuer, byTitle); ok {
 					addIdx(j)
 				}
@@ -500,10 +524,13 @@ func boolInt(b bool) int {
 	return 0
 }
 
+// seriesNumbering is what seriesKey drops from a title.
+var seriesNumbering = regexp.MustCompile(`\b([0-9]+|[IVX]+)\b|[:\-–—(),]`)
+
 // seriesKey names a leveled credential's sequence when its title carries
 // no level marker: the issuer and the title without numbering.
 func seriesKey(c *catalog.Credential) string {
-	t := regexp.MustCompile(`\b([0-9]+|[IVX]+)\b|[:\-–—(),]`).ReplaceAllString(c.Title, " ")
+	t := seriesNumbering.ReplaceAllString(c.Title, " ")
 	return strings.ToLower(c.Issuer) + "|" + strings.Join(strings.Fields(strings.ToLower(t)), " ")
 }
 

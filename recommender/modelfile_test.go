@@ -81,3 +81,26 @@ func TestOpenModelRefusesOtherRecords(t *testing.T) {
 		t.Errorf("garbage file: err = %v, want semantic.ErrFormat", err)
 	}
 }
+
+func TestMentionsPrerequisite(t *testing.T) {
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"Prerequisite: Level 1", true},
+		{"PREREQUISITES — Intro course", true},
+		{"no prior course needed; prerequisite-free", true},
+		{"prerequisit", false},
+		{"Prerequis: none", false},
+		{"", false},
+		{"pré-requisite", false},
+	}
+	for _, test := range tests {
+		if got := mentionsPrerequisite(test.text); got != test.want {
+			t.Errorf("mentionsPrerequisite(%q) = %v, want %v", test.text, got, test.want)
+		}
+		if got := prereqLine.MatchString(test.text); got && !test.want {
+			t.Errorf("%q: prereqLine matches text the quick test skips", test.text)
+		}
+	}
+}

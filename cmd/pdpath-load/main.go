@@ -58,7 +58,7 @@ type config struct {
 	sizes                      []int
 	requests, conns            int
 	cachedFor                  time.Duration
-	jsonOut                    bool
+	jsonOut, noWrk             bool
 }
 
 func main() {
@@ -81,6 +81,7 @@ func main() {
 	flag.DurationVar(&cfg.cachedFor, "cached-for", 5*time.Second, "duration of each cached-throughput phase")
 	flag.StringVar(&cfg.label, "label", "pdpath", "name of the measured binary in the table")
 	flag.BoolVar(&cfg.jsonOut, "json", false, "print the results as JSON lines too")
+	flag.BoolVar(&cfg.noWrk, "no-wrk", false, "drive the cached-throughput phase from this process even when wrk is installed")
 	flag.Parse()
 	for _, s := range strings.Split(sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -524,8 +525,13 @@ func timedGet(ctx context.Context, c *http.Client, url, key string) (time.Durati
 }
 
 // throughput sends body with cfg.conns requests in flight for
-// cfg.cachedFor and returns answered requests a second.
+// cfg.cachedFor and returns answered requests a second. It drives the load
+// with wrk when that is installed (a load generator in C takes less of the
+// machine from the servers than this process would), else from here.
 func throughput(ctx context.Context, c *http.Client, cfg config, url, key string, body []byte) (float64, error) {
+	if path, err := exec.LookPath("wrk"); err == nil && !cfg.noWrk {
+		return wrkThroughput(ctx, path, cfg, url, key, body)
+	}
 	// Warm the connections.
 	for i := 0; i < cfg.conns; i++ {
 		if _, _, err := timedPost(ctx, c, url, key, body); err != nil {
@@ -659,4 +665,34 @@ func printTable(w io.Writer, label string, rs []result) {
 		}
 		fmt.Fprintf(w, "| %d | load average (1, 5, 15 min) after | %s | | |\n", r.Size, r.Load)
 	}
+}
+
+// wrkThroughput runs wrk with cfg.conns connections for cfg.cachedFor,
+// posting body, and returns its requests a second. Any answer other than
+// 2xx fails the run.
+func wrkThroughput(ctx context.Context, wrk string, cfg config, url, key string, body []byte) (float64, error) {
+	script, err := os.CreateTemp("", "pdpath-load-*.lua")
+	if err != nil {
+		return 0, err
+	}
+	defer os.Remove(script.Name())
+	fmt.Fprintf(script, "wrk.method = \"POST\"\nwrk.body = %q\nwrk.headers[\"Content-Type\"] = \"application/json\"\n", body)
+	if err := script.Close(); err != nil {
+		return 0, err
+	}
+	out, err := exec.CommandContext(ctx, wrk, "-t2", fmt.Sprintf("-c%d", cfg.conns),
+		fmt.Sprintf("-d%ds", max(int(cfg.cachedFor.Seconds()), 1)), "-s", script.Name(),
+		"-H", "Authorization: Bearer "+key, url).CombinedOutput()
+	if err != nil {
+		return 0, fmt.Errorf("wrk: %v: %s", err, out)
+	}
+	if bytes.Contains(out, []byte("Non-2xx")) {
+		return 0, fmt.Errorf("wrk saw answers other than 2xx: %s", out)
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if rest, ok := strings.CutPrefix(line, "Requests/sec:"); ok {
+			return strconv.ParseFloat(strings.TrimSpace(rest), 64)
+		}
+	}
+	return 0, fmt.Errorf("wrk printed no Requests/sec: %s", out)
 }
