@@ -443,14 +443,25 @@ func (m *Model) buildGraph() {
 	for i := range m.creds {
 		byTitle[m.titles[i]] = append(byTitle[m.titles[i]], int32(i))
 	}
+	// What titles say (level markers, series names) is read on every core
+	// first: regular expressions over every title are most of the work.
 	prefixes := make([]string, n)
+	titleLevels := make([]int, n)
+	seriesKeys := make([]string, n)
+	parallelRange(n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			c := m.creds[i]
+			titleLevels[i], prefixes[i] = titleLevel(c.Title)
+			if prefixes[i] == "" && (c.Level > 0 || titleLevels[i] > 0) {
+				seriesKeys[i] = seriesKey(c)
+			}
+		}
+	})
 	for i, c := range m.creds {
 		m.levels[i] = c.Level
-		lvl, prefix := titleLevel(c.Title)
 		if m.levels[i] == 0 {
-			m.levels[i] = lvl
+			m.levels[i] = titleLevels[i]
 		}
-		prefixes[i] = prefix
 		for _, p := range c.Prerequisites {
 			if j, ok := m.byID[p]; ok && int(j) != i {
 				m.prereqs[i] = append(m.prereqs[i], j)
@@ -482,7 +493,7 @@ func (m *Model) buildGraph() {
 			k := "title|" + strings.ToLower(c.Issuer) + "|" + prefixes[i]
 			groups[k] = append(groups[k], int32(i))
 		case m.levels[i] > 0:
-			k := "title|" + seriesKey(c)
+			k := "title|" + seriesKeys[i]
 			groups[k] = append(groups[k], int32(i))
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
@@ -77,4 +79,19 @@ func (m *Model) documentTag() []byte {
 		h.Write([]byte{0})
 	}
 	return h.Sum(nil)
+}
+
+// parallelRange splits [0, n) into one contiguous part per core and runs
+// fn on each at once.
+func parallelRange(n int, fn func(lo, hi int)) {
+	workers := min(runtime.GOMAXPROCS(0), max(n/1024, 1))
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fn(w*n/workers, (w+1)*n/workers)
+		}()
+	}
+	wg.Wait()
 }
