@@ -1,6 +1,7 @@
 package index
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"regexp"
@@ -183,7 +184,14 @@ func (ix *Index) countFacets(hits search.DocumentMatchCollection) (map[string][]
 	if err != nil {
 		return nil, fmt.Errorf("index: facets: %w", err)
 	}
-	for _, h := range hits {
+	// Doc values are stored compressed in chunks of neighbouring
+	// documents: visiting in index order decompresses each chunk once,
+	// visiting in score order once per hit.
+	ordered := slices.Clone(hits)
+	slices.SortFunc(ordered, func(a, b *search.DocumentMatch) int {
+		return bytes.Compare(a.IndexInternalID, b.IndexInternalID)
+	})
+	for _, h := range ordered {
 		err := dvr.VisitDocValues(h.IndexInternalID, func(field string, term []byte) {
 			if c, ok := counts[field]; ok {
 				c[string(term)]++
