@@ -31,7 +31,15 @@ FUZZ_SMOKE      := ./indexer/feeds:FuzzParse ./recommender/planner:FuzzParseRequ
 FUZZTIME        ?= 2m
 FUZZ_SMOKE_TIME ?= 5s
 
-.PHONY: help build run test bench lint clean fuzz
+
+# loadtest: catalog sizes, requests per single-client phase, seconds of
+# cached load; LOADWORK keeps the synthetic catalogs and indexes between runs.
+SIZES     ?= 10000,100000
+REQUESTS  ?= 300
+CACHEDFOR ?= 5s
+LOADWORK  ?= ./var/loadtest
+
+.PHONY: help build run test bench loadtest lint clean fuzz
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
@@ -74,8 +82,12 @@ fuzz: ## fuzz every parser for FUZZTIME each (default 2m); failures land in test
 		$(GO) test -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) "$${t%%:*}"; \
 	done
 
-bench: ## run the benchmarks (BENCH=regexp BENCHTIME=1x COUNT=1), benchstat-friendly output
-	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -count $(COUNT) -benchmem ./...
+bench: ## run the benchmarks (BENCH=regexp BENCHTIME=1x COUNT=1; LARGE=1 adds the 100k store and 1M catalogs), benchstat-friendly output
+	$(GO) test -run '^$$' $(if $(LARGE),,-short) -bench '$(BENCH)' -benchtime $(BENCHTIME) -count $(COUNT) -benchmem ./...
+
+loadtest: build ## end-to-end HTTP load test against baselines (SIZES=10000,100000; SIZES=1000000 for 1M)
+	@redis-cli -u $(REDIS_URL) ping >/dev/null 2>&1 || { echo "loadtest needs Redis at $(REDIS_URL) (set REDIS_URL)"; exit 1; }
+	$(GO) run ./cmd/pdpath-load -bin $(BIN) -work $(LOADWORK) -redis $(REDIS_URL) -sizes $(SIZES) -requests $(REQUESTS) -cached-for $(CACHEDFOR)
 
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

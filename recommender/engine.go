@@ -2,6 +2,7 @@ package recommender
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"strconv"
@@ -40,6 +41,10 @@ type Options struct {
 	Weights *Weights
 	Build   BuildOptions
 	Logger  *slog.Logger
+	// ModelDir names the folder that keeps the model of a catalog
+	// version (the catalog generation's own folder), "" for none. A model
+	// saved there is opened instead of built; one built is saved there.
+	ModelDir func(version int64) string
 }
 
 // features are the ranker's behaviours that `eval` can switch off one at a
@@ -123,12 +128,38 @@ func (e *Engine) Rebuild(ctx context.Context, snap *catalog.Snapshot) error {
 	if cur := e.model.Load(); cur != nil && snap != nil && cur.version == snap.Version {
 		return nil
 	}
-	m, err := BuildModel(ctx, snap, e.opts.Build)
+	m, err := e.openOrBuild(ctx, snap)
 	if err != nil {
 		return err
 	}
 	e.swap(m)
 	return nil
+}
+
+// openOrBuild opens the model saved for snap's version, or builds it and
+// saves it for the next start.
+func (e *Engine) openOrBuild(ctx context.Context, snap *catalog.Snapshot) (*Model, error) {
+	dir := ""
+	if e.opts.ModelDir != nil && snap != nil {
+		dir = e.opts.ModelDir(snap.Version)
+	}
+	if dir == "" {
+		return BuildModel(ctx, snap, e.opts.Build)
+	}
+	m, err := OpenModel(ctx, dir, snap, e.opts.Build)
+	if err == nil {
+		return m, nil
+	}
+	if !errors.Is(err, ErrNoModelFile) {
+		e.log.Warn("saved recommender model unusable; building it again", "catalog_version", snap.Version, "err", err)
+	}
+	if m, err = BuildModel(ctx, snap, e.opts.Build); err != nil {
+		return nil, err
+	}
+	if err := m.Save(dir); err != nil {
+		e.log.Warn("recommender model not saved; the next start builds it again", "err", err)
+	}
+	return m, nil
 }
 
 // swap installs m unless a newer version is already live, so a slow build

@@ -119,6 +119,13 @@ const compPostingsPerKey = 2000
 // BuildModel builds a model from a snapshot. It is pure computation and may
 // take seconds for large catalogs; Engine runs it off the request path.
 func BuildModel(ctx context.Context, snap *catalog.Snapshot, opt BuildOptions) (*Model, error) {
+	return buildModel(ctx, snap, opt, nil)
+}
+
+// buildModel builds a model from a snapshot; a non-nil sem is the
+// semantic space built for this snapshot before (see OpenModel), used
+// instead of learning it again.
+func buildModel(ctx context.Context, snap *catalog.Snapshot, opt BuildOptions, sem *semantic.Model) (*Model, error) {
 	start := time.Now()
 	if snap == nil {
 		return nil, fmt.Errorf("recommender: build model: nil snapshot")
@@ -178,6 +185,7 @@ func BuildModel(ctx context.Context, snap *catalog.Snapshot, opt BuildOptions) (
 	m.induction = make([]bool, n)
 	m.semDoc = make([]int32, n)
 	var docs []semantic.Document
+	ndocs := 0
 	for i, c := range m.creds {
 		m.titles[i] = normTitle(c.Title)
 		m.induction[i] = isInduction(c)
@@ -196,10 +204,13 @@ func BuildModel(ctx context.Context, snap *catalog.Snapshot, opt BuildOptions) (
 		if !c.Active() {
 			continue
 		}
-		m.semDoc[i] = int32(len(docs))
+		m.semDoc[i] = int32(ndocs)
 		m.active = append(m.active, int32(i))
 		m.docCred = append(m.docCred, int32(i))
-		docs = append(docs, m.credentialDocument(c, m.keys[i]))
+		ndocs++
+		if sem == nil {
+			docs = append(docs, m.credentialDocument(c, m.keys[i]))
+		}
 	}
 	// Framework items join the space as short documents so the words that
 	// describe a practice sit near the code's term, and near credentials
@@ -208,13 +219,21 @@ func BuildModel(ctx context.Context, snap *catalog.Snapshot, opt BuildOptions) (
 		for _, it := range f.Items {
 			key := f.Name + ":" + it.Code
 			m.items = append(m.items, key)
-			docs = append(docs, semantic.Document{Title: it.Name, Body: it.Description, Extra: codeTerms(m.space, []string{key})})
+			ndocs++
+			if sem == nil {
+				docs = append(docs, semantic.Document{Title: it.Name, Body: it.Description, Extra: codeTerms(m.space, []string{key})})
+			}
 		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if len(docs) > 0 {
+	if sem != nil {
+		if sem.Len() != ndocs {
+			return nil, fmt.Errorf("recommender: stored semantic space holds %d documents, catalog version %d has %d: %w", sem.Len(), snap.Version, ndocs, semantic.ErrFormat)
+		}
+		m.sem = sem
+	} else if len(docs) > 0 {
 		sem, err := semantic.Build(ctx, docs, opt.Semantic)
 		if err != nil && err != semantic.ErrEmpty {
 			return nil, fmt.Errorf("recommender: build semantic space for catalog version %d: %w", snap.Version, err)
@@ -334,7 +353,28 @@ var (
 	prereqLine = regexp.MustCompile(`(?i)prerequisites?\W{0,4}[:\-–—]\**\s*([^\n]+)`)
 	mdLink     = regexp.MustCompile(`\[([^\]]+)\]\(([^)\s]+)\)`)
 	bareURL    = regexp.MustCompile(`https?://[^\s)\]]+`)
+	titleParts = regexp.MustCompile(`;|\band\b`)
 )
+
+// mentionsPrerequisite reports whether text contains "prerequisite" in any
+// ASCII case: a cheap test before prereqLine, which only matches such
+// text, runs over every record.
+func mentionsPrerequisite(text string) bool {
+	const word = "prerequisite"
+	for i := 0; i+len(word) <= len(text); i++ {
+		if text[i]|0x20 != 'p' {
+			continue
+		}
+		j := 1
+		for j < len(word) && text[i+j]|0x20 == word[j] {
+			j++
+		}
+		if j == len(word) {
+			return true
+		}
+	}
+	return false
+}
 
 // textPrerequisites resolves the prerequisites a credential's criteria or
 // description state in prose: by link or URL first, else by title (the
@@ -348,6 +388,9 @@ func (m *Model) textPrerequisites(i int, byTitle map[string][]int32) []int32 {
 		}
 	}
 	for _, text := range []string{c.Criteria, c.Description} {
+		if !mentionsPrerequisite(text) {
+			continue
+		}
 		for _, mt := range prereqLine.FindAllStringSubmatch(text, 4) {
 			line := mt[1]
 			found := false
@@ -375,7 +418,7 @@ func (m *Model) textPrerequisites(i int, byTitle map[string][]int32) []int32 {
 				addIdx(j)
 				continue
 			}
-			for _, part := range regexp.MustCompile(`;|\band\b`).Split(line, -1) {
+			for _, part := range titleParts.Split(line, -1) {
 				if j, ok := m.titleMatch(strings.TrimSpace(part), c.Issuer, byTitle); ok {
 					addIdx(j)
 				}
@@ -415,14 +458,25 @@ func (m *Model) buildGraph() {
 	for i := range m.creds {
 		byTitle[m.titles[i]] = append(byTitle[m.titles[i]], int32(i))
 	}
+	// What titles say (level markers, series names) is read on every core
+	// first: regular expressions over every title are most of the work.
 	prefixes := make([]string, n)
+	titleLevels := make([]int, n)
+	seriesKeys := make([]string, n)
+	parallelRange(n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			c := m.creds[i]
+			titleLevels[i], prefixes[i] = titleLevel(c.Title)
+			if prefixes[i] == "" && (c.Level > 0 || titleLevels[i] > 0) {
+				seriesKeys[i] = seriesKey(c)
+			}
+		}
+	})
 	for i, c := range m.creds {
 		m.levels[i] = c.Level
-		lvl, prefix := titleLevel(c.Title)
 		if m.levels[i] == 0 {
-			m.levels[i] = lvl
+			m.levels[i] = titleLevels[i]
 		}
-		prefixes[i] = prefix
 		for _, p := range c.Prerequisites {
 			if j, ok := m.byID[p]; ok && int(j) != i {
 				m.prereqs[i] = append(m.prereqs[i], j)
@@ -466,7 +520,7 @@ func (m *Model) buildGraph() {
 			k := "title|" + strings.ToLower(c.Issuer) + "|" + prefixes[i]
 			groups[k] = append(groups[k], int32(i))
 		case m.levels[i] > 0:
-			k := "title|" + seriesKey(c)
+			k := "title|" + seriesKeys[i]
 			groups[k] = append(groups[k], int32(i))
 		}
 	}
@@ -508,10 +562,13 @@ func boolInt(b bool) int {
 	return 0
 }
 
+// seriesNumbering is what seriesKey drops from a title.
+var seriesNumbering = regexp.MustCompile(`\b([0-9]+|[IVX]+)\b|[:\-–—(),]`)
+
 // seriesKey names a leveled credential's sequence when its title carries
 // no level marker: the issuer and the title without numbering.
 func seriesKey(c *catalog.Credential) string {
-	t := regexp.MustCompile(`\b([0-9]+|[IVX]+)\b|[:\-–—(),]`).ReplaceAllString(c.Title, " ")
+	t := seriesNumbering.ReplaceAllString(c.Title, " ")
 	return strings.ToLower(c.Issuer) + "|" + strings.Join(strings.Fields(strings.ToLower(t)), " ")
 }
 

@@ -12,6 +12,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/indexer/store"
 	"github.com/pdpath/pdpath/recommender"
 )
@@ -149,10 +150,21 @@ func openEngine(ctx context.Context, fs *flagSet) (*store.Catalog, *recommender.
 	if err != nil {
 		return nil, nil, err
 	}
-	eng := recommender.New(recommender.Options{Searcher: cat, Logger: fs.logger()})
+	eng := recommender.New(recommender.Options{Searcher: cat, Logger: fs.logger(), ModelDir: cat.GenerationDir})
 	if err := eng.Rebuild(ctx, cat.Snapshot()); err != nil {
 		cat.Close()
 		return nil, nil, err
 	}
 	return cat, eng, nil
+}
+
+// saveModel builds the recommender's model of a new catalog generation and
+// keeps it in the generation's folder (store.Options.Derive), so servers and
+// commands open it instead of building it on every start.
+func saveModel(ctx context.Context, dir string, snap *catalog.Snapshot) error {
+	m, err := recommender.BuildModel(ctx, snap, recommender.BuildOptions{})
+	if err != nil {
+		return err
+	}
+	return m.Save(dir)
 }

@@ -45,6 +45,8 @@ type serveSettings struct {
 	// secureCookies marks the web pages' cookies Secure over plain HTTP
 	// (behind a TLS-terminating proxy).
 	secureCookies bool
+	// pprof is where the profiling endpoints listen; "" serves none.
+	pprof string
 }
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -58,16 +60,28 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	log := fs.logger()
+	// A line per request: written in batches, not a system call each.
+	logOut := newBufferedLog(e.stderr)
+	defer logOut.Close()
+	var handler slog.Handler = slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: slog.LevelInfo})
 	if st.logJSON {
-		log = slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+		handler = slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: slog.LevelInfo})
+	}
+	log := slog.New(flushOnWarn{handler, logOut})
+
+	if st.pprof != "" {
+		stopProfiles, err := serveProfiles(st.pprof, log)
+		if err != nil {
+			return err
+		}
+		defer stopProfiles()
 	}
 	index.SetLogger(log)
 
 	// The one fetch client: its guard decides, on the address dialled,
 	// whether a feed may be read.
 	fetcher := fetch.New(fetch.Policy{AllowPrivate: st.allowPrivate})
-	cat, err := store.Open(ctx, st.index, store.Options{Logger: log, Fetcher: fetcher})
+	cat, err := store.Open(ctx, st.index, store.Options{Logger: log, Fetcher: fetcher, Derive: saveModel})
 	if err != nil {
 		return err
 	}
@@ -114,7 +128,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		respCache = rc
 	}
 
-	engine := recommender.New(recommender.Options{Searcher: cat, Logger: log})
+	engine := recommender.New(recommender.Options{Searcher: cat, Logger: log, ModelDir: cat.GenerationDir})
 	// Closed before the catalog it reads: no model build outlives serve.
 	defer engine.Close()
 	// The syncer reports finished runs to the server's metrics; the
@@ -194,6 +208,7 @@ func serveFlags(fs *flagSet) {
 	fs.String("trusted-proxies", "", "comma-separated CIDRs or addresses whose X-Forwarded-For names the client (env PDPATH_TRUSTED_PROXIES; default none)")
 	fs.String("cache-prefix", "", "start of every Redis key (env PDPATH_CACHE_PREFIX; default pdpath:HASH: with HASH from the index directory's path, so servers of different catalogs can share one Redis)")
 	fs.Duration("cache-ttl", 0, "how long a cached response is kept, ±10% (env PDPATH_CACHE_TTL, default 10m)")
+	fs.String("pprof", "", "serve Go profiles (/debug/pprof/) on this separate address, e.g. 127.0.0.1:6060 (env PDPATH_PPROF; default off). Keep it on loopback: profiles reveal the process's internals")
 	fs.Bool("log-json", false, "write logs as JSON lines (env PDPATH_LOG_JSON=true; default key=value text)")
 }
 
@@ -276,6 +291,7 @@ func serveConfig(fs *flagSet) (serveSettings, error) {
 		}
 		st.cacheTTL = d
 	}
+	st.pprof = get("pprof", "PDPATH_PPROF")
 	st.cachePrefix = get("cache-prefix", "PDPATH_CACHE_PREFIX")
 	if st.cachePrefix == "" {
 		st.cachePrefix = defaultCachePrefix(st.index)

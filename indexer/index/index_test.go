@@ -194,3 +194,73 @@ func TestExpansions(t *testing.T) {
 		}
 	}
 }
+
+func TestFacetsOverTheBestMatches(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "bleve")
+	ix, err := Create(dir, udlParent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	// FacetWindow+100 matches: the first 100 say "seminar" twice in the
+	// title and rank first.
+	var creds []*catalog.Credential
+	for i := 0; i < FacetWindow+100; i++ {
+		c := &catalog.Credential{ID: "c-" + strings.Repeat("0", 4-len(itoa(i))) + itoa(i), Title: "Discussion seminar practice", Issuer: "Wide Issuer", Format: "online"}
+		if i < 100 {
+			c.Title = "Seminar seminar: discussion"
+			c.Issuer = "Top Issuer"
+		}
+		creds = append(creds, c)
+	}
+	if err := ix.Apply(context.Background(), creds, nil, 1, nil); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Search(context.Background(), Request{Query: "seminar", Facets: true, Highlight: true, Limit: 5, Offset: 95})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != uint64(len(creds)) {
+		t.Errorf("total = %d, want %d", res.Total, len(creds))
+	}
+	want := map[string]int{"Top Issuer": 100, "Wide Issuer": FacetWindow - 100}
+	for _, fc := range res.Facets["issuer"] {
+		if fc.Count != want[fc.Value] {
+			t.Errorf("issuer %q counted %d, want %d", fc.Value, fc.Count, want[fc.Value])
+		}
+	}
+	if got := res.Facets["format"]; len(got) != 1 || got[0].Count != FacetWindow {
+		t.Errorf("format facet = %v, want online × %d", got, FacetWindow)
+	}
+	if len(res.Hits) != 5 {
+		t.Fatalf("page of %d hits, want 5", len(res.Hits))
+	}
+	top := 0
+	for _, h := range res.Hits {
+		if h.ID < "c-0100" {
+			top++
+		}
+		if len(h.Highlights) == 0 {
+			t.Errorf("hit %s has no highlights", h.ID)
+		}
+	}
+	if top != 5 {
+		// Hits 95..99 are the last of the top issuer's (scores tie within it).
+		t.Errorf("page at offset 95 holds %d of the top 100, want 5", top)
+	}
+	plain, err := ix.Search(context.Background(), Request{Query: "seminar", Limit: 5, Offset: 95})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(ids(plain), ids(res)) {
+		t.Errorf("page with facets %v, without %v", ids(res), ids(plain))
+	}
+}
+
+func itoa(i int) string {
+	const digits = "0123456789"
+	if i < 10 {
+		return digits[i : i+1]
+	}
+	return itoa(i/10) + digits[i%10:i%10+1]
+}

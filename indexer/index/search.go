@@ -1,6 +1,7 @@
 package index
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"maps"
@@ -9,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -75,50 +77,160 @@ var facetFields = map[string]string{
 // DefaultLimit is the page size when a request names none.
 const DefaultLimit = 10
 
+// FacetWindow is how many of the best matches facet counts are taken from.
+// When a query matches at most this many credentials (a filtered search, a
+// specific query, a catalog of a few hundred) the counts are exact; when it
+// matches more, they describe the best FacetWindow matches, which is what
+// a person refining a search looks at. Counting every match of a broad
+// query in a large catalog visits every match's values and used to cost
+// several times the query itself.
+const FacetWindow = 500
+
+// facetSize is how many values each facet lists, most frequent first.
+const facetSize = 50
+
 // Search runs req against the index. The context's deadline reaches Bleve.
 func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	limit := req.Limit
 	if limit <= 0 {
 		limit = DefaultLimit
 	}
-	langs, err := ix.languages()
+	langSet, err := ix.languages()
 	if err != nil {
 		return nil, err
 	}
-	sr := bleve.NewSearchRequestOptions(buildQuery(req, slices.Sorted(maps.Keys(langs))), limit, max(req.Offset, 0), false)
+	langs := slices.Sorted(maps.Keys(langSet))
+	offset := max(req.Offset, 0)
+	size, from := limit, offset
 	if req.Facets {
-		for name, field := range facetFields {
-			sr.AddFacet(name, bleve.NewFacetRequest(field, 50))
-		}
+		// One query collects the page and the facet window together.
+		size, from = max(offset+limit, FacetWindow), 0
 	}
-	if req.Highlight && strings.TrimSpace(req.Query) != "" {
-		sr.Highlight = bleve.NewHighlightWithStyle(html.Name)
-		sr.Highlight.AddField(fieldTitle)
-		sr.Highlight.AddField(fieldDescription)
+	sr := bleve.NewSearchRequestOptions(buildQuery(req, langs), size, from, false)
+	if req.Highlight && strings.TrimSpace(req.Query) != "" && !req.Facets {
+		addHighlight(sr)
 	}
 	res, err := ix.b.SearchInContext(ctx, sr)
 	if err != nil {
 		return nil, fmt.Errorf("index: search %q: %w", req.Query, err)
 	}
-	out := &Result{Total: res.Total, Hits: make([]Hit, 0, len(res.Hits))}
-	for _, h := range res.Hits {
+	page := res.Hits
+	if req.Facets {
+		page = page[min(offset, len(page)):min(offset+limit, len(page))]
+	}
+	out := &Result{Total: res.Total, Hits: make([]Hit, 0, len(page))}
+	if req.Facets {
+		if out.Facets, err = ix.countFacets(res.Hits); err != nil {
+			return nil, err
+		}
+		if req.Highlight && strings.TrimSpace(req.Query) != "" && len(page) > 0 {
+			// Highlight the page only, not the whole window.
+			if err := ix.highlight(ctx, req, langs, page); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, h := range page {
 		hit := Hit{ID: h.ID, Score: h.Score}
 		if len(h.Fragments) > 0 {
 			hit.Highlights = h.Fragments
 		}
 		out.Hits = append(out.Hits, hit)
 	}
-	if req.Facets {
-		out.Facets = map[string][]FacetCount{}
-		for name, fr := range res.Facets {
-			counts := []FacetCount{}
-			if fr.Terms != nil {
-				for _, t := range fr.Terms.Terms() {
-					counts = append(counts, FacetCount{Value: t.Term, Count: t.Count})
-				}
+	return out, nil
+}
+
+func addHighlight(sr *bleve.SearchRequest) {
+	sr.Highlight = bleve.NewHighlightWithStyle(html.Name)
+	sr.Highlight.AddField(fieldTitle)
+	sr.Highlight.AddField(fieldDescription)
+}
+
+// highlight fills the fragments of page's hits by running the query again
+// restricted to their ids, with highlighting on.
+func (ix *Index) highlight(ctx context.Context, req Request, langs []string, page search.DocumentMatchCollection) error {
+	ids := make([]string, len(page))
+	for i, h := range page {
+		ids[i] = h.ID
+	}
+	q := bleve.NewConjunctionQuery(buildQuery(req, langs), bleve.NewDocIDQuery(ids))
+	sr := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
+	addHighlight(sr)
+	res, err := ix.b.SearchInContext(ctx, sr)
+	if err != nil {
+		return fmt.Errorf("index: highlight %q: %w", req.Query, err)
+	}
+	frags := make(map[string]search.FieldFragmentMap, len(res.Hits))
+	for _, h := range res.Hits {
+		frags[h.ID] = h.Fragments
+	}
+	for _, h := range page {
+		h.Fragments = frags[h.ID]
+	}
+	return nil
+}
+
+// countFacets counts the facet fields' values over hits, from the same
+// doc values Bleve's own facets read.
+func (ix *Index) countFacets(hits search.DocumentMatchCollection) (map[string][]FacetCount, error) {
+	out := make(map[string][]FacetCount, len(facetFields))
+	names := make(map[string]string, len(facetFields))
+	fields := make([]string, 0, len(facetFields))
+	counts := make(map[string]map[string]int, len(facetFields))
+	for name, field := range facetFields {
+		names[field] = name
+		fields = append(fields, field)
+		counts[field] = map[string]int{}
+		out[name] = []FacetCount{}
+	}
+	if len(hits) == 0 {
+		return out, nil
+	}
+	adv, err := ix.b.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("index: facets: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("index: facets: %w", err)
+	}
+	defer r.Close()
+	dvr, err := r.DocValueReader(fields)
+	if err != nil {
+		return nil, fmt.Errorf("index: facets: %w", err)
+	}
+	// Doc values are stored compressed in chunks of neighbouring
+	// documents: visiting in index order decompresses each chunk once,
+	// visiting in score order once per hit.
+	ordered := slices.Clone(hits)
+	slices.SortFunc(ordered, func(a, b *search.DocumentMatch) int {
+		return bytes.Compare(a.IndexInternalID, b.IndexInternalID)
+	})
+	for _, h := range ordered {
+		err := dvr.VisitDocValues(h.IndexInternalID, func(field string, term []byte) {
+			if c, ok := counts[field]; ok {
+				c[string(term)]++
 			}
-			out.Facets[name] = counts
+		})
+		if err != nil {
+			return nil, fmt.Errorf("index: facets of %q: %w", h.ID, err)
 		}
+	}
+	for field, c := range counts {
+		list := make([]FacetCount, 0, len(c))
+		for v, n := range c {
+			list = append(list, FacetCount{Value: v, Count: n})
+		}
+		slices.SortFunc(list, func(a, b FacetCount) int {
+			if a.Count != b.Count {
+				return b.Count - a.Count
+			}
+			return strings.Compare(a.Value, b.Value)
+		})
+		if len(list) > facetSize {
+			list = list[:facetSize]
+		}
+		out[names[field]] = list
 	}
 	return out, nil
 }

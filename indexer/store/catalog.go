@@ -33,6 +33,11 @@ type Options struct {
 	// CloseDelay is how long a replaced generation stays open for searches
 	// already running on it; 0 means 30 s.
 	CloseDelay time.Duration
+	// Derive, when set, writes files derived from a new generation's
+	// records (the recommender's model) into its folder before the
+	// generation goes live, so readers find them beside the records. An
+	// error fails the ingest.
+	Derive func(ctx context.Context, dir string, snap *catalog.Snapshot) error
 }
 
 // Progress reports one step of an ingest: Phase is "reading", "parsing" or
@@ -248,6 +253,16 @@ func aliasMap(creds []*catalog.Credential) map[string]string {
 		m[c.ID] = c.ID
 	}
 	return m
+}
+
+// GenerationDir returns the folder of the generation holding catalog
+// version, where files derived from it (Options.Derive) are kept; "" for
+// the empty catalog.
+func (c *Catalog) GenerationDir(version int64) string {
+	if version <= 0 {
+		return ""
+	}
+	return filepath.Join(c.dir, genName(version))
 }
 
 // Snapshot returns the live catalog version. It is shared: do not modify.

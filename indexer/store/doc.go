@@ -16,7 +16,10 @@
 // naming the live one:
 //
 //	DIR/CURRENT          "gen-000012"
-//	DIR/gen-000012/      state.json (every record) and bleve/ (the index)
+//	DIR/gen-000012/      records.jsonl (every record, one a line), meta.json
+//	                     (version, sources, imported frameworks), bleve/ (the
+//	                     index) and files derived from the records, such as
+//	                     the recommender's model (Options.Derive)
 //	DIR/ingest.lock      held by the one process writing
 //
 // An ingest that changes the catalog builds the next generation beside the

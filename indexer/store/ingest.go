@@ -314,6 +314,12 @@ func (c *Catalog) writeGeneration(ctx context.Context, baseName string, next *st
 	if err := writeState(tmp, next); err != nil {
 		return err
 	}
+	if c.opts.Derive != nil {
+		snap := &catalog.Snapshot{Version: next.Version, Credentials: next.Credentials, Frameworks: reg.Frameworks()}
+		if err := c.opts.Derive(ctx, tmp, snap); err != nil {
+			return fmt.Errorf("store: derive files of catalog version %d: %w", next.Version, err)
+		}
+	}
 	final := filepath.Join(c.dir, genName(next.Version))
 	os.RemoveAll(final) // a folder of that name can only be a stale leftover
 	if err := os.Rename(tmp, final); err != nil {

@@ -46,14 +46,17 @@ func TestCorruptNewestGenerationFallsBack(t *testing.T) {
 		{"missing index root", func(t *testing.T, dir, gen string) {
 			os.Remove(filepath.Join(gen, bleveDir, "store", "root.bolt"))
 		}, 1, "root.bolt is missing"},
-		{"truncated state.json", func(t *testing.T, dir, gen string) {
-			p := filepath.Join(gen, stateFile)
+		{"truncated records", func(t *testing.T, dir, gen string) {
+			p := filepath.Join(gen, recordsFile)
 			info, _ := os.Stat(p)
 			os.Truncate(p, info.Size()/2)
-		}, 1, "state.json do not parse"},
-		{"missing state.json", func(t *testing.T, dir, gen string) {
-			os.Remove(filepath.Join(gen, stateFile))
-		}, 1, "state.json"},
+		}, 1, recordsFile},
+		{"missing meta.json", func(t *testing.T, dir, gen string) {
+			os.Remove(filepath.Join(gen, metaFile))
+		}, 1, "meta.json is missing"},
+		{"garbage meta.json", func(t *testing.T, dir, gen string) {
+			os.WriteFile(filepath.Join(gen, metaFile), []byte("{not json"), 0o644)
+		}, 1, "meta.json does not parse"},
 		{"garbage CURRENT", func(t *testing.T, dir, gen string) {
 			os.WriteFile(filepath.Join(dir, currentFile), []byte("\x00\x01junk"), 0o644)
 		}, 2, "CURRENT"},

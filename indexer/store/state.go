@@ -1,31 +1,43 @@
 package store
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+
+	gojson "github.com/goccy/go-json"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
 )
 
 const (
 	currentFile = "CURRENT"
-	stateFile   = "state.json"
-	bleveDir    = "bleve"
-	lockFile    = "ingest.lock"
-	genPrefix   = "gen-"
-	tmpPrefix   = "tmp-"
+	metaFile    = "meta.json"
+	recordsFile = "records.jsonl"
+	// legacyStateFile held the whole state in one JSON document; it is
+	// still read from generations written before.
+	legacyStateFile = "state.json"
+	bleveDir        = "bleve"
+	lockFile        = "ingest.lock"
+	genPrefix       = "gen-"
+	tmpPrefix       = "tmp-"
 )
 
 // state is what a generation persists besides its index: every record
 // (retired ones included), the frameworks imported from feeds, the
-// organizations they describe and what is known of each source.
+// organizations they describe and what is known of each source. The
+// records are kept one JSON document a line in records.jsonl, so they are
+// decoded on every core at once, and the rest in a small meta.json.
 type state struct {
 	Version     int64                  `json:"version"`
 	Credentials []*catalog.Credential  `json:"credentials"`
@@ -34,6 +46,17 @@ type state struct {
 	// Organizations names the issuers the feeds have described (OB
 	// issuer profiles, CTDL organizations), by feed.MatchKey of their
 	// identifier, so a later ingest that only refers to one names it.
+	Organizations map[string]string `json:"organizations,omitempty"`
+}
+
+// stateMeta is meta.json: the state without its records, and how many
+// records.jsonl holds.
+type stateMeta struct {
+	Version    int64                  `json:"version"`
+	Records    int                    `json:"records"`
+	Frameworks []*catalog.Framework   `json:"frameworks,omitempty"`
+	Sources    map[string]*SourceInfo `json:"sources,omitempty"`
+	// Organizations is state.Organizations.
 	Organizations map[string]string `json:"organizations,omitempty"`
 }
 
@@ -64,10 +87,50 @@ func readCurrent(dir string) (string, error) {
 	return name, nil
 }
 
+// loadState reads a generation's state: meta.json and records.jsonl, or
+// the single state.json of generations written before.
 func loadState(genDir string) (*state, error) {
-	f, err := os.Open(filepath.Join(genDir, stateFile))
+	metaPath := filepath.Join(genDir, metaFile)
+	b, err := os.ReadFile(metaPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		if _, lerr := os.Stat(filepath.Join(genDir, legacyStateFile)); lerr == nil {
+			return loadLegacyState(genDir)
+		}
+		return nil, fmt.Errorf("%w: %s is missing", ErrCorrupt, metaPath)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: records %s: %w", ErrCorrupt, filepath.Join(genDir, stateFile), err)
+		return nil, fmt.Errorf("%w: read %s: %w", ErrCorrupt, metaPath, err)
+	}
+	var meta stateMeta
+	if err := json.Unmarshal(b, &meta); err != nil {
+		return nil, fmt.Errorf("%w: %s does not parse: %w", ErrCorrupt, metaPath, err)
+	}
+	recPath := filepath.Join(genDir, recordsFile)
+	data, err := os.ReadFile(recPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w: %s is missing", ErrCorrupt, recPath)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: read %s: %w", ErrCorrupt, recPath, err)
+	}
+	creds, err := decodeRecords(data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s does not parse: %w", ErrCorrupt, recPath, err)
+	}
+	if len(creds) != meta.Records {
+		return nil, fmt.Errorf("%w: %s holds %d records, %s says %d (truncated?)", ErrCorrupt, recPath, len(creds), metaPath, meta.Records)
+	}
+	st := &state{Version: meta.Version, Credentials: creds, Frameworks: meta.Frameworks, Sources: meta.Sources, Organizations: meta.Organizations}
+	if st.Sources == nil {
+		st.Sources = map[string]*SourceInfo{}
+	}
+	return st, nil
+}
+
+func loadLegacyState(genDir string) (*state, error) {
+	f, err := os.Open(filepath.Join(genDir, legacyStateFile))
+	if err != nil {
+		return nil, fmt.Errorf("%w: records %s: %w", ErrCorrupt, filepath.Join(genDir, legacyStateFile), err)
 	}
 	defer f.Close()
 	var st state
@@ -78,6 +141,46 @@ func loadState(genDir string) (*state, error) {
 		st.Sources = map[string]*SourceInfo{}
 	}
 	return &st, nil
+}
+
+// decodeRecords decodes one credential a line, the lines shared out among
+// the cores. A bad line is an error naming it.
+func decodeRecords(data []byte) ([]*catalog.Credential, error) {
+	var lines [][]byte
+	for len(data) > 0 {
+		i := bytes.IndexByte(data, '\n')
+		if i < 0 {
+			i = len(data)
+		}
+		if line := data[:i]; len(bytes.TrimSpace(line)) > 0 {
+			lines = append(lines, line)
+		}
+		data = data[min(i+1, len(data)):]
+	}
+	recs := make([]catalog.Credential, len(lines))
+	out := make([]*catalog.Credential, len(lines))
+	workers := min(runtime.GOMAXPROCS(0), max(len(lines)/512, 1))
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lo, hi := w*len(lines)/workers, (w+1)*len(lines)/workers
+			for i := lo; i < hi; i++ {
+				if err := gojson.Unmarshal(lines[i], &recs[i]); err != nil {
+					errs[w] = fmt.Errorf("record %d: %w", i+1, err)
+					return
+				}
+				out[i] = &recs[i]
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // writeFileAtomic writes data to path through a synced temporary file and a
@@ -105,11 +208,34 @@ func writeFileAtomic(path string, write func(f *os.File) error) error {
 	return syncDir(filepath.Dir(path))
 }
 
+// writeState writes a generation's state: the records first, one JSON
+// document a line, then meta.json, which counts them. A state.json of an
+// older version in the same folder is removed.
 func writeState(genDir string, st *state) error {
-	return writeFileAtomic(filepath.Join(genDir, stateFile), func(f *os.File) error {
-		enc := json.NewEncoder(f)
-		return enc.Encode(st)
+	err := writeFileAtomic(filepath.Join(genDir, recordsFile), func(f *os.File) error {
+		w := bufio.NewWriterSize(f, 1<<20)
+		enc := json.NewEncoder(w)
+		for _, c := range st.Credentials {
+			if err := enc.Encode(c); err != nil {
+				return fmt.Errorf("record %q: %w", c.ID, err)
+			}
+		}
+		return w.Flush()
 	})
+	if err != nil {
+		return err
+	}
+	meta := stateMeta{Version: st.Version, Records: len(st.Credentials), Frameworks: st.Frameworks, Sources: st.Sources, Organizations: st.Organizations}
+	err = writeFileAtomic(filepath.Join(genDir, metaFile), func(f *os.File) error {
+		return json.NewEncoder(f).Encode(meta)
+	})
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(filepath.Join(genDir, legacyStateFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("store: remove old state file: %w", err)
+	}
+	return nil
 }
 
 func syncDir(dir string) error {

@@ -1,0 +1,120 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/pdpath/pdpath/indexer/catalog"
+)
+
+func TestStateRoundTripKeepsEveryField(t *testing.T) {
+	dir := t.TempDir()
+	zero := 0.0
+	st := &state{Version: 4, Sources: map[string]*SourceInfo{"/feeds/a.csv": {Records: 2}},
+		Frameworks: []*catalog.Framework{{Name: "Local", Items: []catalog.FrameworkItem{{Code: "1", Name: "One"}}}},
+		Credentials: []*catalog.Credential{
+			{ID: "a-1", Title: "Free, \"quoted\"\nline", CostUSD: &zero, Tags: []string{"x"}, Level: 2,
+				Competencies: []catalog.Competency{{Framework: "InTASC", Code: "8"}}},
+			{ID: "a-2", Title: "Second", Provenance: catalog.Provenance{Status: catalog.StatusRetired, Sources: []string{"/feeds/a.csv"}}},
+		}}
+	if err := writeState(dir, st); err != nil {
+		t.Fatal(err)
+	}
+	got, err := loadState(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, st) {
+		a, _ := json.Marshal(got)
+		b, _ := json.Marshal(st)
+		t.Errorf("read back\n%s\nwant\n%s", a, b)
+	}
+	if got.Credentials[0].CostUSD == nil {
+		t.Error("a stated cost of 0 came back unstated")
+	}
+}
+
+func TestStateReadsSingleFileOfOlderVersions(t *testing.T) {
+	dir := t.TempDir()
+	st := &state{Version: 2, Sources: map[string]*SourceInfo{},
+		Credentials: []*catalog.Credential{{ID: "a-1", Title: "One"}}}
+	b, err := json.Marshal(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, legacyStateFile), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := loadState(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, st) {
+		t.Errorf("legacy state read as %+v", got)
+	}
+	// Writing it again moves it to the current layout.
+	if err := writeState(dir, got); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, legacyStateFile)); !os.IsNotExist(err) {
+		t.Errorf("state.json still there after a rewrite: %v", err)
+	}
+	if again, err := loadState(dir); err != nil || !reflect.DeepEqual(again, st) {
+		t.Errorf("after the rewrite: %+v, %v", again, err)
+	}
+}
+
+func TestStateBadRecordNamesIt(t *testing.T) {
+	dir := t.TempDir()
+	st := &state{Version: 1, Sources: map[string]*SourceInfo{},
+		Credentials: []*catalog.Credential{{ID: "a-1"}, {ID: "a-2"}, {ID: "a-3"}}}
+	if err := writeState(dir, st); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, recordsFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(b), "\n")
+	lines[1] = "{\"id\": 7}\n"
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loadState(dir); err == nil || !strings.Contains(err.Error(), "record 2") {
+		t.Errorf("err = %v, want one naming record 2", err)
+	}
+	lines[1] = ""
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loadState(dir); err == nil || !strings.Contains(err.Error(), "holds 2 records") {
+		t.Errorf("missing record: err = %v, want a count mismatch", err)
+	}
+}
+
+func TestDeriveWritesIntoTheGeneration(t *testing.T) {
+	dir := t.TempDir()
+	var seen []int64
+	c, err := Open(context.Background(), dir, Options{Derive: func(ctx context.Context, gen string, snap *catalog.Snapshot) error {
+		seen = append(seen, snap.Version)
+		return os.WriteFile(filepath.Join(gen, "derived"), []byte(snap.Credentials[0].ID), 0o644)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ingest(t, c, Input{Source: "a.csv", Data: []byte(feedA)})
+	b, err := os.ReadFile(filepath.Join(c.GenerationDir(c.Version()), "derived"))
+	if err != nil || string(b) != "a-1" {
+		t.Errorf("derived file: %q, %v", b, err)
+	}
+	if len(seen) != 1 || seen[0] != 1 {
+		t.Errorf("Derive called for versions %v, want [1]", seen)
+	}
+}
