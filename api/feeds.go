@@ -133,10 +133,6 @@ func (s *Server) checkFeedHost(ctx context.Context, raw string) error {
 		// The registry explains malformed URLs.
 		return nil
 	}
-	if errors.Is(err, fetch.ErrBlockedAddress) {
-		return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest,
-			Message: err.Error() + " (this server fetches feeds on private networks only when started with --allow-private-feeds)", Err: err}
-	}
 	return err
 }
 

@@ -75,21 +75,22 @@ var allowedImports = map[string][]string{
 	"indexer/feeds/internal/...": {"indexer/catalog", "indexer/feeds/internal/..."},
 	"indexer/feeds/feed":         {"indexer/catalog", "indexer/feeds/internal/..."},
 	"indexer/feeds/...":          {"indexer/catalog", "indexer/derrors", "indexer/feeds/feed", "indexer/feeds/internal/..."},
+	"indexer/feeds/bulkcsv":      {"indexer/catalog", "indexer/derrors", "indexer/feeds/feed", "indexer/feeds/ctdl", "indexer/feeds/internal/..."},
 	"indexer/feeds":              {"indexer/catalog", "indexer/derrors", "indexer/feeds/...", "indexer/frameworks"},
 	"indexer/frameworks":         {"datasets", "indexer/catalog", "indexer/feeds/frameworkcsv"},
 	"indexer/index":              {"indexer/catalog", "indexer/derrors"},
 	"indexer/synth":              {"datasets", "indexer/catalog"},
-	"indexer/store":              {"indexer/catalog", "indexer/derrors", "indexer/feeds", "indexer/fetch", "indexer/frameworks", "indexer/index", "indexer/pgdb", "indexer/fsutil"},
+	"indexer/store":              {"indexer/catalog", "indexer/derrors", "indexer/feeds", "indexer/feeds/feed", "indexer/fetch", "indexer/frameworks", "indexer/index", "indexer/pgdb", "indexer/fsutil"},
 	"indexer/feedsync":           {"indexer/catalog", "indexer/derrors", "indexer/feeds/feed", "indexer/fetch", "indexer/store", "indexer/pgdb", "indexer/fsutil"},
 
 	// recommender: ranking, planning and saved pathways over catalog
 	// snapshots; never the search engine or the store of record.
 	"recommender/competency": {"datasets", "indexer/catalog"},
 	"recommender/semantic":   nil,
-	"recommender/profile":    {"indexer/catalog", "indexer/derrors"},
-	"recommender/planner":    {"indexer/catalog", "indexer/derrors"},
+	"recommender/profile":    {"indexer/catalog", "indexer/derrors", "indexer/feeds/backpack"},
+	"recommender/planner":    {"indexer/catalog", "indexer/derrors", "indexer/frameworks", "recommender/profile"},
 	"recommender/eval":       {"indexer/catalog", "recommender/profile"},
-	"recommender/pathway":    {"indexer/catalog", "indexer/derrors", "recommender/planner"},
+	"recommender/pathway":    {"indexer/catalog", "indexer/derrors", "indexer/feeds/ctdlpathway", "recommender/planner"},
 	"recommender/pathstore":  {"indexer/derrors", "indexer/pgdb", "indexer/fsutil"},
 	"recommender/pathways":   {"indexer/catalog", "indexer/derrors", "recommender/pathstore", "recommender/pathway", "recommender/planner"},
 	"recommender": {"indexer/catalog", "indexer/derrors", "indexer/frameworks", "recommender/competency", "recommender/eval",
@@ -100,6 +101,7 @@ var allowedImports = map[string][]string{
 	"api/internal/redistest":  nil,
 	"api/openapi":             nil,
 	"api/openapi/openapitest": {"api/openapi"},
+	"api/web":                 {"indexer/catalog", "recommender/profile"},
 	"api":                     {"api/...", "indexer/...", "recommender/..."},
 
 	// cmd wires everything.

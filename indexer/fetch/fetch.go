@@ -104,6 +104,11 @@ type Response struct {
 	NotModified  bool
 }
 
+// privateHint ends every refusal of a private address: it names the
+// setting that allows them, for an operator whose feeds are on their own
+// network.
+const privateHint = " (pdpath serve fetches feeds on private or special-purpose networks only when started with --allow-private-feeds)"
+
 // Get fetches rawURL. A non-2xx status other than 304 is an error.
 func (c *Client) Get(ctx context.Context, rawURL string, cond Conditional) (*Response, error) {
 	u, err := url.Parse(rawURL)
@@ -115,7 +120,7 @@ func (c *Client) Get(ctx context.Context, rawURL string, cond Conditional) (*Res
 		return nil, err
 	}
 	if ip, perr := netip.ParseAddr(host); perr == nil && !c.policy.AllowPrivate && !Public(ip) {
-		return nil, fmt.Errorf("%w: %s is not a public address", ErrBlockedAddress, u.Hostname())
+		return nil, fmt.Errorf("%w: %s is not a public address%s", ErrBlockedAddress, u.Hostname(), privateHint)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
@@ -197,7 +202,7 @@ func (c *Client) CheckURL(ctx context.Context, rawURL string) error {
 	}
 	for _, a := range addrs {
 		if !Public(a) {
-			return fmt.Errorf("%w: feed host %s is or resolves to an address that is not public; this server does not fetch from private or special-purpose networks", ErrBlockedAddress, u.Hostname())
+			return fmt.Errorf("%w: feed host %s is or resolves to an address that is not public; this server does not fetch from private or special-purpose networks%s", ErrBlockedAddress, u.Hostname(), privateHint)
 		}
 	}
 	return nil
@@ -215,7 +220,7 @@ func guard(network, address string, _ syscall.RawConn) error {
 		return fmt.Errorf("%w: %s", ErrBlockedAddress, address)
 	}
 	if !Public(ip) {
-		return fmt.Errorf("%w: the feed host's address is not public (pdpath serve fetches feeds on private networks only with --allow-private-feeds)", ErrBlockedAddress)
+		return fmt.Errorf("%w: the feed host's address is not public%s", ErrBlockedAddress, privateHint)
 	}
 	return nil
 }
@@ -227,7 +232,7 @@ func outward(err error) error {
 	var dns *net.DNSError
 	switch {
 	case errors.Is(err, ErrBlockedAddress):
-		return ErrBlockedAddress
+		return fmt.Errorf("%w: the feed host's address is not public%s", ErrBlockedAddress, privateHint)
 	case errors.As(err, &dns):
 		switch {
 		case dns.IsNotFound:
