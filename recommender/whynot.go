@@ -166,7 +166,7 @@ func (r *request) shortfalls(c *cand, picked []*cand) []string {
 			out = append(out, "Covers none of your gaps ("+strings.Join(gaps, "; ")+")")
 		} else {
 			for _, cov := range c.coverage {
-				out = append(out, r.coverageReason(cov).text)
+				out = append(out, r.coverageReason(c.idx, cov).text)
 			}
 		}
 	}
