@@ -883,11 +883,20 @@ func (r *request) relatedTerms() map[string]float32 {
 	}
 	r.related = map[string]float32{}
 	gq := r.m.sem.Query(semantic.Part{Text: goalQueryText(r.p.Goals)})
-	for _, rt := range r.m.sem.Related(gq, 24, 0.4) {
+	for _, rt := range r.m.sem.Related(gq, 24, 0.5) {
+		if r.m.sem.IDF(rt.Term) < minReasonIDF {
+			// A word in a quarter of the catalog ("plan", "submit")
+			// relates an item to nothing in particular.
+			continue
+		}
 		r.related[rt.Term] = rt.Sim
 	}
 	return r.related
 }
+
+// minReasonIDF keeps words found in more than a quarter of the catalog out
+// of "related to your goals through …" reasons (ln(1 + 1/0.25) ≈ 1.6).
+const minReasonIDF = 1.6
 
 // release returns the request's scratch space.
 func (r *request) release() {
