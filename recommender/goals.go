@@ -87,7 +87,7 @@ var (
 	numberWords = map[string]int{"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
 		"eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
 		"fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-		"twenty-five": 25, "thirty": 30, "a": 1, "a couple of": 2, "a few": 3, "several": 4}
+		"twenty-five": 25, "thirty": 30, "a couple of": 2, "a few": 3, "several": 4}
 	ordinalWords = map[string]int{"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
 		"seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10}
 	// "nine years", "12+ years of teaching", "two decades"; not "7 years
@@ -118,7 +118,9 @@ func readExperience(p catalog.Profile) experience {
 		if m[6] >= 0 {
 			after = strings.ToLower(strings.TrimSpace(goals[m[6]:m[7]]))
 		}
-		if after == "old" || after == "ago" || after == "from" || after == "until" || after == "left" {
+		switch after {
+		case "old", "ago", "from", "until", "left", "behind", "below", "above", "ahead", "later":
+			// "7 years old", "two years behind grade level".
 			continue
 		}
 		n, ok := parseCount(goals[m[2]:m[3]])
@@ -136,6 +138,10 @@ func readExperience(p catalog.Profile) experience {
 		after := ""
 		if m[4] >= 0 {
 			after = strings.ToLower(strings.TrimSpace(goals[m[4]:m[5]]))
+		}
+		if !careerContext.MatchString(goals[max(0, m[0]-40):min(len(goals), m[1]+25)]) {
+			// "the first year of our new curriculum" is not her career.
+			continue
 		}
 		if strings.HasPrefix(after, "student") || after == "course" || after == "class" || after == "program" || after == "students" {
 			// "second-year students", "a first-year course".
