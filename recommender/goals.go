@@ -205,14 +205,30 @@ func isInduction(c *catalog.Credential) bool {
 	if forMentors.MatchString(head) {
 		return false
 	}
-	if inductionMarker.MatchString(head) {
+	if inductionIn(head) {
 		return true
 	}
 	desc := c.Description
 	if len(desc) > 300 {
 		desc = desc[:300]
 	}
-	return inductionMarker.MatchString(desc) && !forMentors.MatchString(desc)
+	return inductionIn(desc) && !forMentors.MatchString(desc)
+}
+
+// notTeacherInduction are words before "induction" that make it a topic
+// taught, not a programme for new teachers ("electromagnetic induction",
+// "proof by induction").
+var notTeacherInduction = regexp.MustCompile(`(?i)\b(electromagnetic|magnetic|electrical|faraday'?s?|mathematical|by|labor|labour)\s+$`)
+
+// inductionIn reports whether text names new-teacher induction.
+func inductionIn(text string) bool {
+	for _, m := range inductionMarker.FindAllStringIndex(text, -1) {
+		if strings.EqualFold(text[m[0]:m[1]], "induction") && notTeacherInduction.MatchString(text[:m[0]]) {
+			continue
+		}
+		return true
+	}
+	return false
 }
 
 // experienceReason says why her career stage moved an induction item.

@@ -359,6 +359,8 @@ func TestIsInduction(t *testing.T) {
 		{catalog.Credential{Title: "Supporting Beginning Teachers through the First Year"}, false},
 		{catalog.Credential{Title: "Professional Capacity Foundations: Onboarding New Staff", Tags: []string{"new teacher induction"}}, false},
 		{catalog.Credential{Title: "Teaching Classroom Routines Explicitly"}, false},
+		{catalog.Credential{Title: "Teaching Electromagnetic Induction with Simulations", Tags: []string{"physics"}}, false},
+		{catalog.Credential{Title: "Proof by Induction in Algebra II"}, false},
 	}
 	for _, test := range tests {
 		if got := isInduction(&test.c); got != test.want {
