@@ -319,7 +319,7 @@ func (r *request) gather() {
 		if c, ok := r.cands[i]; ok {
 			return c
 		}
-		if r.earned[i] || m.semDoc[i] < 0 {
+		if r.earned[i] || m.semDoc[i] < 0 || r.heldCopy(i) >= 0 {
 			// semDoc < 0: retired.
 			return nil
 		}
@@ -405,7 +405,7 @@ func (r *request) addPriorCandidates(want int, relaxed map[string]bool) {
 		if added >= want || k >= priorFillScan {
 			return
 		}
-		if r.earned[i] {
+		if r.earned[i] || r.heldCopy(i) >= 0 {
 			continue
 		}
 		if _, ok := r.cands[i]; ok {
@@ -703,6 +703,19 @@ func (r *request) missingPrereqs(i int32) (titles, ids []string) {
 		return nil, nil
 	}
 	return titles, ids
+}
+
+// heldCopy returns the credential she holds that i is flagged as the same
+// offering of (a possible duplicate under another issuer), or -1. Such a
+// copy is as good as earned and is never suggested.
+func (r *request) heldCopy(i int32) int32 {
+	m := r.m
+	for _, d := range m.creds[i].PossibleDuplicates {
+		if j, ok := m.resolve(d); ok && r.earned[j] {
+			return j
+		}
+	}
+	return -1
 }
 
 // stepsAway counts the credentials she must earn before i is open to her:

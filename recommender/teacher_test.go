@@ -65,6 +65,9 @@ func teacherCatalog() *catalog.Snapshot {
 			Prerequisites: []string{"coach-2"}},
 		{ID: "peer-coaching", Issuer: "Lakeshore", Title: "Peer Coaching for Classroom Teachers",
 			Description: "Coach a colleague through a short observation and feedback cycle.", Competencies: comp("FFT:4d")},
+		{ID: "peer-coaching-copy", Issuer: "TeachStack", Title: "Peer Coaching for Classroom Teachers",
+			Description: "Coach a colleague through a short observation and feedback cycle.", Competencies: comp("FFT:4d"),
+			Provenance: catalog.Provenance{PossibleDuplicates: []string{"peer-coaching"}}},
 		{ID: "coaching-certificate", Issuer: "Lakeshore", Title: "Coaching Certificate",
 			Description: "Awarded for the coaching cycles stack.", HasPart: []string{"coach-1", "coach-2", "coach-3"}},
 		{ID: "cr-curriculum", Issuer: "Brightpath", Title: "Culturally Responsive Teaching: Connecting Curriculum to Students' Lives",
@@ -231,6 +234,15 @@ func TestTeacherProfiles(t *testing.T) {
 				}
 				if it, ok := itemByID(res, "coach-2"); ok && !hasReason(it, "Instructional Coaching Cycles 1") {
 					t.Errorf("coach-2 does not name its missing prerequisite: %q", it.Reasons)
+				}
+			},
+		},
+		{
+			name:    "the same offering under another issuer counts as held",
+			profile: catalog.Profile{Goals: "peer coaching observation and feedback", Earned: []string{"peer-coaching"}},
+			check: func(t *testing.T, res Result) {
+				if p := position(res, "peer-coaching-copy"); p >= 0 {
+					t.Errorf("the copy of a held credential is suggested at %d: %v", p+1, ids(res))
 				}
 			},
 		},

@@ -69,6 +69,10 @@ func (e *Engine) WhyNot(ctx context.Context, p catalog.Profile, id string, opt R
 		ex.Status = StatusEarned
 		ex.Reasons = []string{"You already hold it; earned credentials are never suggested"}
 		return ex, nil
+	case r.heldCopy(i) >= 0:
+		ex.Status = StatusEarned
+		ex.Reasons = []string{fmt.Sprintf("The same offering as %q, which you hold (flagged as a duplicate from another issuer); earned credentials are never suggested", m.creds[r.heldCopy(i)].Title)}
+		return ex, nil
 	case !c.Active():
 		ex.Status = StatusRetired
 		ex.Reasons = []string{"Retired from the catalog; only active credentials are suggested"}
