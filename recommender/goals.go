@@ -159,12 +159,12 @@ func readExperience(p catalog.Profile) experience {
 		return experience{stage: stageFor(y), years: &y, words: goals[m[0]:m[3]] + " year"}
 	}
 	for _, m := range newWords.FindAllStringIndex(goals, -1) {
-		if aboutOthers.MatchString(goals[:m[0]]) {
+		if aboutOthers.MatchString(goals[max(0, m[0]-40):m[0]]) {
 			continue
 		}
 		return experience{stage: stageNew, words: goals[m[0]:m[1]]}
 	}
-	if m := veteranWords.FindStringIndex(goals); m != nil && !aboutOthers.MatchString(goals[:m[0]]) {
+	if m := veteranWords.FindStringIndex(goals); m != nil && !aboutOthers.MatchString(goals[max(0, m[0]-40):m[0]]) {
 		return experience{stage: stageVeteran, words: goals[m[0]:m[1]]}
 	}
 	return experience{}
@@ -190,10 +190,10 @@ func stageFor(years float64) string {
 
 var (
 	// inductionMarker: an item written for teachers in their first years.
-	inductionMarker = regexp.MustCompile(`(?i)\binduction\b|\b(new|beginning|novice|first[- ]year|early[- ]career)\s+teachers?\b|\byear[- ]one\b|\bfirst years? (of|in) (teaching|the classroom|the profession)\b|\bnew to (teaching|the profession)\b`)
+	inductionMarker = regexp.MustCompile(`\binduction\b|\b(new|beginning|novice|first[- ]year|early[- ]career)\s+teachers?\b|\byear[- ]one\b|\bfirst years? (of|in) (teaching|the classroom|the profession)\b|\bnew to (teaching|the profession)\b`)
 	// forMentors: an item that prepares the people who support new
 	// teachers (mentors, coaches, leaders), which a veteran may well want.
-	forMentors = regexp.MustCompile(`(?i)\bmentor(ing)? teachers?\b|\bmentoring\b.*\bnew\b|\b(supporting|mentoring|coaching|onboarding)\b|\bleaders?(hip)?\b|\bprincipals?\b|\bveteran\b|\bexperienced teachers?\b`)
+	forMentors = regexp.MustCompile(`\bmentor(ing)? teachers?\b|\bmentoring\b.*\bnew\b|\b(supporting|mentoring|coaching|onboarding)\b|\bleaders?(hip)?\b|\bprincipals?\b|\bveteran\b|\bexperienced teachers?\b`)
 )
 
 // isInduction reports whether credential c is written for teachers in
@@ -201,29 +201,41 @@ var (
 // opening does), and its title and tags do not say it prepares mentors,
 // coaches or leaders.
 func isInduction(c *catalog.Credential) bool {
-	head := c.Title + " | " + strings.Join(c.Tags, " | ")
-	if forMentors.MatchString(head) {
-		return false
-	}
-	if inductionIn(head) {
-		return true
+	head := strings.ToLower(c.Title + " | " + strings.Join(c.Tags, " | "))
+	if mayNameInduction(head) {
+		if forMentors.MatchString(head) {
+			return false
+		}
+		if inductionIn(head) {
+			return true
+		}
 	}
 	desc := c.Description
 	if len(desc) > 300 {
 		desc = desc[:300]
 	}
-	return inductionIn(desc) && !forMentors.MatchString(desc)
+	desc = strings.ToLower(desc)
+	return mayNameInduction(desc) && inductionIn(desc) && !forMentors.MatchString(desc)
+}
+
+// mayNameInduction is a cheap test that lower-cased text could match
+// inductionMarker, so the regular expressions run on few items of a large
+// catalog.
+func mayNameInduction(text string) bool {
+	return strings.Contains(text, "induction") || strings.Contains(text, "year") ||
+		strings.Contains(text, "new to") || strings.Contains(text, "teacher")
 }
 
 // notTeacherInduction are words before "induction" that make it a topic
 // taught, not a programme for new teachers ("electromagnetic induction",
 // "proof by induction").
-var notTeacherInduction = regexp.MustCompile(`(?i)\b(electromagnetic|magnetic|electrical|faraday'?s?|mathematical|by|labor|labour)\s+$`)
+var notTeacherInduction = regexp.MustCompile(`\b(electromagnetic|magnetic|electrical|faraday'?s?|mathematical|by|labor|labour)\s+$`)
 
-// inductionIn reports whether text names new-teacher induction.
+// inductionIn reports whether lower-cased text names new-teacher
+// induction.
 func inductionIn(text string) bool {
 	for _, m := range inductionMarker.FindAllStringIndex(text, -1) {
-		if strings.EqualFold(text[m[0]:m[1]], "induction") && notTeacherInduction.MatchString(text[:m[0]]) {
+		if text[m[0]:m[1]] == "induction" && notTeacherInduction.MatchString(text[max(0, m[0]-40):m[0]]) {
 			continue
 		}
 		return true
