@@ -87,7 +87,7 @@ var (
 	numberWords = map[string]int{"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
 		"eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
 		"fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-		"twenty-five": 25, "thirty": 30, "a": 1, "a couple of": 2, "a few": 3, "several": 4}
+		"twenty-five": 25, "thirty": 30, "a couple of": 2, "a few": 3, "several": 4}
 	ordinalWords = map[string]int{"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
 		"seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10}
 	// "nine years", "12+ years of teaching", "two decades"; not "7 years
@@ -118,7 +118,9 @@ func readExperience(p catalog.Profile) experience {
 		if m[6] >= 0 {
 			after = strings.ToLower(strings.TrimSpace(goals[m[6]:m[7]]))
 		}
-		if after == "old" || after == "ago" || after == "from" || after == "until" || after == "left" {
+		switch after {
+		case "old", "ago", "from", "until", "left", "behind", "below", "above", "ahead", "later":
+			// "7 years old", "two years behind grade level".
 			continue
 		}
 		n, ok := parseCount(goals[m[2]:m[3]])
@@ -137,6 +139,10 @@ func readExperience(p catalog.Profile) experience {
 		if m[4] >= 0 {
 			after = strings.ToLower(strings.TrimSpace(goals[m[4]:m[5]]))
 		}
+		if !careerContext.MatchString(goals[max(0, m[0]-40):min(len(goals), m[1]+25)]) {
+			// "the first year of our new curriculum" is not her career.
+			continue
+		}
 		if strings.HasPrefix(after, "student") || after == "course" || after == "class" || after == "program" || after == "students" {
 			// "second-year students", "a first-year course".
 			continue
@@ -153,12 +159,12 @@ func readExperience(p catalog.Profile) experience {
 		return experience{stage: stageFor(y), years: &y, words: goals[m[0]:m[3]] + " year"}
 	}
 	for _, m := range newWords.FindAllStringIndex(goals, -1) {
-		if aboutOthers.MatchString(goals[:m[0]]) {
+		if aboutOthers.MatchString(goals[max(0, m[0]-40):m[0]]) {
 			continue
 		}
 		return experience{stage: stageNew, words: goals[m[0]:m[1]]}
 	}
-	if m := veteranWords.FindStringIndex(goals); m != nil && !aboutOthers.MatchString(goals[:m[0]]) {
+	if m := veteranWords.FindStringIndex(goals); m != nil && !aboutOthers.MatchString(goals[max(0, m[0]-40):m[0]]) {
 		return experience{stage: stageVeteran, words: goals[m[0]:m[1]]}
 	}
 	return experience{}
@@ -184,10 +190,10 @@ func stageFor(years float64) string {
 
 var (
 	// inductionMarker: an item written for teachers in their first years.
-	inductionMarker = regexp.MustCompile(`(?i)\binduction\b|\b(new|beginning|novice|first[- ]year|early[- ]career)\s+teachers?\b|\byear[- ]one\b|\bfirst years? (of|in) (teaching|the classroom|the profession)\b|\bnew to (teaching|the profession)\b`)
+	inductionMarker = regexp.MustCompile(`\binduction\b|\b(new|beginning|novice|first[- ]year|early[- ]career)\s+teachers?\b|\byear[- ]one\b|\bfirst years? (of|in) (teaching|the classroom|the profession)\b|\bnew to (teaching|the profession)\b`)
 	// forMentors: an item that prepares the people who support new
 	// teachers (mentors, coaches, leaders), which a veteran may well want.
-	forMentors = regexp.MustCompile(`(?i)\bmentor(ing)? teachers?\b|\bmentoring\b.*\bnew\b|\b(supporting|mentoring|coaching|onboarding)\b|\bleaders?(hip)?\b|\bprincipals?\b|\bveteran\b|\bexperienced teachers?\b`)
+	forMentors = regexp.MustCompile(`\bmentor(ing)? teachers?\b|\bmentoring\b.*\bnew\b|\b(supporting|mentoring|coaching|onboarding)\b|\bleaders?(hip)?\b|\bprincipals?\b|\bveteran\b|\bexperienced teachers?\b`)
 )
 
 // isInduction reports whether credential c is written for teachers in
@@ -195,18 +201,46 @@ var (
 // opening does), and its title and tags do not say it prepares mentors,
 // coaches or leaders.
 func isInduction(c *catalog.Credential) bool {
-	head := c.Title + " | " + strings.Join(c.Tags, " | ")
-	if forMentors.MatchString(head) {
-		return false
-	}
-	if inductionMarker.MatchString(head) {
-		return true
+	head := strings.ToLower(c.Title + " | " + strings.Join(c.Tags, " | "))
+	if mayNameInduction(head) {
+		if forMentors.MatchString(head) {
+			return false
+		}
+		if inductionIn(head) {
+			return true
+		}
 	}
 	desc := c.Description
 	if len(desc) > 300 {
 		desc = desc[:300]
 	}
-	return inductionMarker.MatchString(desc) && !forMentors.MatchString(desc)
+	desc = strings.ToLower(desc)
+	return mayNameInduction(desc) && inductionIn(desc) && !forMentors.MatchString(desc)
+}
+
+// mayNameInduction is a cheap test that lower-cased text could match
+// inductionMarker, so the regular expressions run on few items of a large
+// catalog.
+func mayNameInduction(text string) bool {
+	return strings.Contains(text, "induction") || strings.Contains(text, "year") ||
+		strings.Contains(text, "new to") || strings.Contains(text, "teacher")
+}
+
+// notTeacherInduction are words before "induction" that make it a topic
+// taught, not a programme for new teachers ("electromagnetic induction",
+// "proof by induction").
+var notTeacherInduction = regexp.MustCompile(`\b(electromagnetic|magnetic|electrical|faraday'?s?|mathematical|by|labor|labour)\s+$`)
+
+// inductionIn reports whether lower-cased text names new-teacher
+// induction.
+func inductionIn(text string) bool {
+	for _, m := range inductionMarker.FindAllStringIndex(text, -1) {
+		if text[m[0]:m[1]] == "induction" && notTeacherInduction.MatchString(text[max(0, m[0]-40):m[0]]) {
+			continue
+		}
+		return true
+	}
+	return false
 }
 
 // experienceReason says why her career stage moved an induction item.

@@ -319,7 +319,7 @@ func (r *request) gather() {
 		if c, ok := r.cands[i]; ok {
 			return c
 		}
-		if r.earned[i] || m.semDoc[i] < 0 {
+		if r.earned[i] || m.semDoc[i] < 0 || r.heldCopy(i) >= 0 {
 			// semDoc < 0: retired.
 			return nil
 		}
@@ -405,7 +405,7 @@ func (r *request) addPriorCandidates(want int, relaxed map[string]bool) {
 		if added >= want || k >= priorFillScan {
 			return
 		}
-		if r.earned[i] {
+		if r.earned[i] || r.heldCopy(i) >= 0 {
 			continue
 		}
 		if _, ok := r.cands[i]; ok {
@@ -705,6 +705,19 @@ func (r *request) missingPrereqs(i int32) (titles, ids []string) {
 	return titles, ids
 }
 
+// heldCopy returns the credential she holds that i is flagged as the same
+// offering of (a possible duplicate under another issuer), or -1. Such a
+// copy is as good as earned and is never suggested.
+func (r *request) heldCopy(i int32) int32 {
+	m := r.m
+	for _, d := range m.creds[i].PossibleDuplicates {
+		if j, ok := m.resolve(d); ok && r.earned[j] {
+			return j
+		}
+	}
+	return -1
+}
+
 // stepsAway counts the credentials she must earn before i is open to her:
 // its missing prerequisites and, recursively, theirs (the fewest when a
 // credential needs only some of its prerequisites). Capped at
@@ -883,11 +896,20 @@ func (r *request) relatedTerms() map[string]float32 {
 	}
 	r.related = map[string]float32{}
 	gq := r.m.sem.Query(semantic.Part{Text: goalQueryText(r.p.Goals)})
-	for _, rt := range r.m.sem.Related(gq, 24, 0.4) {
+	for _, rt := range r.m.sem.Related(gq, 24, 0.5) {
+		if r.m.sem.IDF(rt.Term) < minReasonIDF {
+			// A word in a quarter of the catalog ("plan", "submit")
+			// relates an item to nothing in particular.
+			continue
+		}
 		r.related[rt.Term] = rt.Sim
 	}
 	return r.related
 }
+
+// minReasonIDF keeps words found in more than a quarter of the catalog out
+// of "related to your goals through …" reasons (ln(1 + 1/0.25) ≈ 1.6).
+const minReasonIDF = 1.6
 
 // release returns the request's scratch space.
 func (r *request) release() {

@@ -89,7 +89,7 @@ func (r *request) reasons(c *cand) ([]string, []Why) {
 		lead = append(lead, g)
 	}
 	for _, cov := range c.coverage {
-		g := r.coverageReason(cov)
+		g := r.coverageReason(c.idx, cov)
 		g.weight = w.Competency * cov.Match.Strength * r.gapWeight(cov.Gap)
 		if cov.Match.Relation == competency.Exact || cov.Match.Relation == competency.Refines {
 			// A code of her own gap is the most checkable reason there is.
@@ -102,7 +102,7 @@ func (r *request) reasons(c *cand) ([]string, []Why) {
 			continue
 		}
 		lead = append(lead, reason{fmt.Sprintf("Aligned to %s, the framework practice nearest your goals", r.label(cov.Match.Key)),
-			Why{Kind: "goal_standard", Via: cov.Match.Key, Codes: []string{cov.Gap}}, w.GoalStandards * cov.Match.Strength})
+			Why{Kind: "goal_standard", Via: m.ownKey(c.idx, cov.Match.Key), Codes: []string{cov.Gap}}, w.GoalStandards * cov.Match.Strength})
 	}
 	if c.nextWhy != "" {
 		lead = append(lead, reason{c.nextWhy, Why{Kind: "next_step", Credential: c.nextFrom, Relation: c.nextRel}, w.NextStep*c.next + 0.5})
@@ -263,10 +263,10 @@ func (r *request) label(key string) string {
 // coverageReason says how the item's own alignment meets one gap. Only a
 // code of the gap itself or one refining it "covers" the gap; a broader
 // code partly addresses it; a sibling or crosswalk code is "related to" it.
-func (r *request) coverageReason(cov competency.Coverage) reason {
+func (r *request) coverageReason(i int32, cov competency.Coverage) reason {
 	gap := r.label(cov.Gap)
 	via := cov.Match.Key
-	w := Why{Kind: "gap", Gap: cov.Gap, Via: via}
+	w := Why{Kind: "gap", Gap: cov.Gap, Via: r.m.ownKey(i, via)}
 	var text string
 	switch cov.Match.Relation {
 	case competency.Exact:
@@ -286,6 +286,18 @@ func (r *request) coverageReason(cov competency.Coverage) reason {
 		text = fmt.Sprintf("Related to your gap %s: aligned to %s, which the crosswalk relates to %s", gap, r.label(via), r.label(cov.Match.Via))
 	}
 	return reason{text: text, why: w}
+}
+
+// ownKey returns credential i's alignment as its feed stated it
+// ("FRAMEWORK:CODE" of its own competency) for a canonical key, so a why's
+// via can be checked against the item itself.
+func (m *Model) ownKey(i int32, key string) string {
+	for _, comp := range m.creds[i].Competencies {
+		if m.space.Canonical(comp.Framework, comp.Code) == key {
+			return comp.Key()
+		}
+	}
+	return key
 }
 
 func (r *request) prereqReason(c *cand) reason {

@@ -65,6 +65,9 @@ func teacherCatalog() *catalog.Snapshot {
 			Prerequisites: []string{"coach-2"}},
 		{ID: "peer-coaching", Issuer: "Lakeshore", Title: "Peer Coaching for Classroom Teachers",
 			Description: "Coach a colleague through a short observation and feedback cycle.", Competencies: comp("FFT:4d")},
+		{ID: "peer-coaching-copy", Issuer: "TeachStack", Title: "Peer Coaching for Classroom Teachers",
+			Description: "Coach a colleague through a short observation and feedback cycle.", Competencies: comp("FFT:4d"),
+			Provenance: catalog.Provenance{PossibleDuplicates: []string{"peer-coaching"}}},
 		{ID: "coaching-certificate", Issuer: "Lakeshore", Title: "Coaching Certificate",
 			Description: "Awarded for the coaching cycles stack.", HasPart: []string{"coach-1", "coach-2", "coach-3"}},
 		{ID: "cr-curriculum", Issuer: "Brightpath", Title: "Culturally Responsive Teaching: Connecting Curriculum to Students' Lives",
@@ -235,6 +238,15 @@ func TestTeacherProfiles(t *testing.T) {
 			},
 		},
 		{
+			name:    "the same offering under another issuer counts as held",
+			profile: catalog.Profile{Goals: "peer coaching observation and feedback", Earned: []string{"peer-coaching"}},
+			check: func(t *testing.T, res Result) {
+				if p := position(res, "peer-coaching-copy"); p >= 0 {
+					t.Errorf("the copy of a held credential is suggested at %d: %v", p+1, ids(res))
+				}
+			},
+		},
+		{
 			name:    "holding step one makes step two the next step",
 			profile: catalog.Profile{Goals: "coaching cycles with colleagues", Earned: []string{"coach-1"}},
 			check: func(t *testing.T, res Result) {
@@ -328,6 +340,9 @@ func TestReadExperience(t *testing.T) {
 		{goals: "veteran teacher tired of the same PD", want: stageVeteran},
 		{goals: "I've been running circles for two years", want: stageNone},
 		{goals: "My students are 7 years old", want: stageNone},
+		{goals: "Half my fifth graders read two years behind grade level", want: stageNone},
+		{goals: "It is the first year of our new reading curriculum", want: stageNone},
+		{goals: "My first year teaching high school chemistry", want: stageNew},
 		{goals: "I mentor new teachers at my site", want: stageNone},
 		{goals: "second grade teacher starting a unit", want: stageNone},
 		{goals: "first year teaching, but years_experience says otherwise", stated: years(12), want: stageVeteran},
@@ -356,6 +371,8 @@ func TestIsInduction(t *testing.T) {
 		{catalog.Credential{Title: "Supporting Beginning Teachers through the First Year"}, false},
 		{catalog.Credential{Title: "Professional Capacity Foundations: Onboarding New Staff", Tags: []string{"new teacher induction"}}, false},
 		{catalog.Credential{Title: "Teaching Classroom Routines Explicitly"}, false},
+		{catalog.Credential{Title: "Teaching Electromagnetic Induction with Simulations", Tags: []string{"physics"}}, false},
+		{catalog.Credential{Title: "Proof by Induction in Algebra II"}, false},
 	}
 	for _, test := range tests {
 		if got := isInduction(&test.c); got != test.want {

@@ -65,7 +65,7 @@ var DefaultWeights = Weights{
 	NextStep:            0.30,
 	Affinity:            0.02,
 	Prior:               0.03,
-	MissingPrerequisite: 0.8,
+	MissingPrerequisite: 0.5,
 	FarPrerequisite:     0.6,
 	Crosswalk:           0.5,
 	GoalStandards:       0.1,

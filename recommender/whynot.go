@@ -69,6 +69,10 @@ func (e *Engine) WhyNot(ctx context.Context, p catalog.Profile, id string, opt R
 		ex.Status = StatusEarned
 		ex.Reasons = []string{"You already hold it; earned credentials are never suggested"}
 		return ex, nil
+	case r.heldCopy(i) >= 0:
+		ex.Status = StatusEarned
+		ex.Reasons = []string{fmt.Sprintf("The same offering as %q, which you hold (flagged as a duplicate from another issuer); earned credentials are never suggested", m.creds[r.heldCopy(i)].Title)}
+		return ex, nil
 	case !c.Active():
 		ex.Status = StatusRetired
 		ex.Reasons = []string{"Retired from the catalog; only active credentials are suggested"}
@@ -166,7 +170,7 @@ func (r *request) shortfalls(c *cand, picked []*cand) []string {
 			out = append(out, "Covers none of your gaps ("+strings.Join(gaps, "; ")+")")
 		} else {
 			for _, cov := range c.coverage {
-				out = append(out, r.coverageReason(cov).text)
+				out = append(out, r.coverageReason(c.idx, cov).text)
 			}
 		}
 	}
