@@ -98,6 +98,7 @@ func TestPageStatusesAndMarkers(t *testing.T) {
 			markers: []string{"udl-basics"}},
 		{name: "gap without a framework", site: open, path: "/recommend?gap=seven", status: 400, want: []string{"FRAMEWORK:CODE"}},
 		{name: "unknown framework from the API", site: open, path: "/recommend?gap=NOPE:1", status: 400, want: []string{"NOPE"}},
+		{name: "bad years of experience", site: open, path: "/recommend?years_experience=-3", status: 400, want: []string{"Years of experience"}},
 		{name: "bad number", site: open, path: "/recommend?max_cost_usd=lots", status: 400, want: []string{"lots"}},
 		{name: "catalog search", site: open, path: "/catalog?q=discussion", status: 200, want: []string{"<mark>", "Narrow down"}, markers: []string{"talk-moves"}},
 		{name: "catalog facet filter", site: open, path: "/catalog?issuer=" + url.QueryEscape("Northwind Teaching Lab"), status: 200,
