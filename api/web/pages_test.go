@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -336,6 +337,39 @@ func TestPageViewCountsOnceAgainstTheRateLimit(t *testing.T) {
 		}
 		if i == 1 && !strings.Contains(body, "Too many requests") {
 			t.Errorf("view 2 does not explain the limit")
+		}
+	}
+}
+
+// With reader routes closed, a signed-in reader sees the pages; once the
+// key is revoked the pages forget it and ask to sign in again.
+func TestClosedReaderPagesFollowTheKey(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	c := s.client(t)
+	tok := csrfToken(t, c, s.url, "/signin")
+	if status, _, _ := post(t, c, s.url, "/signin", url.Values{"csrf_token": {tok}, "key": {s.keys["reader"]}}, ""); status != http.StatusSeeOther {
+		t.Fatalf("sign-in: status %d", status)
+	}
+	steps := []struct {
+		name   string
+		revoke bool
+		path   string
+		status int
+		want   string
+	}{
+		{"reader signed in", false, "/recommend?gap=UDL:7", http.StatusOK, `data-credential-id="udl-basics"`},
+		{"reader cannot see feeds", false, "/feeds", http.StatusForbidden, "Not allowed with this key"},
+		{"key revoked", true, "/recommend?gap=UDL:7", http.StatusUnauthorized, "Sign in"},
+	}
+	for _, st := range steps {
+		if st.revoke {
+			if err := s.store.Revoke(context.Background(), s.keyID["reader"]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		status, body, _ := get(t, c, s.url, st.path, "text/html")
+		if status != st.status || !strings.Contains(body, st.want) {
+			t.Errorf("%s: GET %s: status %d (want %d), has %q: %v", st.name, st.path, status, st.status, st.want, strings.Contains(body, st.want))
 		}
 	}
 }
