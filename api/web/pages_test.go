@@ -373,3 +373,29 @@ func TestClosedReaderPagesFollowTheKey(t *testing.T) {
 		}
 	}
 }
+
+func TestPagesTakeTheKeyFromAnAuthorizationHeader(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	for _, tc := range []struct {
+		header string
+		status int
+	}{
+		{"Bearer " + s.keys["reader"], http.StatusOK},
+		{"Bearer not-a-key", http.StatusUnauthorized},
+		{"", http.StatusUnauthorized},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, s.url+"/coach/plan?target=UDL:8.1", nil)
+		req.Header.Set("Accept", "text/html")
+		if tc.header != "" {
+			req.Header.Set("Authorization", tc.header)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.status {
+			t.Errorf("Authorization %q: status %d, want %d", tc.header, resp.StatusCode, tc.status)
+		}
+	}
+}
