@@ -91,6 +91,8 @@ func TestPageStatusesAndMarkers(t *testing.T) {
 		want    []string
 		markers []string // data-credential-id values that must appear, in this order
 	}{
+		{name: "teacher form keeps picked gaps", site: open, path: "/?gap=UDL:7.2", status: 200,
+			want: []string{`<details class="framework" open>`, `value="UDL:7.2" checked`}},
 		{name: "teacher form", site: open, path: "/", status: 200,
 			want: []string{`<html lang="en">`, `href="#main"`, `<main id="main"`, `list="gap-list"`, `value="UDL:7.1"`, `<label for="goals">`}},
 		{name: "suggestions name the gap", site: open, path: "/recommend?gap=UDL:7", status: 200,
