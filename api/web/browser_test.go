@@ -294,6 +294,37 @@ func TestBrowserTeacherGetsSuggestions(t *testing.T) {
 	)
 	b.audit(t, "item page")
 	b.screenshot(t, "item-page")
+
+	// The catalog: search, then narrow down by an issuer facet.
+	b.run(t,
+		chromedp.Navigate(s.url+"/catalog"),
+		chromedp.SendKeys(chromedp.ID("q"), "choice"),
+		chromedp.Submit(chromedp.ID("q")),
+		// Only a page for a query has highlights (the blank catalog
+		// page before it has none).
+		chromedp.WaitVisible(chromedp.CSS(`.snippet mark`)),
+	)
+	if got := ids(b.listedItems(t)); len(got) == 0 || got[0] != "udl-choice" {
+		t.Errorf("catalog search for choice lists %v, want udl-choice first", got)
+	}
+	if n := value(t, b, chromedp.Evaluate[int](`document.querySelectorAll(".snippet mark").length`)); n == 0 {
+		t.Errorf("no highlighted match in the catalog results")
+	}
+	b.audit(t, "catalog")
+	b.screenshot(t, "catalog")
+
+	// Why not this one? for an item over the cost limit.
+	b.run(t,
+		chromedp.Navigate(loc),
+		chromedp.WaitVisible(chromedp.ID("whynot-id")),
+		chromedp.SendKeys(chromedp.ID("whynot-id"), "data-teams"),
+		chromedp.Submit(chromedp.ID("whynot-id")),
+		chromedp.WaitVisible(chromedp.ID("whynot-item")),
+	)
+	if loc := value(t, b, chromedp.Location()); !strings.Contains(loc, "/recommend/why-not?") || !strings.Contains(loc, "id=data-teams") {
+		t.Errorf("why-not form went to %s", loc)
+	}
+	b.audit(t, "why not")
 }
 
 func TestBrowserCoachBuildsSavesAndExportsAPlan(t *testing.T) {

@@ -98,8 +98,6 @@ type feedView struct {
 
 type feedsData struct {
 	Feeds []feedView
-	Ran   *run
-	RanID string
 }
 
 // feeds lists the aggregator's feeds with their last run.
@@ -120,13 +118,11 @@ func (p *Pages) feeds(w http.ResponseWriter, r *http.Request) error {
 		var runs struct {
 			Runs []run `json:"runs"`
 		}
-		if err := p.api.get(r, "/v1/feeds/"+url.PathEscape(f.ID)+"/runs?limit=1", &runs); err == nil && len(runs.Runs) > 0 {
+		if err := p.api.get(r, "/v1/feeds/"+url.PathEscape(f.ID)+"/runs?limit=1", &runs); err != nil {
+			return err
+		}
+		if len(runs.Runs) > 0 {
 			fv.LastRun = &runs.Runs[0]
-		} else if err != nil {
-			var arr []run
-			if p.api.get(r, "/v1/feeds/"+url.PathEscape(f.ID)+"/runs", &arr) == nil && len(arr) > 0 {
-				fv.LastRun = &arr[0]
-			}
 		}
 		d.Feeds = append(d.Feeds, fv)
 	}

@@ -23,8 +23,10 @@ import (
 // recommender model, key file, pathway store and feed registry) over
 // testdata/catalog.csv, served by httptest on 127.0.0.1:0.
 type site struct {
-	url  string
-	keys map[string]string // role name → secret
+	url   string
+	keys  map[string]string // role name → secret
+	keyID map[string]string // role name → key id
+	store *auth.Store
 }
 
 type siteOptions struct {
@@ -57,13 +59,13 @@ func newSite(t *testing.T, o siteOptions) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &site{keys: map[string]string{}}
+	s := &site{keys: map[string]string{}, keyID: map[string]string{}, store: keys}
 	for _, role := range []auth.Role{auth.RoleReader, auth.RoleCoach, auth.RoleAggregator} {
-		secret, _, err := keys.Create(ctx, role, auth.CreateOptions{Label: "web test " + string(role)})
+		secret, k, err := keys.Create(ctx, role, auth.CreateOptions{Label: "web test " + string(role)})
 		if err != nil {
 			t.Fatal(err)
 		}
-		s.keys[string(role)] = secret
+		s.keys[string(role)], s.keyID[string(role)] = secret, k.ID
 	}
 	paths, err := pathstore.Open(ctx, "", dir)
 	if err != nil {

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -90,6 +91,8 @@ func TestPageStatusesAndMarkers(t *testing.T) {
 		want    []string
 		markers []string // data-credential-id values that must appear, in this order
 	}{
+		{name: "teacher form keeps picked gaps", site: open, path: "/?gap=UDL:7.2", status: 200,
+			want: []string{`<details class="framework" open>`, `value="UDL:7.2" checked`}},
 		{name: "teacher form", site: open, path: "/", status: 200,
 			want: []string{`<html lang="en">`, `href="#main"`, `<main id="main"`, `list="gap-list"`, `value="UDL:7.1"`, `<label for="goals">`}},
 		{name: "suggestions name the gap", site: open, path: "/recommend?gap=UDL:7", status: 200,
@@ -98,6 +101,7 @@ func TestPageStatusesAndMarkers(t *testing.T) {
 			markers: []string{"udl-basics"}},
 		{name: "gap without a framework", site: open, path: "/recommend?gap=seven", status: 400, want: []string{"FRAMEWORK:CODE"}},
 		{name: "unknown framework from the API", site: open, path: "/recommend?gap=NOPE:1", status: 400, want: []string{"NOPE"}},
+		{name: "bad years of experience", site: open, path: "/recommend?years_experience=-3", status: 400, want: []string{"Years of experience"}},
 		{name: "bad number", site: open, path: "/recommend?max_cost_usd=lots", status: 400, want: []string{"lots"}},
 		{name: "catalog search", site: open, path: "/catalog?q=discussion", status: 200, want: []string{"<mark>", "Narrow down"}, markers: []string{"talk-moves"}},
 		{name: "catalog facet filter", site: open, path: "/catalog?issuer=" + url.QueryEscape("Northwind Teaching Lab"), status: 200,
@@ -335,6 +339,65 @@ func TestPageViewCountsOnceAgainstTheRateLimit(t *testing.T) {
 		}
 		if i == 1 && !strings.Contains(body, "Too many requests") {
 			t.Errorf("view 2 does not explain the limit")
+		}
+	}
+}
+
+// With reader routes closed, a signed-in reader sees the pages; once the
+// key is revoked the pages forget it and ask to sign in again.
+func TestClosedReaderPagesFollowTheKey(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	c := s.client(t)
+	tok := csrfToken(t, c, s.url, "/signin")
+	if status, _, _ := post(t, c, s.url, "/signin", url.Values{"csrf_token": {tok}, "key": {s.keys["reader"]}}, ""); status != http.StatusSeeOther {
+		t.Fatalf("sign-in: status %d", status)
+	}
+	steps := []struct {
+		name   string
+		revoke bool
+		path   string
+		status int
+		want   string
+	}{
+		{"reader signed in", false, "/recommend?gap=UDL:7", http.StatusOK, `data-credential-id="udl-basics"`},
+		{"reader cannot see feeds", false, "/feeds", http.StatusForbidden, "Not allowed with this key"},
+		{"key revoked", true, "/recommend?gap=UDL:7", http.StatusUnauthorized, "Sign in"},
+	}
+	for _, st := range steps {
+		if st.revoke {
+			if err := s.store.Revoke(context.Background(), s.keyID["reader"]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		status, body, _ := get(t, c, s.url, st.path, "text/html")
+		if status != st.status || !strings.Contains(body, st.want) {
+			t.Errorf("%s: GET %s: status %d (want %d), has %q: %v", st.name, st.path, status, st.status, st.want, strings.Contains(body, st.want))
+		}
+	}
+}
+
+func TestPagesTakeTheKeyFromAnAuthorizationHeader(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	for _, tc := range []struct {
+		header string
+		status int
+	}{
+		{"Bearer " + s.keys["reader"], http.StatusOK},
+		{"Bearer not-a-key", http.StatusUnauthorized},
+		{"", http.StatusUnauthorized},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, s.url+"/coach/plan?target=UDL:8.1", nil)
+		req.Header.Set("Accept", "text/html")
+		if tc.header != "" {
+			req.Header.Set("Authorization", tc.header)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.status {
+			t.Errorf("Authorization %q: status %d, want %d", tc.header, resp.StatusCode, tc.status)
 		}
 	}
 }

@@ -181,6 +181,16 @@ var funcs = template.FuncMap{
 		return false
 	},
 	"pathEscape": url.PathEscape,
+	"anySelected": func(items []competencyChoice, selected []string) bool {
+		for _, it := range items {
+			for _, s := range selected {
+				if it.Key == s {
+					return true
+				}
+			}
+		}
+		return false
+	},
 	"picker": func(name, label string, fws []frameworkChoices, selected []string) pickerData {
 		return pickerData{Name: name, Label: label, Frameworks: fws, Selected: selected}
 	},

@@ -230,6 +230,15 @@ func (p *Pages) loadSession(w http.ResponseWriter, r *http.Request) *session {
 			p.setCookie(w, r, keyCookie, "", -1)
 		}
 	}
+	if s.key == "" {
+		// A client that sends the key as the API expects it (a script,
+		// a proxy that adds it) gets the pages with that key.
+		if scheme, secret, ok := strings.Cut(r.Header.Get("Authorization"), " "); ok && strings.EqualFold(scheme, "Bearer") {
+			if role, ok := p.cfg.Role(strings.TrimSpace(secret)); ok {
+				s.key, s.role = strings.TrimSpace(secret), role
+			}
+		}
+	}
 	return s
 }
 
