@@ -25,6 +25,7 @@ func TestParseDetectsFormat(t *testing.T) {
 		{"CTDL envelopes", `[{"envelope_id":"e","decoded_resource":{"@type":"ceterms:Degree","ceterms:ctid":"ce-2","ceterms:name":"D"}}]`, FormatCTDL, 1, ""},
 		{"CTDL search API wrapper", `{"data":[{"@type":"ceterms:Badge","ceterms:ctid":"ce-3","ceterms:name":{"en-US":"B"}}],"valid":true}`, FormatCTDL, 1, ""},
 		{"CTDL search API wrapper of envelopes", `{"data":[{"decoded_resource":{"@type":"ceterms:Certificate","ceterms:ctid":"ce-4","ceterms:name":"C"}}]}`, FormatCTDL, 1, ""},
+		{"CTDL Search API response with related items", `{"data":[{"@type":"ceterms:AssessmentProfile","ceterms:ctid":"ce-9","ceterms:name":"A","ceterms:ownedBy":"https://credentialengineregistry.org/resources/ce-00000000-0000-4000-8000-0000000000aa"}],"extra":{"TotalResults":1,"RelatedItems":[{"@type":"ceterms:CredentialOrganization","@id":"https://credentialengineregistry.org/graph/ce-00000000-0000-4000-8000-0000000000AA","ceterms:name":"Related Org"},{"@type":"ceterms:Certificate","ceterms:ctid":"ce-10","ceterms:name":"Referred to only"}]},"valid":true}`, FormatCTDL, 1, ""},
 		{"CTDL Registry search results", `{"results":[{"decoded_resource":{"@type":"ceterms:Course","ceterms:ctid":"ce-5","ceterms:name":"C"}}],"total":1}`, FormatCTDL, 1, ""},
 		{"CTDL learning opportunities, bare array", `[{"@type":"ceterms:LearningOpportunityProfile","ceterms:ctid":"ce-6","ceterms:name":"L"},{"@type":"ceterms:AssessmentProfile","ceterms:ctid":"ce-7","ceterms:name":"A"}]`, FormatCTDL, 2, ""},
 		{"OB 1.0 badge class", `{"name":"B","description":"D","criteria":"https://x.example/c","issuer":"https://x.example/i"}`, FormatOpenBadges2, 1, ""},
@@ -156,5 +157,20 @@ func TestOpenBadges1Directory(t *testing.T) {
 	}
 	if strings.Join(noted, ",") != "line 2,line 5" {
 		t.Errorf("derived ids noted for lines 2 and 5 (line 3 restates line 2): %q", noted)
+	}
+}
+
+// TestSearchResponseRelatedItems names a result's issuer from the
+// organizations a Search API response lists beside its results, matching
+// the CTID across URI forms and case, and imports no related item.
+func TestSearchResponseRelatedItems(t *testing.T) {
+	data := `{"data":[{"@type":"ceterms:AssessmentProfile","ceterms:ctid":"ce-9","ceterms:name":"A",
+	  "ceterms:ownedBy":"https://credentialengineregistry.org/resources/ce-00000000-0000-4000-8000-0000000000aa"}],
+	 "extra":{"TotalResults":1,"RelatedItems":[
+	  {"@type":"ceterms:CredentialOrganization","@id":"https://credentialengineregistry.org/graph/ce-00000000-0000-4000-8000-0000000000AA","ceterms:name":"Related Org"},
+	  {"@type":"ceterms:Certificate","ceterms:ctid":"ce-10","ceterms:name":"Referred to only"}]}}`
+	res := Parse("search.json", []byte(data))
+	if len(res.Credentials) != 1 || res.Credentials[0].Credential.Issuer != "Related Org" || res.Credentials[0].Credential.Kind != "assessment" {
+		t.Errorf("got %+v", res.Credentials)
 	}
 }

@@ -109,6 +109,8 @@ type node struct {
 type scope struct {
 	status string // publication status of the enclosing graph
 	owner  string // owner of the enclosing Registry envelope (a CTID)
+	// related marks the resources a search response only refers to.
+	related bool
 }
 
 type skipped struct {
@@ -145,6 +147,14 @@ func (p *parser) collect(v any, ptr string, in scope) {
 			// A Registry search response: {"data": [...]} or
 			// {"results": [...]} around resources or envelopes.
 			p.collect(d.value, jsonval.Pointer(ptr, d.key), in)
+			// The Search API lists the resources its results refer to
+			// (organizations, above all) under extra.RelatedItems: they
+			// name issuers but are not results themselves.
+			if extra, ok := v["extra"].(map[string]any); ok && extra["RelatedItems"] != nil {
+				rel := in
+				rel.related = true
+				p.collect(extra["RelatedItems"], jsonval.Pointer(ptr, "extra", "RelatedItems"), rel)
+			}
 			return
 		}
 		if s := graphStatus(v); s != "" {
@@ -163,6 +173,9 @@ func (p *parser) collect(v any, ptr string, in scope) {
 		}
 		n := classify(v, ptr)
 		n.scope = in
+		if in.related && n.kind != kindOrganization {
+			n.kind = kindAuxiliary
+		}
 		p.nodes = append(p.nodes, n)
 	case []any:
 		for i, e := range v {
