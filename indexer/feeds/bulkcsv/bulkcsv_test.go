@@ -37,6 +37,10 @@ func TestParse(t *testing.T) {
 					URL: "https://catalog.example.edu/edu-501", Tags: []string{"co-teaching", "inclusion", "special education"},
 					Lifecycle: catalog.LifecycleActive, Format: catalog.FormatOnline, Hours: catalog.Float(15),
 					CostUSD: catalog.Float(475.35), AltIDs: []string{"EDU-501"},
+					Competencies: []catalog.Competency{
+						{Framework: "Inclusive Practice Outcomes", Name: "Co-plans lessons with a special educator"},
+						{Framework: "Inclusive Practice Outcomes", Name: "Adapts materials for IEP goals"},
+					},
 					Costs: []catalog.CostOption{{Name: "Course fees", Currency: "US Dollar", Total: 475.35, TotalUSD: catalog.Float(475.35),
 						Items: []catalog.CostItem{{Type: "Tuition", Price: 450.1}, {Type: "TechnologyFee", Price: 25.25}}}},
 				}
