@@ -320,7 +320,7 @@ func (m *merge) normalize(cr *catalog.Credential, issuers map[string]string, unr
 	seen := map[string]bool{}
 	for _, c := range cr.Competencies {
 		rc, ok := m.reg.Resolve(c)
-		if !ok {
+		if !ok && rc.Framework != "" {
 			unresolved[rc.Framework]++
 		}
 		// An alignment without a code is kept by its name and URL.
