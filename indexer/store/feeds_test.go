@@ -155,3 +155,25 @@ func TestRealFilesReingest(t *testing.T) {
 		}
 	}
 }
+
+// TestIngestFolderReadsJSONLines picks up .jsonl and .ndjson files when
+// walking a folder.
+func TestIngestFolderReadsJSONLines(t *testing.T) {
+	dir := t.TempDir()
+	lines := `{"name":"A","criteria":"https://x.example/a","issuer":"https://x.example/i"}
+{"name":"B","criteria":"https://x.example/b","issuer":"https://x.example/i"}
+`
+	for _, name := range []string{"dump.jsonl", "more.ndjson"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(strings.ReplaceAll(lines, `"name":"`, `"name":"`+name)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := openTest(t, t.TempDir())
+	rep, err := c.Ingest(context.Background(), []string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Added != 4 || len(rep.Rejected) != 0 {
+		t.Errorf("%s %+v", counts(rep), rep.Rejected)
+	}
+}

@@ -29,7 +29,7 @@ type Input struct {
 
 // feedExtensions are the file endings read when walking a folder; a file
 // named explicitly is always read, whatever its name.
-var feedExtensions = []string{".json", ".jsonld", ".csv"}
+var feedExtensions = []string{".json", ".jsonld", ".jsonl", ".ndjson", ".csv"}
 
 // ErrNoInput is returned when a path given to Ingest does not exist.
 var ErrNoInput = errors.New("store: no such input")
