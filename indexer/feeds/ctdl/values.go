@@ -252,15 +252,21 @@ func (p *parser) cost(f *jsonval.Fields, v any, ptr string) (*float64, []catalog
 		}
 		key := strings.Join([]string{name, jsonval.Text(prof["ceterms:description"]), jsonval.Text(prof["ceterms:costDetails"]), curKey, strings.Join(terms(prof["ceterms:audienceType"]), ","),
 			strings.Join(terms(prof["ceterms:residencyType"]), ",")}, "\x00")
+		typ := ""
+		if ts := jsonval.List(prof["ceterms:directCostType"]); len(ts) > 0 {
+			typ = rawTerm(ts[0])
+		}
 		g := byKey[key]
+		if g != nil && g.hasAgg && strings.EqualFold(typ, "AggregateCost") {
+			// A second total under the same heading is another
+			// alternative, not an item of the first.
+			key += fmt.Sprintf("\x00%d", len(groups))
+			g = nil
+		}
 		if g == nil {
 			g = &costGroup{option: catalog.CostOption{Name: name, Currency: currency}}
 			byKey[key] = g
 			groups = append(groups, g)
-		}
-		typ := ""
-		if ts := jsonval.List(prof["ceterms:directCostType"]); len(ts) > 0 {
-			typ = rawTerm(ts[0])
 		}
 		cents := int64(math.Round(price * 100))
 		g.option.Items = append(g.option.Items, catalog.CostItem{Type: typ, Price: float64(cents) / 100})
