@@ -368,6 +368,9 @@ func (p *parser) item(n node) {
 	c.Prerequisites, c.PrerequisitesMin, c.Competencies = p.requirements(&f, m["ceterms:requires"], c.Competencies)
 	c.CostUSD, c.Costs = p.cost(&f, m["ceterms:estimatedCost"], n.ptr)
 	c.Hours, c.CalendarDuration = p.duration(&f, m["ceterms:estimatedDuration"], n.ptr)
+	if c.Hours == nil {
+		c.Hours = p.creditHours(&f, m, n.ptr)
+	}
 	c.Level = textnorm.InferLevel(c.Title)
 	if c.Level == 0 {
 		c.Level = p.audienceLevel(&f, m["ceterms:audienceLevelType"])

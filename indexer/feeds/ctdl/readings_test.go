@@ -65,6 +65,9 @@ func TestReadings(t *testing.T) {
 		{"calendar years are a duration, not hours", degree, func(c catalog.Credential) any { return [2]any{c.Hours == nil, c.CalendarDuration} }, [2]any{true, "P4Y"}},
 		{"effort hours beside a calendar range", workshop, func(c catalog.Credential) any { return [2]any{*c.Hours, c.CalendarDuration} }, [2]any{15.0, "P8W/P12W"}},
 		{"an hour range gives its larger end", test, func(c catalog.Credential) any { return *c.Hours }, 4.5},
+		{"continuing education units as contact hours", program, func(c catalog.Credential) any { return *c.Hours }, 30.0},
+		{"clock hours of credit are effort", "ce-7a000000-0000-4000-8000-000000000006", func(c catalog.Credential) any { return *c.Hours }, 12.0},
+		{"semester hours are not effort", "ce-7a000000-0000-4000-8000-000000000007", func(c catalog.Credential) any { return c.Hours == nil }, true},
 		{"a price written as text; two totals under one heading are alternatives", test, func(c catalog.Credential) any {
 			return [2]any{*c.CostUSD, len(c.Costs)}
 		}, [2]any{99.0, 2}},

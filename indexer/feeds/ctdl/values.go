@@ -572,3 +572,43 @@ func AudienceLevel(term string) int {
 	}
 	return audienceLevels[t]
 }
+
+// creditHours reads effort a record states as credit in clock or contact
+// hours (ceterms:creditValue QuantitativeValues, or the older
+// ceterms:creditUnitValue with ceterms:creditUnitType); continuing
+// education units count ten contact hours each, which the report notes.
+// Academic credit (semester or quarter hours) is not effort and is left
+// out.
+func (p *parser) creditHours(f *jsonval.Fields, m map[string]any, ptr string) *float64 {
+	type credit struct {
+		value any
+		units []string
+	}
+	var credits []credit
+	for _, v := range jsonval.Nodes(m["ceterms:creditValue"]) {
+		value := v["schema:value"]
+		if value == nil {
+			value = v["schema:maxValue"]
+		}
+		credits = append(credits, credit{value, append(terms(v["ceterms:creditUnitType"]), terms(v["schema:unitText"])...)})
+	}
+	if v := m["ceterms:creditUnitValue"]; v != nil {
+		credits = append(credits, credit{v, terms(m["ceterms:creditUnitType"])})
+	}
+	for _, c := range credits {
+		n, ok := f.Number(c.value, "ceterms:creditValue")
+		if !ok || n <= 0 {
+			continue
+		}
+		for _, u := range c.units {
+			switch u {
+			case "clockhour", "clockhours", "contacthour", "contacthours":
+				return catalog.Float(n)
+			case "continuingeducationunit", "continuingeducationunits", "ceu":
+				p.res.Note(p.source, ptr, "credit of %v continuing education units: hours is %v (ten contact hours each)", n, n*10)
+				return catalog.Float(n * 10)
+			}
+		}
+	}
+	return nil
+}
