@@ -366,7 +366,7 @@ func (p *parser) item(n node) {
 
 	c.Competencies = p.competencies(&f, m["ceterms:targetCompetency"], "ceterms:targetCompetency", nil)
 	c.Prerequisites, c.PrerequisitesMin, c.Competencies = p.requirements(&f, m["ceterms:requires"], c.Competencies)
-	c.CostUSD, c.Costs = p.cost(&f, m["ceterms:estimatedCost"], n.ptr)
+	c.CostUSD, c.Costs = p.cost(&f, p.withCommonCosts(&f, m), n.ptr)
 	c.Hours, c.CalendarDuration = p.duration(&f, m["ceterms:estimatedDuration"], n.ptr)
 	if c.Hours == nil {
 		c.Hours = p.creditHours(&f, m, n.ptr)

@@ -68,6 +68,7 @@ func TestReadings(t *testing.T) {
 		{"continuing education units as contact hours", program, func(c catalog.Credential) any { return *c.Hours }, 30.0},
 		{"clock hours of credit are effort", "ce-7a000000-0000-4000-8000-000000000006", func(c catalog.Credential) any { return *c.Hours }, 12.0},
 		{"semester hours are not effort", "ce-7a000000-0000-4000-8000-000000000007", func(c catalog.Credential) any { return c.Hours == nil }, true},
+		{"costs shared through a cost manifest", "ce-7a000000-0000-4000-8000-000000000007", func(c catalog.Credential) any { return *c.CostUSD }, 1250.5},
 		{"a price written as text; two totals under one heading are alternatives", test, func(c catalog.Credential) any {
 			return [2]any{*c.CostUSD, len(c.Costs)}
 		}, [2]any{99.0, 2}},

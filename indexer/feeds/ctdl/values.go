@@ -210,6 +210,23 @@ func (p *parser) issuer(f *jsonval.Fields, m map[string]any, c *catalog.Credenti
 	}
 }
 
+// withCommonCosts returns a record's cost profiles: its own
+// ceterms:estimatedCost and those of the CostManifests it shares through
+// ceterms:commonCosts, when the document holds them.
+func (p *parser) withCommonCosts(f *jsonval.Fields, m map[string]any) any {
+	refs := f.Refs(m["ceterms:commonCosts"], "ceterms:commonCosts")
+	if len(refs) == 0 {
+		return m["ceterms:estimatedCost"]
+	}
+	all := append([]any{}, jsonval.List(m["ceterms:estimatedCost"])...)
+	for _, r := range refs {
+		if manifest := p.deref(r); manifest != nil {
+			all = append(all, jsonval.List(manifest["ceterms:estimatedCost"])...)
+		}
+	}
+	return all
+}
+
 // costGroup is one cost as the Registry publishes it: the items of a
 // CostProfile, each a CostProfile node of its own that repeats the
 // profile's name, description, details and currency.
