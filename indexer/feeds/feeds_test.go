@@ -86,18 +86,20 @@ func TestJSONLinesBadLine(t *testing.T) {
 	data := "{\"name\":\"A\",\"criteria\":\"https://x.example/a\",\"issuer\":\"https://x.example/i\"}\n" +
 		"{\"name\":\"B\",\"criteria\":\n" +
 		"{\"name\":\"C\",\"issuer\":\"https://x.example/i\"}\n" +
-		"{\"name\":\"D\",\"criteria\":\"https://x.example/d\",\"issuer\":\"https://x.example/i\"}\n"
+		"{\"name\":\"D\",\"criteria\":\"https://x.example/d\",\"issuer\":\"https://x.example/i\"}\n" +
+		"{\"type\":\"BadgeClass\",\"id\":\"urn:x\",\"name\":\"E\"}\n" +
+		"{\"type\":\"BadgeClass\",\"id\":\"urn:x\",\"name\":\"Not E\"}\n"
 	res := Parse("dump.jsonl", []byte(data))
 	var locs []string
 	for _, r := range res.Credentials {
 		locs = append(locs, r.Locator)
 	}
-	if strings.Join(locs, ",") != "line 1,line 4" {
-		t.Errorf("credentials at %q, want lines 1 and 4", locs)
+	if strings.Join(locs, ",") != "line 1,line 4,line 5" {
+		t.Errorf("credentials at %q, want lines 1, 4 and 5", locs)
 	}
-	if len(res.Rejected) != 2 || res.Rejected[0].Record != "line 2" || !strings.Contains(res.Rejected[0].Error, "invalid JSON") ||
-		res.Rejected[1].Record != "line 3" {
-		t.Errorf("rejected %+v, want line 2 (not JSON) and line 3 (no type, not an OB 1.0 class)", res.Rejected)
+	if len(res.Rejected) != 3 || res.Rejected[0].Record != "line 2" || !strings.Contains(res.Rejected[0].Error, "invalid JSON") ||
+		res.Rejected[1].Record != "line 3" || res.Rejected[2].Record != "line 6" || !strings.Contains(res.Rejected[2].Error, "the record at line 5") {
+		t.Errorf("rejected %+v, want line 2 (not JSON), line 3 (no type, not an OB 1.0 class), line 6 (id of line 5)", res.Rejected)
 	}
 }
 
