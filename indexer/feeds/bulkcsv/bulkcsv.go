@@ -325,6 +325,9 @@ func readDuration(s string) (*float64, string, error) {
 func (tb table) cost(row csvtable.Row, c *catalog.Credential) (string, error) {
 	currency := tb.get(row, currencyCols)
 	if currency != "" && !isUSD(currency) {
+		if tb.get(row, priceCols) != "" || tb.get(row, costListCols) != "" {
+			return fmt.Sprintf("cost: in %s, not US dollars; cost_usd is left unstated", currency), nil
+		}
 		return "", nil
 	}
 	opt := catalog.CostOption{Name: tb.get(row, costNameCols), Currency: currency}
