@@ -127,6 +127,28 @@ func TestIngestFeedsAsPublished(t *testing.T) {
 	}
 }
 
+// TestProvisionalLaterRun keeps the published record when only its
+// provisional twin arrives in a later ingest, and lets a published update
+// replace a provisional record.
+func TestProvisionalLaterRun(t *testing.T) {
+	c := openTest(t, t.TempDir())
+	ingest(t, c, Input{"active.json", []byte(ctdlActive)})
+	rep := ingest(t, c, Input{"provisional.json", []byte(ctdlProvisional)})
+	if rep.Updated != 0 || rep.Added != 0 {
+		t.Errorf("provisional twin changed the catalog: %s", counts(rep))
+	}
+	if cr, _ := c.Credential("ce-0b000000-0000-4000-8000-000000000001"); cr == nil || cr.Title != "Literacy Coach Certificate" {
+		t.Errorf("kept: %+v", cr)
+	}
+
+	c2 := openTest(t, t.TempDir())
+	ingest(t, c2, Input{"provisional.json", []byte(ctdlProvisional)})
+	rep = ingest(t, c2, Input{"active.json", []byte(ctdlActive)})
+	if cr, _ := c2.Credential("ce-0b000000-0000-4000-8000-000000000001"); rep.Updated != 1 || cr == nil || cr.Title != "Literacy Coach Certificate" || cr.Lifecycle != catalog.LifecycleActive {
+		t.Errorf("published record replaces the provisional one: %s %+v", counts(rep), cr)
+	}
+}
+
 // TestRealFilesReingest imports every real-world file and checks that a
 // second run changes nothing.
 func TestRealFilesReingest(t *testing.T) {
