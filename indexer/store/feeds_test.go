@@ -127,6 +127,29 @@ func TestIngestFeedsAsPublished(t *testing.T) {
 	}
 }
 
+// TestIssuerFromOwningOrganization names the issuer of a record that
+// states none from the organization whose own record lists it
+// (ceterms:owns), in the same ingest or a later one.
+func TestIssuerFromOwningOrganization(t *testing.T) {
+	const org = `{"@type":"ceterms:CredentialOrganization","@id":"https://credentialengineregistry.org/resources/ce-0d000000-0000-4000-8000-0000000000aa",
+	  "ceterms:name":"Owning College","ceterms:owns":["https://credentialengineregistry.org/graph/CE-0C000000-0000-4000-8000-000000000002"]}`
+	for _, together := range []bool{true, false} {
+		c := openTest(t, t.TempDir())
+		if together {
+			ingest(t, c, Input{"orphan.json", []byte(noIssuer)}, Input{"org.json", []byte(org)})
+		} else {
+			ingest(t, c, Input{"orphan.json", []byte(noIssuer)})
+			if rep := ingest(t, c, Input{"org.json", []byte(org)}); rep.Updated != 1 {
+				t.Errorf("the named record is updated: %s", counts(rep))
+			}
+		}
+		cr, _ := c.Credential("ce-0c000000-0000-4000-8000-000000000002")
+		if cr == nil || cr.Issuer != "Owning College" || cr.IssuerID != "https://credentialengineregistry.org/resources/ce-0d000000-0000-4000-8000-0000000000aa" {
+			t.Errorf("together=%v: %+v", together, cr)
+		}
+	}
+}
+
 // TestProvisionalLaterRun keeps the published record when only its
 // provisional twin arrives in a later ingest, and lets a published update
 // replace a provisional record.

@@ -114,9 +114,31 @@ func (m *merge) finish(rep *catalog.Report) (*state, changeSet) {
 			}
 		}
 	}
+	owners := maps.Clone(m.base.Owners)
+	if owners == nil {
+		owners = map[string]string{}
+	}
+	for _, r := range m.results {
+		for _, item := range slices.Sorted(maps.Keys(r.Owners)) {
+			owners[feed.MatchKey(item)] = r.Owners[item]
+		}
+	}
+	ownerOf := func(cr *catalog.Credential) string {
+		for _, id := range append([]string{cr.ID}, cr.AltIDs...) {
+			if org, ok := owners[feed.MatchKey(id)]; ok {
+				return org
+			}
+		}
+		return ""
+	}
 	// A record the catalog holds under its issuer's IRI is named once an
 	// organization describes that issuer.
 	for _, cr := range next {
+		if cr.IssuerID == "" && (cr.Issuer == "" || cr.Issuer == webHost(cr.URL)) {
+			if org := ownerOf(cr); org != "" {
+				cr.IssuerID, cr.Issuer = org, ""
+			}
+		}
 		if cr.IssuerID != "" && (cr.Issuer == "" || cr.Issuer == cr.IssuerID) {
 			if name, ok := issuers[feed.MatchKey(cr.IssuerID)]; ok {
 				cr.Issuer = name
@@ -174,6 +196,10 @@ func (m *merge) finish(rep *catalog.Report) (*state, changeSet) {
 	for _, p := range pending {
 		r, rec := p, p.rec
 		cr := rec.Credential
+		if cr.Issuer == "" && cr.IssuerID == "" {
+			// The organization's own record lists it.
+			cr.IssuerID = ownerOf(&cr)
+		}
 		m.normalize(&cr, issuers, unresolved)
 		seen[r.source][cr.ID] = true
 		prev := next[cr.ID]
@@ -290,10 +316,11 @@ func (m *merge) finish(rep *catalog.Report) (*state, changeSet) {
 	if !sameJSON(fws, m.base.Frameworks) {
 		ch.frameworks = true
 	}
-	if !sameJSON(orgs, m.base.Organizations) && (len(orgs) > 0 || len(m.base.Organizations) > 0) {
+	if (!sameJSON(orgs, m.base.Organizations) && (len(orgs) > 0 || len(m.base.Organizations) > 0)) ||
+		(!sameJSON(owners, m.base.Owners) && (len(owners) > 0 || len(m.base.Owners) > 0)) {
 		ch.organizations = true
 	}
-	return &state{Version: m.base.Version, Credentials: creds, Frameworks: fws, Sources: sources, Organizations: orgs}, ch
+	return &state{Version: m.base.Version, Credentials: creds, Frameworks: fws, Sources: sources, Organizations: orgs, Owners: owners}, ch
 }
 
 // normalize trims text, fills the issuer name from the organizations the

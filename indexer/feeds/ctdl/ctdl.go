@@ -60,6 +60,11 @@ func FromJSON(source string, doc any) feed.Result {
 				id, _ = n.node["ceterms:ctid"].(string)
 			}
 			p.res.AddIssuer(id, f.LangString(n.node["ceterms:name"], "ceterms:name"))
+			for _, key := range []string{"ceterms:owns", "ceterms:offers"} {
+				for _, item := range jsonval.RefIDs(n.node[key]) {
+					p.res.AddOwner(item, id)
+				}
+			}
 		}
 	}
 	others := map[string]*skipped{}

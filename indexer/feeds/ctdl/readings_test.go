@@ -86,6 +86,7 @@ func TestReadings(t *testing.T) {
 			"https://credentialengineregistry.org/graph/ce-7a000000-0000-4000-8000-0000000000AA"},
 		{"offerer named from the graph through a reference object", workshop, func(c catalog.Credential) any { return c.Issuer }, "Lakeside College"},
 		{"embedded owner", test, func(c catalog.Credential) any { return c.Issuer }, "Evaluation Systems"},
+		{"issuer from the organization that lists the record", program, func(c catalog.Credential) any { return c.Issuer }, "Lakeside College"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.reading, func(t *testing.T) {
