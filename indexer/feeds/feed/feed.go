@@ -49,9 +49,9 @@ type Result struct {
 	// Owners maps an item's identifier, as an organization's own record
 	// lists it (CTDL ceterms:owns, ceterms:offers), to that organization's
 	// identifier: the issuer of an item that names none itself.
-	Owners map[string]string `json:"owners,omitempty"`
-	Rejected    []catalog.Rejection `json:"rejected,omitempty"`
-	Skipped     []catalog.Skipped   `json:"skipped,omitempty"`
+	Owners   map[string]string   `json:"owners,omitempty"`
+	Rejected []catalog.Rejection `json:"rejected,omitempty"`
+	Skipped  []catalog.Skipped   `json:"skipped,omitempty"`
 	// Notes say what the parser chose where the feed left a choice (which
 	// of several costs, an id derived for a record without one).
 	Notes []catalog.Note `json:"notes,omitempty"`
