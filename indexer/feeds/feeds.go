@@ -129,7 +129,7 @@ func parse(source, format string, data []byte) (res Result) {
 	if lines != nil {
 		defer func() {
 			lines.relocate(&res)
-			res.Rejected = append(lines.bad(source), res.Rejected...)
+			res.Rejected = lines.merge(lines.bad(source), res.Rejected)
 		}()
 	}
 	switch format {

@@ -25,6 +25,7 @@ func TestParseDetectsFormat(t *testing.T) {
 		{"CTDL envelopes", `[{"envelope_id":"e","decoded_resource":{"@type":"ceterms:Degree","ceterms:ctid":"ce-2","ceterms:name":"D"}}]`, FormatCTDL, 1, ""},
 		{"CTDL search API wrapper", `{"data":[{"@type":"ceterms:Badge","ceterms:ctid":"ce-3","ceterms:name":{"en-US":"B"}}],"valid":true}`, FormatCTDL, 1, ""},
 		{"CTDL search API wrapper of envelopes", `{"data":[{"decoded_resource":{"@type":"ceterms:Certificate","ceterms:ctid":"ce-4","ceterms:name":"C"}}]}`, FormatCTDL, 1, ""},
+		{"CTDL Search API response with related items", `{"data":[{"@type":"ceterms:AssessmentProfile","ceterms:ctid":"ce-9","ceterms:name":"A","ceterms:ownedBy":"https://credentialengineregistry.org/resources/ce-00000000-0000-4000-8000-0000000000aa"}],"extra":{"TotalResults":1,"RelatedItems":[{"@type":"ceterms:CredentialOrganization","@id":"https://credentialengineregistry.org/graph/ce-00000000-0000-4000-8000-0000000000AA","ceterms:name":"Related Org"},{"@type":"ceterms:Certificate","ceterms:ctid":"ce-10","ceterms:name":"Referred to only"}]},"valid":true}`, FormatCTDL, 1, ""},
 		{"CTDL Registry search results", `{"results":[{"decoded_resource":{"@type":"ceterms:Course","ceterms:ctid":"ce-5","ceterms:name":"C"}}],"total":1}`, FormatCTDL, 1, ""},
 		{"CTDL learning opportunities, bare array", `[{"@type":"ceterms:LearningOpportunityProfile","ceterms:ctid":"ce-6","ceterms:name":"L"},{"@type":"ceterms:AssessmentProfile","ceterms:ctid":"ce-7","ceterms:name":"A"}]`, FormatCTDL, 2, ""},
 		{"OB 1.0 badge class", `{"name":"B","description":"D","criteria":"https://x.example/c","issuer":"https://x.example/i"}`, FormatOpenBadges2, 1, ""},
@@ -85,18 +86,20 @@ func TestJSONLinesBadLine(t *testing.T) {
 	data := "{\"name\":\"A\",\"criteria\":\"https://x.example/a\",\"issuer\":\"https://x.example/i\"}\n" +
 		"{\"name\":\"B\",\"criteria\":\n" +
 		"{\"name\":\"C\",\"issuer\":\"https://x.example/i\"}\n" +
-		"{\"name\":\"D\",\"criteria\":\"https://x.example/d\",\"issuer\":\"https://x.example/i\"}\n"
+		"{\"name\":\"D\",\"criteria\":\"https://x.example/d\",\"issuer\":\"https://x.example/i\"}\n" +
+		"{\"type\":\"BadgeClass\",\"id\":\"urn:x\",\"name\":\"E\"}\n" +
+		"{\"type\":\"BadgeClass\",\"id\":\"urn:x\",\"name\":\"Not E\"}\n"
 	res := Parse("dump.jsonl", []byte(data))
 	var locs []string
 	for _, r := range res.Credentials {
 		locs = append(locs, r.Locator)
 	}
-	if strings.Join(locs, ",") != "line 1,line 4" {
-		t.Errorf("credentials at %q, want lines 1 and 4", locs)
+	if strings.Join(locs, ",") != "line 1,line 4,line 5" {
+		t.Errorf("credentials at %q, want lines 1, 4 and 5", locs)
 	}
-	if len(res.Rejected) != 2 || res.Rejected[0].Record != "line 2" || !strings.Contains(res.Rejected[0].Error, "invalid JSON") ||
-		res.Rejected[1].Record != "line 3" {
-		t.Errorf("rejected %+v, want line 2 (not JSON) and line 3 (no type, not an OB 1.0 class)", res.Rejected)
+	if len(res.Rejected) != 3 || res.Rejected[0].Record != "line 2" || !strings.Contains(res.Rejected[0].Error, "invalid JSON") ||
+		res.Rejected[1].Record != "line 3" || res.Rejected[2].Record != "line 6" || !strings.Contains(res.Rejected[2].Error, "the record at line 5") {
+		t.Errorf("rejected %+v, want line 2 (not JSON), line 3 (no type, not an OB 1.0 class), line 6 (id of line 5)", res.Rejected)
 	}
 }
 
@@ -156,5 +159,20 @@ func TestOpenBadges1Directory(t *testing.T) {
 	}
 	if strings.Join(noted, ",") != "line 2,line 5" {
 		t.Errorf("derived ids noted for lines 2 and 5 (line 3 restates line 2): %q", noted)
+	}
+}
+
+// TestSearchResponseRelatedItems names a result's issuer from the
+// organizations a Search API response lists beside its results, matching
+// the CTID across URI forms and case, and imports no related item.
+func TestSearchResponseRelatedItems(t *testing.T) {
+	data := `{"data":[{"@type":"ceterms:AssessmentProfile","ceterms:ctid":"ce-9","ceterms:name":"A",
+	  "ceterms:ownedBy":"https://credentialengineregistry.org/resources/ce-00000000-0000-4000-8000-0000000000aa"}],
+	 "extra":{"TotalResults":1,"RelatedItems":[
+	  {"@type":"ceterms:CredentialOrganization","@id":"https://credentialengineregistry.org/graph/ce-00000000-0000-4000-8000-0000000000AA","ceterms:name":"Related Org"},
+	  {"@type":"ceterms:Certificate","ceterms:ctid":"ce-10","ceterms:name":"Referred to only"}]}}`
+	res := Parse("search.json", []byte(data))
+	if len(res.Credentials) != 1 || res.Credentials[0].Credential.Issuer != "Related Org" || res.Credentials[0].Credential.Kind != "assessment" {
+		t.Errorf("got %+v", res.Credentials)
 	}
 }

@@ -3,6 +3,8 @@ package feeds
 import (
 	"bytes"
 	"fmt"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -73,6 +75,20 @@ func (l *jsonLines) bad(source string) []catalog.Rejection {
 	return out
 }
 
+// merge returns the rejections of unreadable lines and the parser's in line
+// order.
+func (l *jsonLines) merge(bad, parsed []catalog.Rejection) []catalog.Rejection {
+	out := append(bad, parsed...)
+	lineOf := func(r catalog.Rejection) int {
+		n, _ := strconv.Atoi(strings.Fields(strings.TrimPrefix(r.Record, "line ") + " 0")[0])
+		return n
+	}
+	slices.SortStableFunc(out, func(a, b catalog.Rejection) int { return lineOf(a) - lineOf(b) })
+	return out
+}
+
+var recordAt = regexp.MustCompile(`record at /[^\s,;]*`)
+
 // relocate rewrites the JSON pointers the parser gave into the array of
 // lines ("/3/issuer") as line locators ("line 4", "line 4 /issuer").
 func (l *jsonLines) relocate(res *Result) {
@@ -96,6 +112,11 @@ func (l *jsonLines) relocate(res *Result) {
 	}
 	for i := range res.Rejected {
 		res.Rejected[i].Record = fix(res.Rejected[i].Record)
+		// A message may point at another record ("already used by the
+		// record at /0").
+		res.Rejected[i].Error = recordAt.ReplaceAllStringFunc(res.Rejected[i].Error, func(m string) string {
+			return "record at " + fix(strings.TrimPrefix(m, "record at "))
+		})
 	}
 	for i := range res.Skipped {
 		res.Skipped[i].Record = fix(res.Skipped[i].Record)

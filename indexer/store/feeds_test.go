@@ -127,6 +127,51 @@ func TestIngestFeedsAsPublished(t *testing.T) {
 	}
 }
 
+// TestIssuerFromOwningOrganization names the issuer of a record that
+// states none from the organization whose own record lists it
+// (ceterms:owns), in the same ingest or a later one.
+func TestIssuerFromOwningOrganization(t *testing.T) {
+	const org = `{"@type":"ceterms:CredentialOrganization","@id":"https://credentialengineregistry.org/resources/ce-0d000000-0000-4000-8000-0000000000aa",
+	  "ceterms:name":"Owning College","ceterms:owns":["https://credentialengineregistry.org/graph/CE-0C000000-0000-4000-8000-000000000002"]}`
+	for _, together := range []bool{true, false} {
+		c := openTest(t, t.TempDir())
+		if together {
+			ingest(t, c, Input{"orphan.json", []byte(noIssuer)}, Input{"org.json", []byte(org)})
+		} else {
+			ingest(t, c, Input{"orphan.json", []byte(noIssuer)})
+			if rep := ingest(t, c, Input{"org.json", []byte(org)}); rep.Updated != 1 {
+				t.Errorf("the named record is updated: %s", counts(rep))
+			}
+		}
+		cr, _ := c.Credential("ce-0c000000-0000-4000-8000-000000000002")
+		if cr == nil || cr.Issuer != "Owning College" || cr.IssuerID != "https://credentialengineregistry.org/resources/ce-0d000000-0000-4000-8000-0000000000aa" {
+			t.Errorf("together=%v: %+v", together, cr)
+		}
+	}
+}
+
+// TestProvisionalLaterRun keeps the published record when only its
+// provisional twin arrives in a later ingest, and lets a published update
+// replace a provisional record.
+func TestProvisionalLaterRun(t *testing.T) {
+	c := openTest(t, t.TempDir())
+	ingest(t, c, Input{"active.json", []byte(ctdlActive)})
+	rep := ingest(t, c, Input{"provisional.json", []byte(ctdlProvisional)})
+	if rep.Updated != 0 || rep.Added != 0 {
+		t.Errorf("provisional twin changed the catalog: %s", counts(rep))
+	}
+	if cr, _ := c.Credential("ce-0b000000-0000-4000-8000-000000000001"); cr == nil || cr.Title != "Literacy Coach Certificate" {
+		t.Errorf("kept: %+v", cr)
+	}
+
+	c2 := openTest(t, t.TempDir())
+	ingest(t, c2, Input{"provisional.json", []byte(ctdlProvisional)})
+	rep = ingest(t, c2, Input{"active.json", []byte(ctdlActive)})
+	if cr, _ := c2.Credential("ce-0b000000-0000-4000-8000-000000000001"); rep.Updated != 1 || cr == nil || cr.Title != "Literacy Coach Certificate" || cr.Lifecycle != catalog.LifecycleActive {
+		t.Errorf("published record replaces the provisional one: %s %+v", counts(rep), cr)
+	}
+}
+
 // TestRealFilesReingest imports every real-world file and checks that a
 // second run changes nothing.
 func TestRealFilesReingest(t *testing.T) {
@@ -153,5 +198,27 @@ func TestRealFilesReingest(t *testing.T) {
 		if cr.Issuer == "" {
 			t.Errorf("%s has no issuer", cr.ID)
 		}
+	}
+}
+
+// TestIngestFolderReadsJSONLines picks up .jsonl and .ndjson files when
+// walking a folder.
+func TestIngestFolderReadsJSONLines(t *testing.T) {
+	dir := t.TempDir()
+	lines := `{"name":"A","criteria":"https://x.example/a","issuer":"https://x.example/i"}
+{"name":"B","criteria":"https://x.example/b","issuer":"https://x.example/i"}
+`
+	for _, name := range []string{"dump.jsonl", "more.ndjson"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(strings.ReplaceAll(lines, `"name":"`, `"name":"`+name)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := openTest(t, t.TempDir())
+	rep, err := c.Ingest(context.Background(), []string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Added != 4 || len(rep.Rejected) != 0 {
+		t.Errorf("%s %+v", counts(rep), rep.Rejected)
 	}
 }

@@ -49,7 +49,7 @@ func (in Input) key() string {
 
 // feedExtensions are the file endings read when walking a folder; a file
 // named explicitly is always read, whatever its name.
-var feedExtensions = []string{".json", ".jsonld", ".csv"}
+var feedExtensions = []string{".json", ".jsonld", ".jsonl", ".ndjson", ".csv"}
 
 // ErrNoInput is returned when a path given to Ingest does not exist.
 var ErrNoInput = derrors.New(derrors.NotFound, "store: no such input")

@@ -121,9 +121,31 @@ func (m *merge) finish(rep *catalog.Report) (*state, changeSet) {
 			}
 		}
 	}
+	owners := maps.Clone(m.base.Owners)
+	if owners == nil {
+		owners = map[string]string{}
+	}
+	for _, r := range m.results {
+		for _, item := range slices.Sorted(maps.Keys(r.Owners)) {
+			owners[feed.MatchKey(item)] = r.Owners[item]
+		}
+	}
+	ownerOf := func(cr *catalog.Credential) string {
+		for _, id := range append([]string{cr.ID}, cr.AltIDs...) {
+			if org, ok := owners[feed.MatchKey(id)]; ok {
+				return org
+			}
+		}
+		return ""
+	}
 	// A record the catalog holds under its issuer's IRI is named once an
 	// organization describes that issuer.
 	for _, cr := range next {
+		if cr.IssuerID == "" && (cr.Issuer == "" || cr.Issuer == webHost(cr.URL)) {
+			if org := ownerOf(cr); org != "" {
+				cr.IssuerID, cr.Issuer = org, ""
+			}
+		}
 		if cr.IssuerID != "" && (cr.Issuer == "" || cr.Issuer == cr.IssuerID) {
 			if name, ok := issuers[feed.MatchKey(cr.IssuerID)]; ok {
 				cr.Issuer = name
@@ -190,7 +212,7 @@ func (m *merge) finish(rep *catalog.Report) (*state, changeSet) {
 			// An item belongs to the owner whose sources publish it: no
 			// other owner's feed may change it, and while it is theirs
 			// it is not another owner's to retire either.
-			if prev != nil && len(prev.Sources) > 0 && ownerOf(sources, prev.Sources) != r.owner {
+			if prev != nil && len(prev.Sources) > 0 && sourceOwner(sources, prev.Sources) != r.owner {
 				rep.Rejected = append(rep.Rejected, catalog.Rejection{Source: r.display(), Record: rec.Locator,
 					Error: fmt.Sprintf("id %q is published by another owner's source; a feed may only add and change its own owner's items", cr.ID)})
 				clean[r.source] = false
@@ -216,6 +238,10 @@ func (m *merge) finish(rep *catalog.Report) (*state, changeSet) {
 	for _, p := range pending {
 		r, rec := p, p.rec
 		cr := rec.Credential
+		if cr.Issuer == "" && cr.IssuerID == "" {
+			// The organization's own record lists it.
+			cr.IssuerID = ownerOf(&cr)
+		}
 		m.normalize(&cr, issuers, unresolved)
 		seen[r.source][cr.ID] = true
 		prev := next[cr.ID]
@@ -336,10 +362,11 @@ func (m *merge) finish(rep *catalog.Report) (*state, changeSet) {
 	if !sameJSON(fws, m.base.Frameworks) {
 		ch.frameworks = true
 	}
-	if !sameJSON(orgs, m.base.Organizations) && (len(orgs) > 0 || len(m.base.Organizations) > 0) {
+	if (!sameJSON(orgs, m.base.Organizations) && (len(orgs) > 0 || len(m.base.Organizations) > 0)) ||
+		(!sameJSON(owners, m.base.Owners) && (len(owners) > 0 || len(m.base.Owners) > 0)) {
 		ch.organizations = true
 	}
-	return &state{Version: m.base.Version, Credentials: creds, Frameworks: fws, Sources: sources, Organizations: orgs}, ch
+	return &state{Version: m.base.Version, Credentials: creds, Frameworks: fws, Sources: sources, Organizations: orgs, Owners: owners}, ch
 }
 
 // display names a source in the report as its input named it.
@@ -355,9 +382,9 @@ func idOrRecord(id string) string {
 	return fmt.Sprintf("id %q", id)
 }
 
-// ownerOf returns who publishes through the given sources ("" for the
+// sourceOwner returns who publishes through the given sources ("" for the
 // operator, and for sources recorded before sources had owners).
-func ownerOf(sources map[string]*SourceInfo, keys []string) string {
+func sourceOwner(sources map[string]*SourceInfo, keys []string) string {
 	for _, k := range keys {
 		if info := sources[k]; info != nil {
 			return info.Owner
@@ -390,7 +417,7 @@ func (m *merge) normalize(cr *catalog.Credential, issuers map[string]string, unr
 	seen := map[string]bool{}
 	for _, c := range cr.Competencies {
 		rc, ok := m.reg.Resolve(c)
-		if !ok {
+		if !ok && rc.Framework != "" {
 			unresolved[rc.Framework]++
 		}
 		// An alignment without a code is kept by its name and URL.

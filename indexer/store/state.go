@@ -47,6 +47,10 @@ type state struct {
 	// issuer profiles, CTDL organizations), by feed.MatchKey of their
 	// identifier, so a later ingest that only refers to one names it.
 	Organizations map[string]string `json:"organizations,omitempty"`
+	// Owners maps items (by feed.MatchKey) to the identifier of the
+	// organization whose own record lists them (CTDL ceterms:owns,
+	// ceterms:offers): the issuer of an item that names none.
+	Owners map[string]string `json:"owners,omitempty"`
 }
 
 // stateMeta is meta.json: the state without its records, and how many

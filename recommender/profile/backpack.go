@@ -10,7 +10,7 @@ import (
 
 // ErrNoBadges is returned when a backpack document holds no assertion or
 // credential that names a badge.
-var ErrNoBadges = derrors.Wrap(derrors.Invalid, fmt.Errorf("profile: %w", backpack.ErrNoBadges))
+var ErrNoBadges = derrors.New(derrors.Invalid, "profile: backpack holds no Open Badges assertion, Open Badges 3.0 credential or CLR credential")
 
 // Backpack is what a teacher's badge backpack says she has earned (see
 // package backpack, which reads it): BadgeClass or Achievement ids in

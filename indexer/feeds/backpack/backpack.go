@@ -17,7 +17,7 @@ import (
 
 // ErrNoBadges is returned when a backpack document holds no assertion or
 // credential that names a badge.
-var ErrNoBadges = errors.New("backpack holds no Open Badges assertion, Open Badges 3.0 credential or CLR credential")
+var ErrNoBadges = errors.New("backpack: no Open Badges assertion, Open Badges 3.0 credential or CLR credential")
 
 // Backpack is what a backpack says was earned. BadgeIDs are BadgeClass
 // (OB 2.0) or Achievement (OB 3.0, CLR 2.0) ids, in document order without
@@ -38,7 +38,7 @@ func Parse(data []byte) (Backpack, error) {
 	var b Backpack
 	doc, err := jsonval.Decode(data)
 	if err != nil {
-		return b, fmt.Errorf("backpack is not valid JSON: %w", err)
+		return b, fmt.Errorf("backpack: not valid JSON: %w", err)
 	}
 	seen := map[string]bool{}
 	add := func(id string) {

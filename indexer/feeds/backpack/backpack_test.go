@@ -46,7 +46,7 @@ func TestParse(t *testing.T) {
 			}
 		})
 	}
-	if _, err := Parse([]byte(`{"type":`)); err == nil || !strings.Contains(err.Error(), "not valid JSON") {
+	if _, err := Parse([]byte(`{"type":`)); err == nil || !strings.Contains(err.Error(), "backpack: not valid JSON") {
 		t.Errorf("broken JSON: %v", err)
 	}
 }

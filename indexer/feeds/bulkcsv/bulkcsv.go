@@ -44,7 +44,9 @@ var (
 	kindNameCols    = map[string]string{"learningopportunityname": catalog.KindLearningOpportunity, "coursename": catalog.KindLearningOpportunity, "learningprogramname": catalog.KindLearningOpportunity, "assessmentname": catalog.KindAssessment, "credentialname": catalog.KindCredential}
 	nameCols        = []string{"learningopportunityname", "coursename", "learningprogramname", "assessmentname", "credentialname", "name"}
 	descriptionCols = []string{"description"}
-	ownerCols       = []string{"ownedby", "owningorganization", "owningorganizationctid", "organization", "organizationname", "offeredby"}
+	ownerCols       = []string{"ownedby", "ownedbyctid", "owningorganization", "owningorganizationctid", "organization", "organizationname", "organizationctid", "offeredby", "offeredbyctid"}
+	competencyCols  = []string{"teachescompetencies", "teachescompetency", "competencies", "assessescompetencies", "requirescompetencies"}
+	frameworkCols   = []string{"teachescompetencyframework", "competencyframework", "assessescompetencyframework"}
 	typeCols        = []string{"learningtype", "credentialtype", "assessmenttype", "type"}
 	urlCols         = []string{"subjectwebpage", "incatalog", "availableonlineat", "url"}
 	keywordCols     = []string{"keywords", "keyword"}
@@ -221,6 +223,15 @@ func (tb table) record(row csvtable.Row, kind string) (catalog.Credential, strin
 	c.Tags = textnorm.CleanList(values(tb.get(row, keywordCols)))
 	c.Lifecycle = ctdl.LifecycleOf(tb.get(row, lifecycleCols))
 	c.Format = deliveryFormat(values(tb.get(row, deliveryCols)))
+	framework := tb.get(row, frameworkCols)
+	for _, name := range values(tb.get(row, competencyCols)) {
+		// Competencies are named, not coded: kept by name, framework as written.
+		comp := catalog.Competency{Framework: framework, Name: name}
+		if textnorm.IsWebURL(name) {
+			comp = catalog.Competency{Framework: framework, URL: name}
+		}
+		c.Competencies = append(c.Competencies, comp)
+	}
 	c.Level = textnorm.InferLevel(c.Title)
 	for _, l := range values(tb.get(row, levelCols)) {
 		if n := ctdl.AudienceLevel(l); n > 0 && (c.Level == 0 || n < c.Level) {
@@ -314,6 +325,9 @@ func readDuration(s string) (*float64, string, error) {
 func (tb table) cost(row csvtable.Row, c *catalog.Credential) (string, error) {
 	currency := tb.get(row, currencyCols)
 	if currency != "" && !isUSD(currency) {
+		if tb.get(row, priceCols) != "" || tb.get(row, costListCols) != "" {
+			return fmt.Sprintf("cost: in %s, not US dollars; cost_usd is left unstated", currency), nil
+		}
 		return "", nil
 	}
 	opt := catalog.CostOption{Name: tb.get(row, costNameCols), Currency: currency}

@@ -37,6 +37,10 @@ func TestParse(t *testing.T) {
 					URL: "https://catalog.example.edu/edu-501", Tags: []string{"co-teaching", "inclusion", "special education"},
 					Lifecycle: catalog.LifecycleActive, Format: catalog.FormatOnline, Hours: catalog.Float(15),
 					CostUSD: catalog.Float(475.35), AltIDs: []string{"EDU-501"},
+					Competencies: []catalog.Competency{
+						{Framework: "Inclusive Practice Outcomes", Name: "Co-plans lessons with a special educator"},
+						{Framework: "Inclusive Practice Outcomes", Name: "Adapts materials for IEP goals"},
+					},
 					Costs: []catalog.CostOption{{Name: "Course fees", Currency: "US Dollar", Total: 475.35, TotalUSD: catalog.Float(475.35),
 						Items: []catalog.CostItem{{Type: "Tuition", Price: 450.1}, {Type: "TechnologyFee", Price: 25.25}}}},
 				}
@@ -55,14 +59,17 @@ func TestParse(t *testing.T) {
 		},
 		{
 			file: "assessments.csv",
-			ids:  []string{"PRX-5301"},
+			ids:  []string{"PRX-5301", "PRX-EU1"},
 			check: func(t *testing.T, byID map[string]catalog.Credential, res feed.Result) {
 				a := byID["PRX-5301"]
 				if a.Kind != catalog.KindAssessment || a.CostUSD == nil || *a.CostUSD != 146 {
 					t.Errorf("assessment: %+v", a)
 				}
-				if len(res.Notes) != 1 || !strings.Contains(res.Notes[0].Note, "without an issuer") {
-					t.Errorf("a file without an owner column says so: %+v", res.Notes)
+				if eu := byID["PRX-EU1"]; eu.CostUSD != nil {
+					t.Errorf("euros are not converted: %v", *eu.CostUSD)
+				}
+				if len(res.Notes) != 2 || !strings.Contains(res.Notes[0].Note, "not US dollars") || !strings.Contains(res.Notes[1].Note, "without an issuer") {
+					t.Errorf("the unconverted cost and a file without an owner column are noted: %+v", res.Notes)
 				}
 			},
 		},

@@ -60,6 +60,11 @@ func FromJSON(source string, doc any) feed.Result {
 				id, _ = n.node["ceterms:ctid"].(string)
 			}
 			p.res.AddIssuer(id, f.LangString(n.node["ceterms:name"], "ceterms:name"))
+			for _, key := range []string{"ceterms:owns", "ceterms:offers"} {
+				for _, item := range jsonval.RefIDs(n.node[key]) {
+					p.res.AddOwner(item, id)
+				}
+			}
 		}
 	}
 	others := map[string]*skipped{}
@@ -109,6 +114,8 @@ type node struct {
 type scope struct {
 	status string // publication status of the enclosing graph
 	owner  string // owner of the enclosing Registry envelope (a CTID)
+	// related marks the resources a search response only refers to.
+	related bool
 }
 
 type skipped struct {
@@ -145,6 +152,14 @@ func (p *parser) collect(v any, ptr string, in scope) {
 			// A Registry search response: {"data": [...]} or
 			// {"results": [...]} around resources or envelopes.
 			p.collect(d.value, jsonval.Pointer(ptr, d.key), in)
+			// The Search API lists the resources its results refer to
+			// (organizations, above all) under extra.RelatedItems: they
+			// name issuers but are not results themselves.
+			if extra, ok := v["extra"].(map[string]any); ok && extra["RelatedItems"] != nil {
+				rel := in
+				rel.related = true
+				p.collect(extra["RelatedItems"], jsonval.Pointer(ptr, "extra", "RelatedItems"), rel)
+			}
 			return
 		}
 		if s := graphStatus(v); s != "" {
@@ -163,6 +178,9 @@ func (p *parser) collect(v any, ptr string, in scope) {
 		}
 		n := classify(v, ptr)
 		n.scope = in
+		if in.related && n.kind != kindOrganization {
+			n.kind = kindAuxiliary
+		}
 		p.nodes = append(p.nodes, n)
 	case []any:
 		for i, e := range v {
@@ -353,8 +371,11 @@ func (p *parser) item(n node) {
 
 	c.Competencies = p.competencies(&f, m["ceterms:targetCompetency"], "ceterms:targetCompetency", nil)
 	c.Prerequisites, c.PrerequisitesMin, c.Competencies = p.requirements(&f, m["ceterms:requires"], c.Competencies)
-	c.CostUSD, c.Costs = p.cost(&f, m["ceterms:estimatedCost"], n.ptr)
+	c.CostUSD, c.Costs = p.cost(&f, p.withCommonCosts(&f, m), n.ptr)
 	c.Hours, c.CalendarDuration = p.duration(&f, m["ceterms:estimatedDuration"], n.ptr)
+	if c.Hours == nil {
+		c.Hours = p.creditHours(&f, m, n.ptr)
+	}
 	c.Level = textnorm.InferLevel(c.Title)
 	if c.Level == 0 {
 		c.Level = p.audienceLevel(&f, m["ceterms:audienceLevelType"])

@@ -65,7 +65,13 @@ func TestReadings(t *testing.T) {
 		{"calendar years are a duration, not hours", degree, func(c catalog.Credential) any { return [2]any{c.Hours == nil, c.CalendarDuration} }, [2]any{true, "P4Y"}},
 		{"effort hours beside a calendar range", workshop, func(c catalog.Credential) any { return [2]any{*c.Hours, c.CalendarDuration} }, [2]any{15.0, "P8W/P12W"}},
 		{"an hour range gives its larger end", test, func(c catalog.Credential) any { return *c.Hours }, 4.5},
-		{"a price written as text", test, func(c catalog.Credential) any { return *c.CostUSD }, 139.0},
+		{"continuing education units as contact hours", program, func(c catalog.Credential) any { return *c.Hours }, 30.0},
+		{"clock hours of credit are effort", "ce-7a000000-0000-4000-8000-000000000006", func(c catalog.Credential) any { return *c.Hours }, 12.0},
+		{"semester hours are not effort", "ce-7a000000-0000-4000-8000-000000000007", func(c catalog.Credential) any { return c.Hours == nil }, true},
+		{"costs shared through a cost manifest", "ce-7a000000-0000-4000-8000-000000000007", func(c catalog.Credential) any { return *c.CostUSD }, 1250.5},
+		{"a price written as text; two totals under one heading are alternatives", test, func(c catalog.Credential) any {
+			return [2]any{*c.CostUSD, len(c.Costs)}
+		}, [2]any{99.0, 2}},
 		{"uncoded alignments kept by name, framework as written and URI", degree, func(c catalog.Credential) any { return c.Competencies }, []catalog.Competency{
 			{Framework: "Program Learning Outcomes", Name: "Plans standards-based reading instruction", URL: "https://example.edu/plo/1"},
 			{Name: "Communicates with families"},
@@ -80,6 +86,7 @@ func TestReadings(t *testing.T) {
 			"https://credentialengineregistry.org/graph/ce-7a000000-0000-4000-8000-0000000000AA"},
 		{"offerer named from the graph through a reference object", workshop, func(c catalog.Credential) any { return c.Issuer }, "Lakeside College"},
 		{"embedded owner", test, func(c catalog.Credential) any { return c.Issuer }, "Evaluation Systems"},
+		{"issuer from the organization that lists the record", program, func(c catalog.Credential) any { return c.Issuer }, "Lakeside College"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.reading, func(t *testing.T) {

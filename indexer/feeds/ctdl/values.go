@@ -210,6 +210,23 @@ func (p *parser) issuer(f *jsonval.Fields, m map[string]any, c *catalog.Credenti
 	}
 }
 
+// withCommonCosts returns a record's cost profiles: its own
+// ceterms:estimatedCost and those of the CostManifests it shares through
+// ceterms:commonCosts, when the document holds them.
+func (p *parser) withCommonCosts(f *jsonval.Fields, m map[string]any) any {
+	refs := f.Refs(m["ceterms:commonCosts"], "ceterms:commonCosts")
+	if len(refs) == 0 {
+		return m["ceterms:estimatedCost"]
+	}
+	all := append([]any{}, jsonval.List(m["ceterms:estimatedCost"])...)
+	for _, r := range refs {
+		if manifest := p.deref(r); manifest != nil {
+			all = append(all, jsonval.List(manifest["ceterms:estimatedCost"])...)
+		}
+	}
+	return all
+}
+
 // costGroup is one cost as the Registry publishes it: the items of a
 // CostProfile, each a CostProfile node of its own that repeats the
 // profile's name, description, details and currency.
@@ -252,15 +269,21 @@ func (p *parser) cost(f *jsonval.Fields, v any, ptr string) (*float64, []catalog
 		}
 		key := strings.Join([]string{name, jsonval.Text(prof["ceterms:description"]), jsonval.Text(prof["ceterms:costDetails"]), curKey, strings.Join(terms(prof["ceterms:audienceType"]), ","),
 			strings.Join(terms(prof["ceterms:residencyType"]), ",")}, "\x00")
+		typ := ""
+		if ts := jsonval.List(prof["ceterms:directCostType"]); len(ts) > 0 {
+			typ = rawTerm(ts[0])
+		}
 		g := byKey[key]
+		if g != nil && g.hasAgg && strings.EqualFold(typ, "AggregateCost") {
+			// A second total under the same heading is another
+			// alternative, not an item of the first.
+			key += fmt.Sprintf("\x00%d", len(groups))
+			g = nil
+		}
 		if g == nil {
 			g = &costGroup{option: catalog.CostOption{Name: name, Currency: currency}}
 			byKey[key] = g
 			groups = append(groups, g)
-		}
-		typ := ""
-		if ts := jsonval.List(prof["ceterms:directCostType"]); len(ts) > 0 {
-			typ = rawTerm(ts[0])
 		}
 		cents := int64(math.Round(price * 100))
 		g.option.Items = append(g.option.Items, catalog.CostItem{Type: typ, Price: float64(cents) / 100})
@@ -565,4 +588,44 @@ func AudienceLevel(term string) int {
 		t += "level"
 	}
 	return audienceLevels[t]
+}
+
+// creditHours reads effort a record states as credit in clock or contact
+// hours (ceterms:creditValue QuantitativeValues, or the older
+// ceterms:creditUnitValue with ceterms:creditUnitType); continuing
+// education units count ten contact hours each, which the report notes.
+// Academic credit (semester or quarter hours) is not effort and is left
+// out.
+func (p *parser) creditHours(f *jsonval.Fields, m map[string]any, ptr string) *float64 {
+	type credit struct {
+		value any
+		units []string
+	}
+	var credits []credit
+	for _, v := range jsonval.Nodes(m["ceterms:creditValue"]) {
+		value := v["schema:value"]
+		if value == nil {
+			value = v["schema:maxValue"]
+		}
+		credits = append(credits, credit{value, append(terms(v["ceterms:creditUnitType"]), terms(v["schema:unitText"])...)})
+	}
+	if v := m["ceterms:creditUnitValue"]; v != nil {
+		credits = append(credits, credit{v, terms(m["ceterms:creditUnitType"])})
+	}
+	for _, c := range credits {
+		n, ok := f.Number(c.value, "ceterms:creditValue")
+		if !ok || n <= 0 {
+			continue
+		}
+		for _, u := range c.units {
+			switch u {
+			case "clockhour", "clockhours", "contacthour", "contacthours":
+				return catalog.Float(n)
+			case "continuingeducationunit", "continuingeducationunits", "ceu":
+				p.res.Note(p.source, ptr, "credit of %v continuing education units: hours is %v (ten contact hours each)", n, n*10)
+				return catalog.Float(n * 10)
+			}
+		}
+	}
+	return nil
 }

@@ -23,7 +23,7 @@ const (
 )
 
 // ErrNotPathway marks a document that cannot be read as a CTDL pathway.
-var ErrNotPathway = errors.New("not a usable CTDL pathway")
+var ErrNotPathway = errors.New("ctdlpathway: not a usable CTDL pathway")
 
 // Component is one credential component: its @id, name, the credential it
 // stands for (ceterms:proxyFor as written) and the @ids of the components

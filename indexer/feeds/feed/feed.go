@@ -7,7 +7,9 @@ package feed
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
@@ -44,8 +46,12 @@ type Result struct {
 	Credentials []Record            `json:"credentials"`
 	Frameworks  []catalog.Framework `json:"frameworks,omitempty"`
 	Issuers     map[string]string   `json:"issuers,omitempty"`
-	Rejected    []catalog.Rejection `json:"rejected,omitempty"`
-	Skipped     []catalog.Skipped   `json:"skipped,omitempty"`
+	// Owners maps an item's identifier, as an organization's own record
+	// lists it (CTDL ceterms:owns, ceterms:offers), to that organization's
+	// identifier: the issuer of an item that names none itself.
+	Owners   map[string]string   `json:"owners,omitempty"`
+	Rejected []catalog.Rejection `json:"rejected,omitempty"`
+	Skipped  []catalog.Skipped   `json:"skipped,omitempty"`
 	// Notes say what the parser chose where the feed left a choice (which
 	// of several costs, an id derived for a record without one).
 	Notes []catalog.Note `json:"notes,omitempty"`
@@ -124,13 +130,47 @@ func (r *Result) Index(id string) int {
 	return -1
 }
 
+// AddOwner remembers that the organization org lists item as its own. The
+// first organization to list an item wins.
+func (r *Result) AddOwner(item, org string) {
+	if item == "" || org == "" {
+		return
+	}
+	if r.Owners == nil {
+		r.Owners = make(map[string]string)
+	}
+	if _, ok := r.Owners[item]; !ok {
+		r.Owners[item] = org
+	}
+}
+
 // NameIssuers fills the display name of every credential whose issuer the
-// file names only by IRI, from the issuers the file describes.
+// file names only by IRI, from the issuers the file describes (matched by
+// MatchKey), and the issuer of one that names none from the organization
+// that lists it as its own.
 func (r *Result) NameIssuers() {
+	names := make(map[string]string, len(r.Issuers))
+	for _, id := range slices.Sorted(maps.Keys(r.Issuers)) {
+		if _, dup := names[MatchKey(id)]; !dup {
+			names[MatchKey(id)] = r.Issuers[id]
+		}
+	}
+	owners := make(map[string]string, len(r.Owners))
+	for item, org := range r.Owners {
+		owners[MatchKey(item)] = org
+	}
 	for i := range r.Credentials {
 		c := &r.Credentials[i].Credential
+		if c.Issuer == "" && c.IssuerID == "" {
+			for _, id := range append([]string{c.ID}, c.AltIDs...) {
+				if org, ok := owners[MatchKey(id)]; ok {
+					c.IssuerID = org
+					break
+				}
+			}
+		}
 		if c.Issuer == "" && c.IssuerID != "" {
-			c.Issuer = r.Issuers[c.IssuerID]
+			c.Issuer = names[MatchKey(c.IssuerID)]
 		}
 	}
 }
