@@ -28,7 +28,7 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	}
 	bar := newProgressBar(e.stderr)
 	index.SetLogger(fs.logger())
-	cat, err := store.Open(ctx, fs.indexDir(), store.Options{Logger: fs.logger(), Progress: bar.update})
+	cat, err := store.Open(ctx, fs.indexDir(), store.Options{Logger: fs.logger(), Progress: bar.update, OpenDamaged: true})
 	if err != nil {
 		return err
 	}

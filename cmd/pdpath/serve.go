@@ -62,7 +62,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	// The one fetch client: its guard decides, on the address dialled,
 	// whether a feed may be read.
 	fetcher := fetch.New(fetch.Policy{AllowPrivate: st.allowPrivate})
-	cat, err := store.Open(ctx, st.index, store.Options{Logger: log, Fetcher: fetcher})
+	cat, err := store.Open(ctx, st.index, store.Options{Logger: log, Fetcher: fetcher, OpenDamaged: true})
 	if err != nil {
 		return err
 	}

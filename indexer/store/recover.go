@@ -106,7 +106,7 @@ func (c *Catalog) fallback(bad string, cause error) (*generation, error) {
 			"corrupt", bad, "err", cause, "serving", name, "version", gen.snap.Version)
 		return gen, nil
 	}
-	return nil, fmt.Errorf("store: no complete generation in %s to fall back to: %s", c.dir, strings.Join(problems, "; "))
+	return nil, fmt.Errorf("%w: no complete generation in %s to fall back to: %s", ErrCorrupt, c.dir, strings.Join(problems, "; "))
 }
 
 // Check verifies the files of the live generation now and, if they are
