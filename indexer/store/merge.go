@@ -45,6 +45,8 @@ type sourced struct {
 	// drop is set for a source that is being removed: it publishes
 	// nothing from now on.
 	drop bool
+	// adopt moves an owner-less source keyed by name to this owner.
+	adopt bool
 	feeds.Result
 }
 
@@ -68,7 +70,8 @@ func (m *merge) add(in Input, r feeds.Result) {
 		m.imported[f.Name] = &f
 		m.reg.Add(f)
 	}
-	m.results = append(m.results, sourced{source: in.key(), name: in.Source, owner: in.Owner, drop: in.Drop, Result: r})
+	m.results = append(m.results, sourced{source: in.key(), name: in.Source, owner: in.Owner, drop: in.Drop,
+		adopt: in.AdoptUnowned && in.Owner != "", Result: r})
 }
 
 // finish computes the next state and fills in the report's counts.
@@ -100,6 +103,21 @@ func (m *merge) finish(rep *catalog.Report) (*state, changeSet) {
 	for k, v := range m.base.Sources {
 		cp := *v
 		sources[k] = &cp
+	}
+	for _, r := range m.results {
+		legacy, ok := sources[r.name]
+		if !r.adopt || !ok || legacy.Owner != "" || sources[r.source] != nil {
+			continue
+		}
+		legacy.Owner = r.owner
+		sources[r.source] = legacy
+		delete(sources, r.name)
+		for _, cr := range next {
+			if i := slices.Index(cr.Sources, r.name); i >= 0 {
+				cr.Sources = slices.Clone(cr.Sources)
+				cr.Sources[i] = r.source
+			}
+		}
 	}
 	dropped := map[string]bool{}
 	for _, r := range m.results {
