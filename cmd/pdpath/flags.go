@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/pdpath/pdpath/indexer/index"
 	"github.com/pdpath/pdpath/indexer/store"
 	"github.com/pdpath/pdpath/recommender"
 )
@@ -110,6 +111,7 @@ func oneLine(s string, n int) string {
 
 // openCatalog opens the index for a command that needs a non-empty catalog.
 func openCatalog(ctx context.Context, fs *flagSet) (*store.Catalog, error) {
+	index.SetLogger(fs.logger())
 	cat, err := store.Open(ctx, fs.indexDir(), store.Options{Logger: fs.logger()})
 	if err != nil {
 		return nil, err

@@ -28,6 +28,7 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 	if *limit < 1 {
 		return usagef("--limit must be at least 1")
 	}
+	index.SetLogger(fs.logger())
 	cat, err := store.Open(ctx, fs.indexDir(), store.Options{Logger: fs.logger()})
 	if err != nil {
 		return err
