@@ -167,11 +167,12 @@ func (m *merge) finish(rep *catalog.Report) (*state, changeSet) {
 			prev := next[cr.ID]
 			// An item belongs to the owner whose sources publish it: no
 			// other owner's feed may change it, and while it is theirs
-			// it is not another owner's to retire either.
+			// it is not another owner's to retire either. The refusal
+			// leaves this source clean: the item was never its own, so
+			// nothing it did publish is at risk of a wrong retirement.
 			if prev != nil && len(prev.Sources) > 0 && ownerOf(sources, prev.Sources) != r.owner {
 				rep.Rejected = append(rep.Rejected, catalog.Rejection{Source: r.display(), Record: rec.Locator,
 					Error: fmt.Sprintf("id %q is published by another owner's source; a feed may only add and change its own owner's items", cr.ID)})
-				clean[r.source] = false
 				info.Records--
 				continue
 			}
