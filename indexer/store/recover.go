@@ -129,6 +129,11 @@ func (c *Catalog) recheck(g *generation) error {
 	if c.cur.Load() != g {
 		return nil // already replaced
 	}
+	if c.knownBad(g.name) {
+		// Found damaged before with nothing to fall back to: do not
+		// verify and search the disk again on every failing request.
+		return fmt.Errorf("%w: generation %s, as found before", ErrCorrupt, g.name)
+	}
 	err := index.Verify(filepath.Join(c.dir, g.name, bleveDir))
 	if err == nil {
 		return nil
