@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
+	"github.com/pdpath/pdpath/indexer/index"
 	"github.com/pdpath/pdpath/indexer/store"
 	"github.com/pdpath/pdpath/recommender"
 )
@@ -133,6 +134,7 @@ func openCatalog(ctx context.Context, fs *flagSet) (*store.Catalog, error) {
 	if _, err := os.Stat(dir); errors.Is(err, iofs.ErrNotExist) {
 		return nil, fmt.Errorf("index %s does not exist: import a catalog first with `pdpath ingest --index %s FEED...` (make run imports datasets/catalog)", dir, dir)
 	}
+	index.SetLogger(fs.logger())
 	cat, err := store.Open(ctx, dir, store.Options{Logger: fs.logger()})
 	if err != nil {
 		return nil, err

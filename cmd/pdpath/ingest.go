@@ -36,7 +36,7 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	// (or one redirecting there) is theirs to fetch: the command line
 	// trusts its operator, unlike the server, which refuses such feeds.
 	fetcher := fetch.New(fetch.Policy{AllowPrivate: true})
-	cat, err := store.Open(ctx, fs.indexDir(), store.Options{Logger: fs.logger(), Progress: bar.update, Fetcher: fetcher, Derive: saveModel})
+	cat, err := store.Open(ctx, fs.indexDir(), store.Options{Logger: fs.logger(), Progress: bar.update, Fetcher: fetcher, Derive: saveModel, OpenDamaged: true})
 	if err != nil {
 		return err
 	}

@@ -39,6 +39,7 @@ type serveSettings struct {
 	rate, anonRate                    float64
 	burst, anonBurst                  int
 	maxFeedsPerKey                    int
+	maxUploadBytes                    int64
 	trustedProxies                    []string
 	cacheTTL                          time.Duration
 
@@ -81,7 +82,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	// The one fetch client: its guard decides, on the address dialled,
 	// whether a feed may be read.
 	fetcher := fetch.New(fetch.Policy{AllowPrivate: st.allowPrivate})
-	cat, err := store.Open(ctx, st.index, store.Options{Logger: log, Fetcher: fetcher, Derive: saveModel})
+	cat, err := store.Open(ctx, st.index, store.Options{Logger: log, Fetcher: fetcher, Derive: saveModel, OpenDamaged: true})
 	if err != nil {
 		return err
 	}
@@ -158,6 +159,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		RateLimit:      auth.Limit{Rate: st.rate, Burst: st.burst},
 		AnonymousLimit: auth.Limit{Rate: st.anonRate, Burst: st.anonBurst},
 		Fetcher:        fetcher,
+		MaxUploadBytes: st.maxUploadBytes,
 		TrustedProxies: st.trustedProxies,
 	})
 	if err != nil {
@@ -203,6 +205,7 @@ func serveFlags(fs *flagSet) {
 	fs.Float64("anon-rate-limit", 0, "requests per second per client address for keyless readers (env PDPATH_ANON_RATE_LIMIT, default 5)")
 	fs.Int("anon-rate-burst", 0, "burst per client address for keyless readers (env PDPATH_ANON_RATE_BURST, default 2× the rate)")
 	fs.Bool("secure-cookies", false, "mark the web pages' key and session cookies Secure even over plain HTTP, behind a TLS-terminating proxy (env PDPATH_SECURE_COOKIES=true; over TLS they always are)")
+	fs.Int64("max-upload-bytes", 0, "largest feed document an aggregator may push to POST /v1/feeds/{id}/sync (env PDPATH_MAX_UPLOAD_BYTES, default 33554432, 32 MiB)")
 	fs.Int("max-feeds-per-key", 0, fmt.Sprintf("how many feeds one aggregator key may register (env PDPATH_MAX_FEEDS_PER_KEY, default %d)", feedsync.DefaultMaxFeedsPerOwner))
 	fs.Bool("allow-private-feeds", false, "let feeds live on loopback and private addresses, for an aggregator on the operator's own network (env PDPATH_ALLOW_PRIVATE_FEEDS=true)")
 	fs.String("trusted-proxies", "", "comma-separated CIDRs or addresses whose X-Forwarded-For names the client (env PDPATH_TRUSTED_PROXIES; default none)")
@@ -283,6 +286,7 @@ func serveConfig(fs *flagSet) (serveSettings, error) {
 	st.burst = int(number("rate-burst", "PDPATH_RATE_BURST", 2*st.rate))
 	st.anonRate = number("anon-rate-limit", "PDPATH_ANON_RATE_LIMIT", 5)
 	st.anonBurst = int(number("anon-rate-burst", "PDPATH_ANON_RATE_BURST", 2*st.anonRate))
+	st.maxUploadBytes = int64(number("max-upload-bytes", "PDPATH_MAX_UPLOAD_BYTES", 32<<20))
 	st.maxFeedsPerKey = int(number("max-feeds-per-key", "PDPATH_MAX_FEEDS_PER_KEY", feedsync.DefaultMaxFeedsPerOwner))
 	if v := get("cache-ttl", "PDPATH_CACHE_TTL"); v != "" && v != "0s" {
 		d, err := time.ParseDuration(v)

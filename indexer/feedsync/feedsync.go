@@ -96,6 +96,10 @@ type Feed struct {
 	// Paused feeds are skipped by the Scheduler; the owner may still
 	// sync them on demand.
 	Paused bool
+
+	// legacySource marks a feed registered before catalog sources had
+	// owners: its next sync adopts the owner-less source at its URL.
+	legacySource bool
 }
 
 // Run is one sync of a feed and its outcome.

@@ -2,10 +2,14 @@ package feedsync
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/pdpath/pdpath/indexer/store"
+	bolt "go.etcd.io/bbolt"
 )
 
 // TestFeedQuota reproduces one key registering feeds without limit.
@@ -68,5 +72,43 @@ func TestPausedFeedIsNotDue(t *testing.T) {
 	r, _ := reg.SetPaused(ctx, "a", f.ID, false)
 	if r.Paused || !due(r, now) {
 		t.Errorf("resumed: %+v; want due again", r)
+	}
+}
+
+// TestLegacyFeedAdoptsItsSource reproduces an upgrade stranding a feed's
+// items: a catalog written before sources had owners filed them under the
+// bare URL; the feed's first sync since adopts them, so it can still
+// update and retire them, while a feed registered later at the same URL
+// cannot.
+func TestLegacyFeedAdoptsItsSource(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	const url = "https://issuer.example/feed.csv"
+	header := "id,issuer,title,description,competencies\n"
+	rows := "l-1,Issuer,One,First.,InTASC:1\nl-2,Issuer,Two,Second.,InTASC:2\n"
+	// What the older catalog holds: the feed's items under its URL alone.
+	if _, err := e.cat.IngestInputs(ctx, []store.Input{{Source: url, Data: []byte(header + rows)}}); err != nil {
+		t.Fatal(err)
+	}
+	legacy := e.register(t, "agg", url, 0)
+	e.reg.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketFeeds)
+		var d diskFeed
+		json.Unmarshal(b.Get([]byte(legacy.ID)), &d)
+		d.OwnedSource = false
+		v, _ := json.Marshal(d)
+		return b.Put([]byte(legacy.ID), v)
+	})
+	late := e.register(t, "other", url, 0)
+	run, err := e.syncer.SyncData(ctx, "other", late.ID, []byte(header))
+	if err != nil || run.Report.Retired != 0 {
+		t.Fatalf("a later feed at the same URL: %s, %v; want nothing retired", counts(run.Report), err)
+	}
+	run, err = e.syncer.SyncData(ctx, "agg", legacy.ID, []byte(header+"l-1,Issuer,One,First.,InTASC:1\n"))
+	if err != nil || run.Report.Retired != 1 || len(run.Report.Rejected) != 0 {
+		t.Fatalf("the legacy feed's first sync: %s, %v; want l-2 retired", counts(run.Report), err)
+	}
+	if f, _ := e.reg.Get(ctx, "agg", legacy.ID); f.legacySource {
+		t.Error("the feed is still marked legacy after a successful sync")
 	}
 }

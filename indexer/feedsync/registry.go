@@ -58,6 +58,10 @@ type diskFeed struct {
 	Created      time.Time `json:"created"`
 	LastRun      time.Time `json:"last_run"`
 	Paused       bool      `json:"paused,omitempty"`
+	// OwnedSource is set once the feed's items are filed under its
+	// owner in the catalog: at registration, or for a feed registered
+	// before sources had owners, by its first sync since.
+	OwnedSource bool `json:"owned_source,omitempty"`
 }
 
 type diskRun struct {
@@ -71,12 +75,14 @@ type diskRun struct {
 
 func (d diskFeed) feed(id string) Feed {
 	return Feed{ID: id, Owner: d.Owner, URL: d.URL, Format: d.Format, Every: time.Duration(d.EveryNS),
-		ETag: d.ETag, LastModified: d.LastModified, Created: d.Created, LastRun: d.LastRun, Paused: d.Paused}
+		ETag: d.ETag, LastModified: d.LastModified, Created: d.Created, LastRun: d.LastRun, Paused: d.Paused,
+		legacySource: !d.OwnedSource}
 }
 
 func toDisk(f Feed) diskFeed {
 	return diskFeed{Owner: f.Owner, URL: f.URL, Format: f.Format, EveryNS: int64(f.Every),
-		ETag: f.ETag, LastModified: f.LastModified, Created: f.Created, LastRun: f.LastRun, Paused: f.Paused}
+		ETag: f.ETag, LastModified: f.LastModified, Created: f.Created, LastRun: f.LastRun, Paused: f.Paused,
+		OwnedSource: !f.legacySource}
 }
 
 // OpenRegistry opens (creating if needed) dir/feeds.db. bbolt locks the
@@ -401,6 +407,9 @@ func (r *Registry) recordRun(run Run, v *validators) error {
 			return err
 		}
 		f.LastRun = run.Started
+		if run.Status == StatusOK {
+			f.legacySource = false
+		}
 		if v != nil {
 			f.ETag, f.LastModified = v.etag, v.lastModified
 		}

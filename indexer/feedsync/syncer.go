@@ -158,7 +158,7 @@ func (s *Syncer) Remove(ctx context.Context, owner, id string) (catalog.Report, 
 		}
 	}
 	// The catalog first: if it fails, the feed is still there to retry.
-	rep, err := s.cat.IngestInputs(ctx, []store.Input{{Source: fd.URL, Owner: fd.Owner, Drop: true}})
+	rep, err := s.cat.IngestInputs(ctx, []store.Input{{Source: fd.URL, Owner: fd.Owner, Drop: true, AdoptUnowned: fd.legacySource}})
 	if err != nil {
 		return rep, fmt.Errorf("feedsync: retire the items of feed %s: %w", id, err)
 	}
@@ -224,7 +224,7 @@ func (s *Syncer) run(ctx context.Context, id string, push []byte) (Run, error) {
 	// it dropped, and what keeps another owner's feed, even one at the
 	// same URL, from changing or retiring them.
 	input := func(data []byte) []store.Input {
-		return []store.Input{{Source: fd.URL, Owner: fd.Owner, Data: data}}
+		return []store.Input{{Source: fd.URL, Owner: fd.Owner, Data: data, AdoptUnowned: fd.legacySource}}
 	}
 
 	var cause error

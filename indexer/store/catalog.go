@@ -38,6 +38,11 @@ type Options struct {
 	// generation goes live, so readers find them beside the records. An
 	// error fails the ingest.
 	Derive func(ctx context.Context, dir string, snap *catalog.Snapshot) error
+	// OpenDamaged lets Open succeed when no generation on disk is sound:
+	// the catalog starts empty and not ready (see Health), so an ingest
+	// can rebuild it and a server can wait for that. Without it such an
+	// Open fails with an error wrapping ErrCorrupt.
+	OpenDamaged bool
 }
 
 // Progress reports one step of an ingest: Phase is "reading", "parsing" or
@@ -131,8 +136,25 @@ func (c *Catalog) Refresh(ctx context.Context) (bool, error) {
 	}
 	if err != nil {
 		c.setReady(false)
-		if gen, err = c.fallback(name, err); err != nil {
-			return false, err
+		fb, ferr := c.fallback(name, err)
+		switch {
+		case ferr == nil:
+			gen = fb
+		case old != nil:
+			// Keep serving the sound generation already open.
+			c.setReady(true)
+			c.log.Error("catalog generation is damaged and no older one loads; keeping the one being served", "err", ferr)
+			return false, nil
+		case c.opts.OpenDamaged:
+			c.log.Error("catalog is damaged and no complete generation is left; serving nothing until an ingest rebuilds it", "err", ferr)
+			empty, eerr := loadGeneration(c.dir, "")
+			if eerr != nil {
+				return false, eerr
+			}
+			c.swap(empty)
+			return false, nil
+		default:
+			return false, fmt.Errorf("%w; run `pdpath ingest` to rebuild it", ferr)
 		}
 	}
 	c.setReady(true)

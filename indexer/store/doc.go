@@ -29,4 +29,25 @@
 // folder and does the work again. Readers open a generation read-only and
 // move to a newer one when CURRENT changes (Refresh), so an ingest by another
 // process becomes visible without a restart.
+//
+// # Owners and limits
+//
+// Every source has an owner: the operator for the files and URLs given to
+// `pdpath ingest`, an API key for an aggregator's feed (Input.Owner). An
+// item belongs to the owner whose sources publish it; a record with an id
+// another owner publishes is rejected, and a source only ever retires what
+// it stopped publishing itself. Every record passes catalog.Bound before it
+// is merged: prose is cut to its limit and the cut reported, ids, links
+// and numbers out of range reject the record.
+//
+// # Damage
+//
+// A generation is opened only after its records parse and every index
+// segment matches its checksum. When the newest is damaged (a segment cut
+// short or with flipped bytes, a file missing, state.json or CURRENT
+// unreadable), readers fall back to the newest complete generation before
+// it and say so (Health, the log); a search that fails on a generation
+// checks it again and falls back the same way. The next ingest builds on
+// the newest generation whose records are sound, re-indexing them when its
+// index is damaged, and numbers the result past every generation on disk.
 package store

@@ -136,10 +136,10 @@ func TestIssuerFromOwningOrganization(t *testing.T) {
 	for _, together := range []bool{true, false} {
 		c := openTest(t, t.TempDir())
 		if together {
-			ingest(t, c, Input{"orphan.json", []byte(noIssuer)}, Input{"org.json", []byte(org)})
+			ingest(t, c, Input{Source: "orphan.json", Data: []byte(noIssuer)}, Input{Source: "org.json", Data: []byte(org)})
 		} else {
-			ingest(t, c, Input{"orphan.json", []byte(noIssuer)})
-			if rep := ingest(t, c, Input{"org.json", []byte(org)}); rep.Updated != 1 {
+			ingest(t, c, Input{Source: "orphan.json", Data: []byte(noIssuer)})
+			if rep := ingest(t, c, Input{Source: "org.json", Data: []byte(org)}); rep.Updated != 1 {
 				t.Errorf("the named record is updated: %s", counts(rep))
 			}
 		}
@@ -155,8 +155,8 @@ func TestIssuerFromOwningOrganization(t *testing.T) {
 // replace a provisional record.
 func TestProvisionalLaterRun(t *testing.T) {
 	c := openTest(t, t.TempDir())
-	ingest(t, c, Input{"active.json", []byte(ctdlActive)})
-	rep := ingest(t, c, Input{"provisional.json", []byte(ctdlProvisional)})
+	ingest(t, c, Input{Source: "active.json", Data: []byte(ctdlActive)})
+	rep := ingest(t, c, Input{Source: "provisional.json", Data: []byte(ctdlProvisional)})
 	if rep.Updated != 0 || rep.Added != 0 {
 		t.Errorf("provisional twin changed the catalog: %s", counts(rep))
 	}
@@ -165,8 +165,8 @@ func TestProvisionalLaterRun(t *testing.T) {
 	}
 
 	c2 := openTest(t, t.TempDir())
-	ingest(t, c2, Input{"provisional.json", []byte(ctdlProvisional)})
-	rep = ingest(t, c2, Input{"active.json", []byte(ctdlActive)})
+	ingest(t, c2, Input{Source: "provisional.json", Data: []byte(ctdlProvisional)})
+	rep = ingest(t, c2, Input{Source: "active.json", Data: []byte(ctdlActive)})
 	if cr, _ := c2.Credential("ce-0b000000-0000-4000-8000-000000000001"); rep.Updated != 1 || cr == nil || cr.Title != "Literacy Coach Certificate" || cr.Lifecycle != catalog.LifecycleActive {
 		t.Errorf("published record replaces the provisional one: %s %+v", counts(rep), cr)
 	}

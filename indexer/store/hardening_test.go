@@ -134,3 +134,18 @@ func TestFieldLimits(t *testing.T) {
 		})
 	}
 }
+
+// TestRefusedForeignIDDoesNotBlockRetiring checks that a feed listing
+// another owner's id still retires what it dropped of its own.
+func TestRefusedForeignIDDoesNotBlockRetiring(t *testing.T) {
+	c := openTest(t, t.TempDir())
+	ingest(t, c, Input{Source: "catalog/a.csv", Data: []byte(feedA)})
+	const url = "https://b.example/feed.csv"
+	own := "b-1,Issuer B,Circles,Run circles.,FFT:2a,,,,,,,,,\nb-2,Issuer B,More circles,Run more circles.,FFT:2a,,,,,,,,,\n"
+	foreign := "a-1,Issuer B,Hijack,Mine.,InTASC:8,,,,,,,,,\n"
+	ingest(t, c, Input{Source: url, Owner: "key-b", Data: []byte(csvHeader + own)})
+	rep := ingest(t, c, Input{Source: url, Owner: "key-b", Data: []byte(csvHeader + foreign + "b-1,Issuer B,Circles,Run circles.,FFT:2a,,,,,,,,,\n")})
+	if len(rep.Rejected) != 1 || rep.Retired != 1 {
+		t.Errorf("report %s, want a-1 refused and b-2 retired", counts(rep))
+	}
+}

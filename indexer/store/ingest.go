@@ -35,6 +35,11 @@ type Input struct {
 	// unless another source of the same owner still publishes it. Data
 	// is ignored.
 	Drop bool
+	// AdoptUnowned moves an owner-less source named by Source alone, as
+	// catalogs written before sources had owners named feeds, to Owner,
+	// so the feed keeps managing the items it published then. Only a
+	// caller that knows the feed existed then may set it.
+	AdoptUnowned bool
 }
 
 // key is how the catalog names the source: the operator's URLs as given

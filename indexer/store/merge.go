@@ -53,6 +53,8 @@ type sourced struct {
 	// drop is set for a source that is being removed: it publishes
 	// nothing from now on.
 	drop bool
+	// adopt moves an owner-less source keyed by name to this owner.
+	adopt bool
 	feeds.Result
 }
 
@@ -81,7 +83,8 @@ func (m *merge) add(in Input, r feeds.Result) {
 		m.imported[f.Name] = &f
 		m.reg.Add(f)
 	}
-	m.results = append(m.results, sourced{source: in.key(), name: in.Source, owner: in.Owner, drop: in.Drop, Result: r})
+	m.results = append(m.results, sourced{source: in.key(), name: in.Source, owner: in.Owner, drop: in.Drop,
+		adopt: in.AdoptUnowned && in.Owner != "", Result: r})
 }
 
 // finish computes the next state and fills in the report's counts.
@@ -162,6 +165,21 @@ func (m *merge) finish(rep *catalog.Report) (*state, changeSet) {
 		cp := *v
 		sources[k] = &cp
 	}
+	for _, r := range m.results {
+		legacy, ok := sources[r.name]
+		if !r.adopt || !ok || legacy.Owner != "" || sources[r.source] != nil {
+			continue
+		}
+		legacy.Owner = r.owner
+		sources[r.source] = legacy
+		delete(sources, r.name)
+		for _, cr := range next {
+			if i := slices.Index(cr.Sources, r.name); i >= 0 {
+				cr.Sources = slices.Clone(cr.Sources)
+				cr.Sources[i] = r.source
+			}
+		}
+	}
 	dropped := map[string]bool{}
 	for _, r := range m.results {
 		if r.drop {
@@ -211,11 +229,12 @@ func (m *merge) finish(rep *catalog.Report) (*state, changeSet) {
 			prev := next[cr.ID]
 			// An item belongs to the owner whose sources publish it: no
 			// other owner's feed may change it, and while it is theirs
-			// it is not another owner's to retire either.
+			// it is not another owner's to retire either. The refusal
+			// leaves this source clean: the item was never its own, so
+			// nothing it did publish is at risk of a wrong retirement.
 			if prev != nil && len(prev.Sources) > 0 && sourceOwner(sources, prev.Sources) != r.owner {
 				rep.Rejected = append(rep.Rejected, catalog.Rejection{Source: r.display(), Record: rec.Locator,
 					Error: fmt.Sprintf("id %q is published by another owner's source; a feed may only add and change its own owner's items", cr.ID)})
-				clean[r.source] = false
 				info.Records--
 				continue
 			}

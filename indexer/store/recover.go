@@ -106,7 +106,7 @@ func (c *Catalog) fallback(bad string, cause error) (*generation, error) {
 			"corrupt", bad, "err", cause, "serving", name, "version", gen.snap.Version)
 		return gen, nil
 	}
-	return nil, fmt.Errorf("store: no complete generation in %s to fall back to: %s", c.dir, strings.Join(problems, "; "))
+	return nil, fmt.Errorf("%w: no complete generation in %s to fall back to: %s", ErrCorrupt, c.dir, strings.Join(problems, "; "))
 }
 
 // Check verifies the files of the live generation now and, if they are
@@ -128,6 +128,11 @@ func (c *Catalog) recheck(g *generation) error {
 	defer c.refreshMu.Unlock()
 	if c.cur.Load() != g {
 		return nil // already replaced
+	}
+	if c.knownBad(g.name) {
+		// Found damaged before with nothing to fall back to: do not
+		// verify and search the disk again on every failing request.
+		return fmt.Errorf("%w: generation %s, as found before", ErrCorrupt, g.name)
 	}
 	err := index.Verify(filepath.Join(c.dir, g.name, bleveDir))
 	if err == nil {

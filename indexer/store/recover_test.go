@@ -164,3 +164,36 @@ func TestSearchOnDamagedIndexFallsBack(t *testing.T) {
 		t.Errorf("after the search: version %d, health %+v", c.Version(), h)
 	}
 }
+
+// TestOnlyGenerationDamaged reproduces a catalog that cannot be opened to
+// be repaired: with its one generation's index damaged, readers get an
+// error naming the damage, an ingest opens it anyway and rebuilds the
+// index from the sound records.
+func TestOnlyGenerationDamaged(t *testing.T) {
+	dir := t.TempDir()
+	c := openTest(t, dir)
+	ingest(t, c, Input{Source: "a.csv", Data: []byte(feedA)})
+	c.Close()
+	segs, _ := filepath.Glob(filepath.Join(dir, genName(1), bleveDir, "store", "*.zap"))
+	for _, seg := range segs {
+		os.Truncate(seg, 100)
+	}
+	if _, err := Open(context.Background(), dir, Options{}); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), ".zap") {
+		t.Fatalf("open of a damaged catalog: %v; want ErrCorrupt naming the segment", err)
+	}
+	w, err := Open(context.Background(), dir, Options{OpenDamaged: true, CloseDelay: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if h := w.Health(); h.Ready || w.Version() != 0 {
+		t.Fatalf("damaged catalog opened: version %d, health %+v; want empty and not ready", w.Version(), h)
+	}
+	rep := ingest(t, w, Input{Source: "b.csv", Data: []byte(csvHeader + "b-1,Issuer B,Circles,Run circles.,FFT:2a,,,,,,,,,\n")})
+	if rep.CatalogVersion != 2 || !w.Health().Ready {
+		t.Fatalf("rebuild: %s, health %+v", counts(rep), w.Health())
+	}
+	if hits, err := w.SearchText(context.Background(), "discussion", 10); err != nil || len(hits) != 2 {
+		t.Errorf("the old records after the rebuild: %v, %v", hits, err)
+	}
+}
