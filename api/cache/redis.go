@@ -12,13 +12,17 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Timeouts for a cache in front of work that takes milliseconds: waiting on
-// a slow Redis longer than this costs more than computing the answer.
+// Timeouts for a cache in front of work that takes milliseconds to a few
+// hundred: waiting on a slow Redis longer than this costs more than
+// computing the answer. They are not tighter because on a busy machine a
+// healthy Redis answering dozens of connections at once can take 100 ms;
+// a cache that turned itself off then would send every request to the
+// ranker exactly when the machine can least afford it.
 const (
 	// DefaultOpTimeout bounds one Get or Set, dialling included.
-	DefaultOpTimeout = 100 * time.Millisecond
-	dialTimeout      = 200 * time.Millisecond
-	ioTimeout        = 100 * time.Millisecond
+	DefaultOpTimeout = 250 * time.Millisecond
+	dialTimeout      = 250 * time.Millisecond
+	ioTimeout        = 250 * time.Millisecond
 	// minBackoff and maxBackoff bound how long a failed Redis is skipped
 	// before it is asked again.
 	minBackoff = 250 * time.Millisecond

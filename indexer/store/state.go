@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
@@ -171,11 +172,13 @@ func decodeRecords(data []byte) ([]*catalog.Credential, error) {
 		go func() {
 			defer wg.Done()
 			lo, hi := w*len(lines)/workers, (w+1)*len(lines)/workers
+			seen := map[string]string{}
 			for i := lo; i < hi; i++ {
 				if err := gojson.Unmarshal(lines[i], &recs[i]); err != nil {
 					errs[w] = fmt.Errorf("record %d: %w", i+1, err)
 					return
 				}
+				detachStrings(reflect.ValueOf(&recs[i]).Elem(), seen)
 				out[i] = &recs[i]
 			}
 		}()
@@ -185,6 +188,50 @@ func decodeRecords(data []byte) ([]*catalog.Credential, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// internMax is the longest string detachStrings shares between records:
+// names, codes, tags and formats repeat across the catalog, descriptions do
+// not.
+const internMax = 96
+
+// detachStrings gives every string reachable from v (fields, slices,
+// pointers) memory of its own, one copy per distinct short string. The
+// decoder's strings point into its copy of the whole input line, which
+// would otherwise stay in memory, JSON syntax and all, as long as any one
+// of them does.
+func detachStrings(v reflect.Value, seen map[string]string) {
+	switch v.Kind() {
+	case reflect.String:
+		str := v.String()
+		if str == "" || !v.CanSet() {
+			return
+		}
+		if len(str) > internMax {
+			v.SetString(strings.Clone(str))
+			return
+		}
+		own, ok := seen[str]
+		if !ok {
+			own = strings.Clone(str)
+			seen[own] = own
+		}
+		v.SetString(own)
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if f := v.Field(i); f.CanSet() {
+				detachStrings(f, seen)
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			detachStrings(v.Index(i), seen)
+		}
+	case reflect.Pointer:
+		if !v.IsNil() {
+			detachStrings(v.Elem(), seen)
+		}
+	}
 }
 
 // writeFileAtomic writes data to path through a synced temporary file and a

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
 )
@@ -116,5 +117,39 @@ func TestDeriveWritesIntoTheGeneration(t *testing.T) {
 	}
 	if len(seen) != 1 || seen[0] != 1 {
 		t.Errorf("Derive called for versions %v, want [1]", seen)
+	}
+}
+
+func TestDetachStringsKeepsValues(t *testing.T) {
+	type inner struct {
+		Name string
+		Tags []string
+	}
+	type rec struct {
+		A, B  string
+		Long  string
+		P     *inner
+		Items []inner
+		when  string // unexported: left alone
+	}
+	long := strings.Repeat("description ", 20)
+	r := rec{A: "shared", B: "shared", Long: long, P: &inner{Name: "shared", Tags: []string{"x", ""}},
+		Items: []inner{{Name: "n1"}, {Name: "n2", Tags: []string{"shared"}}}, when: "kept"}
+	want := r
+	wantP := *r.P
+	seen := map[string]string{}
+	detachStrings(reflect.ValueOf(&r).Elem(), seen)
+	if r.A != want.A || r.B != want.B || r.Long != long || r.P.Name != wantP.Name || !reflect.DeepEqual(r.P.Tags, []string{"x", ""}) ||
+		r.Items[1].Tags[0] != "shared" || r.when != "kept" {
+		t.Errorf("values changed: %+v", r)
+	}
+	if len(seen) != 4 { // shared, x, n1, n2; nothing for "" or the long text
+		t.Errorf("interned %v, want the 4 distinct short strings", seen)
+	}
+	if unsafe.StringData(r.A) != unsafe.StringData(r.P.Name) {
+		t.Error("two equal short strings were not shared")
+	}
+	if _, ok := seen[long]; ok {
+		t.Error("a long string was interned")
 	}
 }
