@@ -22,7 +22,7 @@ const (
 )
 
 // searchParams are the query parameters GET /v1/credentials accepts.
-var searchParams = []string{"q", "issuer", "framework", "code", "approved_in", "max_cost_usd", "max_hours", "limit", "offset"}
+var searchParams = []string{"q", "issuer", "framework", "code", "kind", "approved_in", "max_cost_usd", "max_hours", "limit", "offset"}
 
 // searchResponse is the body of GET /v1/credentials.
 type searchResponse struct {
@@ -56,6 +56,7 @@ func (s *Server) searchCredentials(c *gin.Context) error {
 		Issuer:     q.Get("issuer"),
 		Framework:  q.Get("framework"),
 		Code:       q.Get("code"),
+		Kind:       q.Get("kind"),
 		ApprovedIn: q.Get("approved_in"),
 		Limit:      defaultSearchLimit,
 		Facets:     true,
@@ -67,6 +68,11 @@ func (s *Server) searchCredentials(c *gin.Context) error {
 		if name, ok := s.cfg.Catalog.Frameworks().Canonical(req.Framework); ok {
 			req.Framework = name
 		}
+	}
+	switch req.Kind {
+	case "", catalog.KindCredential, catalog.KindLearningOpportunity, catalog.KindAssessment:
+	default:
+		return badRequest("kind must be one of %s, %s, %s; got %q", catalog.KindCredential, catalog.KindLearningOpportunity, catalog.KindAssessment, req.Kind)
 	}
 	var err error
 	if req.MaxCostUSD, err = floatParam(q.Get("max_cost_usd"), "max_cost_usd"); err != nil {
