@@ -278,3 +278,26 @@ func (c schemaCheck) value(where string, typ reflect.Type, p *openapi3.SchemaRef
 		c.t.Errorf("%s: type %v, want %s (Go %s)", where, p.Value.Type.Slice(), want, typ)
 	}
 }
+
+// TestSearchParametersDocumented checks that the document lists exactly
+// the query parameters GET /v1/credentials accepts, and the item kinds
+// its kind parameter takes.
+func TestSearchParametersDocumented(t *testing.T) {
+	op := specValidator(t).Doc().Paths.Find("/v1/credentials").Get
+	var documented []string
+	for _, p := range op.Parameters {
+		documented = append(documented, p.Value.Name)
+		if p.Value.Name == "kind" {
+			var kinds []string
+			for _, v := range p.Value.Schema.Value.Enum {
+				kinds = append(kinds, v.(string))
+			}
+			if want := []string{catalog.KindCredential, catalog.KindLearningOpportunity, catalog.KindAssessment}; !slices.Equal(kinds, want) {
+				t.Errorf("kind takes %v in the document, want %v", kinds, want)
+			}
+		}
+	}
+	if !slices.Equal(documented, searchParams) {
+		t.Errorf("documented parameters %v, accepted %v", documented, searchParams)
+	}
+}
