@@ -70,7 +70,7 @@ var allowedImports = map[string][]string{
 	"indexer/fetch":              {"indexer/derrors"},
 	"indexer/pgdb":               {"indexer/derrors"},
 	"indexer/pgdb/pgdbtest":      {"indexer/pgdb"},
-	"indexer/auth":               {"indexer/derrors", "indexer/pgdb", "indexer/fsutil"},
+	"indexer/auth":               {"indexer/derrors", "indexer/pgdb", "indexer/fsutil", "indexer/randid"},
 	"indexer/fsutil":             nil,
 	"indexer/feeds/internal/...": {"indexer/catalog", "indexer/feeds/internal/..."},
 	"indexer/feeds/feed":         {"indexer/catalog", "indexer/feeds/internal/..."},
@@ -80,7 +80,7 @@ var allowedImports = map[string][]string{
 	"indexer/index":              {"indexer/catalog", "indexer/derrors"},
 	"indexer/synth":              {"datasets", "indexer/catalog"},
 	"indexer/store":              {"indexer/catalog", "indexer/derrors", "indexer/feeds", "indexer/fetch", "indexer/frameworks", "indexer/index", "indexer/pgdb", "indexer/fsutil"},
-	"indexer/feedsync":           {"indexer/catalog", "indexer/derrors", "indexer/feeds/feed", "indexer/fetch", "indexer/store", "indexer/pgdb", "indexer/fsutil"},
+	"indexer/feedsync":           {"indexer/catalog", "indexer/derrors", "indexer/feeds/feed", "indexer/fetch", "indexer/store", "indexer/pgdb", "indexer/fsutil", "indexer/randid"},
 
 	// recommender: ranking, planning and saved pathways over catalog
 	// snapshots; never the search engine or the store of record.
@@ -90,7 +90,7 @@ var allowedImports = map[string][]string{
 	"recommender/planner":    {"indexer/catalog", "indexer/derrors"},
 	"recommender/eval":       {"indexer/catalog", "recommender/profile"},
 	"recommender/pathway":    {"indexer/catalog", "indexer/derrors", "recommender/planner"},
-	"recommender/pathstore":  {"indexer/derrors", "indexer/pgdb", "indexer/fsutil"},
+	"recommender/pathstore":  {"indexer/derrors", "indexer/pgdb", "indexer/fsutil", "indexer/randid"},
 	"recommender/pathways":   {"indexer/catalog", "indexer/derrors", "recommender/pathstore", "recommender/pathway", "recommender/planner"},
 	"recommender": {"indexer/catalog", "indexer/derrors", "indexer/frameworks", "recommender/competency", "recommender/eval",
 		"recommender/planner", "recommender/profile", "recommender/semantic"},

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/pdpath/pdpath/indexer/derrors"
+	"github.com/pdpath/pdpath/indexer/randid"
 )
 
 // Role is what a key may do.
@@ -86,13 +87,5 @@ func HashSecret(secret string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// newID returns a short random public identifier for a key: it names the
-// key in listings, logs and as the owner of saved pathways without revealing
-// anything about the secret.
-func newID() (string, error) {
-	var b [8]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", fmt.Errorf("auth: random id: %w", err)
-	}
-	return "key_" + hex.EncodeToString(b[:]), nil
-}
+// newID returns a fresh random id (package randid).
+func newID() (string, error) { return randid.New("key_", 8), nil }

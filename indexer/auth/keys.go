@@ -15,6 +15,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/pdpath/pdpath/indexer/fsutil"
 )
 
 // FileName is the key file's name inside an index directory.
@@ -187,9 +189,9 @@ func (s *Store) update(ctx context.Context, change func(*keyFile) error) error {
 	if err := os.MkdirAll(filepath.Dir(s.path), 0o755); err != nil {
 		return fmt.Errorf("auth: create %s: %w", filepath.Dir(s.path), err)
 	}
-	unlock, err := lockFile(ctx, s.path+".lock")
+	unlock, err := fsutil.Lock(ctx, s.path+".lock", 20*time.Millisecond, "another writer of the key file")
 	if err != nil {
-		return err
+		return fmt.Errorf("auth: %w", err)
 	}
 	defer unlock()
 	f, err := readFile(s.path)
@@ -203,8 +205,14 @@ func (s *Store) update(ctx context.Context, change func(*keyFile) error) error {
 	if err != nil {
 		return fmt.Errorf("auth: encode keys: %w", err)
 	}
-	if err := writeAtomic(s.path, append(data, '\n')); err != nil {
+	// The file holds only hashes, but it is still kept private to the
+	// owner: the list of roles is nobody else's business.
+	err = fsutil.WriteAtomic(s.path, 0o600, func(f *os.File) error {
+		_, err := f.Write(append(data, '\n'))
 		return err
+	})
+	if err != nil {
+		return fmt.Errorf("auth: %w", err)
 	}
 	return s.reload(true)
 }
@@ -273,62 +281,4 @@ func readFile(path string) (*keyFile, error) {
 		return nil, fmt.Errorf("auth: key file %s: %w", path, err)
 	}
 	return &f, nil
-}
-
-// writeAtomic replaces path with data so a reader sees the old file or the
-// new one, never a part. The file holds only hashes, but it is still kept
-// private to the owner: the list of roles is nobody else's business.
-func writeAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".keys-*.tmp")
-	if err != nil {
-		return fmt.Errorf("auth: write key file: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("auth: write key file: %w", err)
-	}
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return fmt.Errorf("auth: write key file: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("auth: write key file: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("auth: write key file: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("auth: replace key file: %w", err)
-	}
-	return nil
-}
-
-// lockFile takes an exclusive advisory lock, waiting until ctx ends. The
-// kernel drops it if the holder dies.
-func lockFile(ctx context.Context, path string) (func(), error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("auth: open lock: %w", err)
-	}
-	for {
-		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-		if err == nil {
-			return func() {
-				syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-				f.Close()
-			}, nil
-		}
-		if !errors.Is(err, syscall.EWOULDBLOCK) {
-			f.Close()
-			return nil, fmt.Errorf("auth: lock %s: %w", path, err)
-		}
-		select {
-		case <-ctx.Done():
-			f.Close()
-			return nil, fmt.Errorf("auth: waiting for the key file lock: %w", ctx.Err())
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
 }

@@ -2,9 +2,7 @@ package feedsync
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,8 +11,10 @@ import (
 	"sort"
 	"time"
 
-	"github.com/pdpath/pdpath/indexer/catalog"
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/pdpath/pdpath/indexer/catalog"
+	"github.com/pdpath/pdpath/indexer/randid"
 )
 
 // Bucket names in feeds.db.
@@ -117,13 +117,8 @@ func (r *Registry) Close() error {
 	return nil
 }
 
-func newID() (string, error) {
-	var b [12]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", fmt.Errorf("feedsync: random id: %w", err)
-	}
-	return hex.EncodeToString(b[:]), nil
-}
+// newID returns a fresh random id (package randid).
+func newID() (string, error) { return randid.New("", 12), nil }
 
 func readFeed(b *bolt.Bucket, id string) (Feed, error) {
 	v := b.Get([]byte(id))
