@@ -72,6 +72,7 @@ var allowedImports = map[string][]string{
 	"indexer/pgdb/pgdbtest":      {"indexer/pgdb"},
 	"indexer/auth":               {"indexer/derrors", "indexer/pgdb", "indexer/fsutil", "indexer/randid"},
 	"indexer/fsutil":             nil,
+	"indexer/randid":             nil,
 	"indexer/feeds/internal/...": {"indexer/catalog", "indexer/feeds/internal/..."},
 	"indexer/feeds/feed":         {"indexer/catalog", "indexer/feeds/internal/..."},
 	"indexer/feeds/...":          {"indexer/catalog", "indexer/derrors", "indexer/feeds/feed", "indexer/feeds/internal/..."},
