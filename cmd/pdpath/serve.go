@@ -64,10 +64,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer cat.Close()
-	keys, err := auth.Open(st.index)
+	keys, err := auth.OpenKeys(ctx, st.store, st.index)
 	if err != nil {
 		return err
 	}
+	defer keys.Close()
 	paths, err := pathstore.Open(ctx, st.store, st.index)
 	if err != nil {
 		return err
@@ -172,7 +173,7 @@ func serveFlags(fs *flagSet) {
 	fs.indexFlag()
 	fs.String("addr", "", "listen address (env PDPATH_ADDR, default 127.0.0.1:8080; port 0 picks a free one)")
 	fs.String("redis", "", "Redis URL for the response cache, redis://HOST:PORT/DB (env REDIS_URL; default none: an in-process cache)")
-	fs.String("store", "", "where saved pathways are kept: postgres://USER:PASSWORD@HOST:PORT/DB for PostgreSQL, or bolt for the embedded file (env PDPATH_STORE; default bolt: pathways.db in the index directory)")
+	fs.String("store", "", "where shared state (API keys, saved pathways) lives: postgres://USER:PASSWORD@HOST:PORT/DB for PostgreSQL, shared by every server, or bolt for files in the index directory (env PDPATH_STORE; default bolt)")
 	fs.String("pathways-db", "", "older name of --store (env PDPATH_PATHWAYS_DSN, read when PDPATH_STORE is unset)")
 	fs.Bool("open-reader", false, "serve reader routes to requests without a key (env PDPATH_OPEN_READER=true)")
 	fs.Float64("rate-limit", 0, "requests per second per key, keys created with their own rate excepted (env PDPATH_RATE_LIMIT, default 20; 0 from env or flag keeps the default, negative disables)")

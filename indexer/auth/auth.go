@@ -36,6 +36,7 @@ var Roles = []Role{RoleReader, RoleCoach, RoleAggregator, RoleAdmin}
 var (
 	ErrUnknownRole = derrors.New(derrors.Invalid, "auth: unknown role")
 	ErrNoKey       = derrors.New(derrors.NotFound, "auth: no such key")
+	ErrInvalid     = derrors.New(derrors.Invalid, "auth: invalid key settings")
 )
 
 // ParseRole returns the role named s.

@@ -145,22 +145,10 @@ func compareStrings(a, b string) int {
 // Create makes a new key with role r, stores its hash and returns the secret
 // (shown once; it cannot be recovered) with the stored record.
 func (s *Store) Create(ctx context.Context, r Role, opts CreateOptions) (string, Key, error) {
-	if _, err := ParseRole(string(r)); err != nil {
-		return "", Key{}, err
-	}
-	if opts.RatePerSec < 0 || opts.Burst < 0 {
-		return "", Key{}, fmt.Errorf("auth: rate limit must not be negative")
-	}
-	secret, hash, err := NewSecret()
+	k, secret, err := newKey(r, opts)
 	if err != nil {
 		return "", Key{}, err
 	}
-	id, err := newID()
-	if err != nil {
-		return "", Key{}, err
-	}
-	k := Key{ID: id, Role: r, Hash: hash, Created: time.Now().UTC().Truncate(time.Second),
-		Label: opts.Label, RatePerSec: opts.RatePerSec, Burst: opts.Burst}
 	err = s.update(ctx, func(f *keyFile) error {
 		f.Keys = append(f.Keys, k)
 		return nil
@@ -169,6 +157,27 @@ func (s *Store) Create(ctx context.Context, r Role, opts CreateOptions) (string,
 		return "", Key{}, err
 	}
 	return secret, k, nil
+}
+
+// newKey checks a new key's settings and makes it: the stored record and
+// the secret.
+func newKey(r Role, opts CreateOptions) (Key, string, error) {
+	if _, err := ParseRole(string(r)); err != nil {
+		return Key{}, "", err
+	}
+	if opts.RatePerSec < 0 || opts.Burst < 0 {
+		return Key{}, "", fmt.Errorf("%w: rate limit must not be negative", ErrInvalid)
+	}
+	secret, hash, err := NewSecret()
+	if err != nil {
+		return Key{}, "", err
+	}
+	id, err := newID()
+	if err != nil {
+		return Key{}, "", err
+	}
+	return Key{ID: id, Role: r, Hash: hash, Created: time.Now().UTC().Truncate(time.Second),
+		Label: opts.Label, RatePerSec: opts.RatePerSec, Burst: opts.Burst}, secret, nil
 }
 
 // Revoke deletes the key with the given id.
