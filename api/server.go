@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/pdpath/pdpath/api/cache"
+	"github.com/pdpath/pdpath/api/ratelimit"
 	"github.com/pdpath/pdpath/indexer/auth"
 	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/indexer/fetch"
@@ -98,8 +99,11 @@ type Config struct {
 	// RateLimit applies to each key without its own; AnonymousLimit to
 	// each client address when OpenReader lets them in. Zero Rate means
 	// unlimited.
-	RateLimit      auth.Limit
-	AnonymousLimit auth.Limit
+	RateLimit      ratelimit.Limit
+	AnonymousLimit ratelimit.Limit
+	// Limiter keeps the rate limits' state; nil means per process
+	// (ratelimit.Local). A ratelimit.Redis shares them between servers.
+	Limiter ratelimit.Limiter
 	// Fetcher is the client feeds are fetched with; its policy also
 	// decides which feed URLs registration accepts, so the two never
 	// disagree. Nil means fetch.New(fetch.Policy{}), which refuses
@@ -135,7 +139,7 @@ type Server struct {
 	metrics  *metrics
 	registry *prometheus.Registry
 	cache    *cache.ResponseCache
-	limiter  *auth.Limiter
+	limiter  ratelimit.Limiter
 	// pathways is the saved-pathway service over Config.Pathways.
 	pathways *pathways.Service
 }
@@ -172,7 +176,10 @@ func New(cfg Config) (*Server, error) {
 		reg = prometheus.NewRegistry()
 		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, registry: reg, limiter: auth.NewLimiter(nil)}
+	s := &Server{cfg: cfg, log: cfg.Logger, registry: reg, limiter: cfg.Limiter}
+	if s.limiter == nil {
+		s.limiter = ratelimit.NewLocal(nil)
+	}
 	if cfg.Pathways != nil {
 		s.pathways = pathways.New(cfg.Pathways, cfg.Catalog, cfg.Recommender)
 	}

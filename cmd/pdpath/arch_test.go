@@ -100,6 +100,7 @@ var allowedImports = map[string][]string{
 	"api/cache":               {"indexer/derrors"},
 	"api/internal/redistest":  nil,
 	"api/openapi":             nil,
+	"api/ratelimit":           nil,
 	"api/openapi/openapitest": {"api/openapi"},
 	"api":                     {"api/...", "indexer/...", "recommender/..."},
 

@@ -20,9 +20,11 @@ import (
 
 	"github.com/pdpath/pdpath/api"
 	"github.com/pdpath/pdpath/api/cache"
+	"github.com/pdpath/pdpath/api/ratelimit"
 	"github.com/pdpath/pdpath/indexer/auth"
 	"github.com/pdpath/pdpath/indexer/feedsync"
 	"github.com/pdpath/pdpath/indexer/fetch"
+	"github.com/pdpath/pdpath/indexer/pgdb"
 	"github.com/pdpath/pdpath/indexer/store"
 	"github.com/pdpath/pdpath/recommender"
 	"github.com/pdpath/pdpath/recommender/pathstore"
@@ -89,6 +91,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	cacheMetrics := cache.NewMetrics(reg)
 	var respCache cache.Cache
+	var limiter ratelimit.Limiter
 	if st.redisURL == "" {
 		respCache = cache.NewMemory(0)
 		log.Info("no --redis or REDIS_URL: caching responses in process (not shared between servers)")
@@ -105,6 +108,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			log.Info("caching responses in redis", "addr", client.Options().Addr, "db", client.Options().DB, "prefix", st.cachePrefix)
 		}
 		respCache = rc
+		// Rate limits live in the same Redis, so a key's limit holds
+		// across every server that shares it.
+		limiter = ratelimit.NewRedis(client, st.cachePrefix+"rate:", log)
 	}
 
 	engine := recommender.New(recommender.Options{Searcher: cat, Logger: log})
@@ -133,8 +139,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		Registry:       reg,
 		CacheMetrics:   cacheMetrics,
 		OpenReader:     st.openReader,
-		RateLimit:      auth.Limit{Rate: st.rate, Burst: st.burst},
-		AnonymousLimit: auth.Limit{Rate: st.anonRate, Burst: st.anonBurst},
+		RateLimit:      ratelimit.Limit{Rate: st.rate, Burst: st.burst},
+		AnonymousLimit: ratelimit.Limit{Rate: st.anonRate, Burst: st.anonBurst},
+		Limiter:        limiter,
 		Fetcher:        fetcher,
 		TrustedProxies: st.trustedProxies,
 	})
@@ -266,7 +273,7 @@ func serveConfig(fs *flagSet) (serveSettings, error) {
 	}
 	st.cachePrefix = get("cache-prefix", "PDPATH_CACHE_PREFIX")
 	if st.cachePrefix == "" {
-		st.cachePrefix = defaultCachePrefix(st.index)
+		st.cachePrefix = defaultCachePrefix(st.index, st.store)
 	}
 	if v := get("trusted-proxies", "PDPATH_TRUSTED_PROXIES"); v != "" {
 		for _, p := range strings.Split(v, ",") {
@@ -326,10 +333,15 @@ func redactDSN(dsn string) string {
 // catalog version, and two catalogs at the same version are not the same
 // catalog: servers of different index directories must not share entries,
 // while servers of one directory should.
-func defaultCachePrefix(index string) string {
+func defaultCachePrefix(index, storeURL string) string {
 	abs, err := filepath.Abs(index)
 	if err != nil {
 		abs = index
+	}
+	if storeURL != "" {
+		// Servers sharing one store serve one catalog: they share the
+		// cache and the rate limits whatever their index directories.
+		abs = pgdb.Redact(storeURL)
 	}
 	sum := sha256.Sum256([]byte(abs))
 	return "pdpath:" + hex.EncodeToString(sum[:4]) + ":"
