@@ -80,6 +80,7 @@ var allowedImports = map[string][]string{
 	"indexer/frameworks":         {"datasets", "indexer/catalog", "indexer/feeds/frameworkcsv"},
 	"indexer/index":              {"indexer/catalog", "indexer/derrors"},
 	"indexer/synth":              {"datasets", "indexer/catalog"},
+	"indexer/catalogdb":          {"indexer/catalog", "indexer/fsutil", "indexer/pgdb", "indexer/store"},
 	"indexer/store":              {"indexer/catalog", "indexer/derrors", "indexer/feeds", "indexer/fetch", "indexer/frameworks", "indexer/index", "indexer/pgdb", "indexer/fsutil"},
 	"indexer/feedsync":           {"indexer/catalog", "indexer/derrors", "indexer/feeds/feed", "indexer/fetch", "indexer/store", "indexer/pgdb", "indexer/fsutil", "indexer/randid"},
 

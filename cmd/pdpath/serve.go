@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -22,6 +23,7 @@ import (
 	"github.com/pdpath/pdpath/api/cache"
 	"github.com/pdpath/pdpath/api/ratelimit"
 	"github.com/pdpath/pdpath/indexer/auth"
+	"github.com/pdpath/pdpath/indexer/catalogdb"
 	"github.com/pdpath/pdpath/indexer/feedsync"
 	"github.com/pdpath/pdpath/indexer/fetch"
 	"github.com/pdpath/pdpath/indexer/pgdb"
@@ -61,11 +63,36 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	// The one fetch client: its guard decides, on the address dialled,
 	// whether a feed may be read.
 	fetcher := fetch.New(fetch.Policy{AllowPrivate: st.allowPrivate})
-	cat, err := store.Open(ctx, st.index, store.Options{Logger: log, Fetcher: fetcher})
+	// Without a store the catalog lives in the index directory; with one,
+	// the index directory holds this server's copy of the catalog of
+	// record, which a follower keeps up to date.
+	catDir := st.index
+	if st.store != "" {
+		catDir = catalogdb.CatalogDir(st.index, st.store)
+	}
+	cat, err := store.Open(ctx, catDir, store.Options{Logger: log, Fetcher: fetcher})
 	if err != nil {
 		return err
 	}
 	defer cat.Close()
+	// syncTo is what feed syncs write: the local catalog, or the catalog
+	// of record when there is a store.
+	var syncTo feedsync.Catalog = cat
+	var follower *catalogdb.Follower
+	if st.store != "" {
+		clog, err := catalogdb.Open(ctx, st.store)
+		if err != nil {
+			return err
+		}
+		defer clog.Close()
+		follower = catalogdb.NewFollower(clog, cat, catDir, log)
+		if _, err := follower.CatchUp(ctx); err != nil {
+			return err
+		}
+		host, _ := os.Hostname()
+		syncTo = catalogdb.NewWriter(follower, "serve@"+host)
+		log.Info("catalog of record in PostgreSQL; this server follows it", "copy", catDir, "catalog_version", cat.Version())
+	}
 	keys, err := auth.OpenKeys(ctx, st.store, st.index)
 	if err != nil {
 		return err
@@ -120,7 +147,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	// server exists only once the syncer does, hence the indirection.
 	var srv *api.Server
 	syncer := feedsync.NewSyncer(feedsync.SyncerConfig{
-		Registry: feeds, Catalog: cat, Fetcher: fetcher, Logger: log,
+		Registry: feeds, Catalog: syncTo, Fetcher: fetcher, Logger: log,
 		Observer: feedsync.ObserverFunc(func(r feedsync.Run) {
 			if srv != nil {
 				srv.ObserveRun(r)
@@ -164,6 +191,16 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		if ks, err := keys.List(); err == nil && len(ks) == 0 {
 			log.Warn("no API keys yet and reader routes need one: create one with `pdpath keys create --role reader`, or pass --open-reader")
 		}
+	}
+	if follower != nil {
+		fctx, stopFollowing := context.WithCancel(ctx)
+		followed := make(chan struct{})
+		go func() {
+			defer close(followed)
+			follower.Run(fctx, 0, nil)
+		}()
+		// Stopped and waited for before the catalog closes.
+		defer func() { stopFollowing(); <-followed }()
 	}
 	go feedsync.NewScheduler(feedsync.SchedulerConfig{Registry: feeds, Syncer: syncer, Logger: log}).Run(ctx)
 	return srv.Serve(ctx, ln)

@@ -39,6 +39,20 @@ var ErrNoInput = derrors.New(derrors.NotFound, "store: no such input")
 // is ingested; a file or URL that cannot be read or parsed is reported in
 // Report.Rejected and the other inputs still land.
 func (c *Catalog) Ingest(ctx context.Context, paths []string) (catalog.Report, error) {
+	inputs, failed, err := c.ReadInputs(ctx, paths)
+	if err != nil {
+		return catalog.Report{}, err
+	}
+	rep, err := c.IngestInputs(ctx, inputs)
+	rep.Rejected = append(append([]catalog.Rejection{}, failed...), rep.Rejected...)
+	return rep, err
+}
+
+// ReadInputs reads feed files, folders (recursively) and http(s) URLs
+// into memory, each Input named by SourceKey. A path that does not exist
+// is an error; a file or URL that cannot be read is returned as a
+// rejection and the others are read.
+func (c *Catalog) ReadInputs(ctx context.Context, paths []string) ([]Input, []catalog.Rejection, error) {
 	var files []string
 	var urls []string
 	for _, p := range paths {
@@ -48,7 +62,7 @@ func (c *Catalog) Ingest(ctx context.Context, paths []string) (catalog.Report, e
 		}
 		info, err := os.Stat(p)
 		if err != nil {
-			return catalog.Report{}, fmt.Errorf("%w: %s", ErrNoInput, p)
+			return nil, nil, fmt.Errorf("%w: %s", ErrNoInput, p)
 		}
 		if !info.IsDir() {
 			files = append(files, p)
@@ -71,7 +85,7 @@ func (c *Catalog) Ingest(ctx context.Context, paths []string) (catalog.Report, e
 			return nil
 		})
 		if err != nil {
-			return catalog.Report{}, fmt.Errorf("store: walk %s: %w", p, err)
+			return nil, nil, fmt.Errorf("store: walk %s: %w", p, err)
 		}
 	}
 
@@ -83,7 +97,7 @@ func (c *Catalog) Ingest(ctx context.Context, paths []string) (catalog.Report, e
 		if err != nil {
 			failed = append(failed, catalog.Rejection{Source: f, Error: err.Error()})
 		} else {
-			inputs = append(inputs, Input{Source: f, Data: data})
+			inputs = append(inputs, Input{Source: SourceKey(f), Data: data})
 		}
 		c.progress("reading", i+1, total)
 	}
@@ -92,13 +106,11 @@ func (c *Catalog) Ingest(ctx context.Context, paths []string) (catalog.Report, e
 		if err != nil {
 			failed = append(failed, catalog.Rejection{Source: u, Error: err.Error()})
 		} else {
-			inputs = append(inputs, Input{Source: u, Data: resp.Data})
+			inputs = append(inputs, Input{Source: SourceKey(u), Data: resp.Data})
 		}
 		c.progress("reading", len(files)+i+1, total)
 	}
-	rep, err := c.IngestInputs(ctx, inputs)
-	rep.Rejected = append(append([]catalog.Rejection{}, failed...), rep.Rejected...)
-	return rep, err
+	return inputs, failed, nil
 }
 
 func isURL(s string) bool {
@@ -162,7 +174,7 @@ func (c *Catalog) IngestInputs(ctx context.Context, inputs []Input) (catalog.Rep
 		return rep, err
 	}
 	for i, r := range results {
-		m.add(sourceKey(inputs[i].Source), r)
+		m.add(SourceKey(inputs[i].Source), r)
 	}
 	next, changes := m.finish(&rep)
 	rep.CatalogVersion = base.Version
@@ -188,9 +200,9 @@ func (c *Catalog) IngestInputs(ctx context.Context, inputs []Input) (catalog.Rep
 	return rep, c.install(genName(next.Version), next, m.reg)
 }
 
-// sourceKey is how provenance names a source: URLs as given, files by
+// SourceKey is how provenance names a source: URLs as given, files by
 // absolute path so the same file reached from another folder is one source.
-func sourceKey(source string) string {
+func SourceKey(source string) string {
 	if isURL(source) {
 		return source
 	}
