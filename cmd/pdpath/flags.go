@@ -24,8 +24,6 @@ type flagSet struct {
 	index  string
 	store  string
 	usage  string
-	posMin int
-	posMax int // -1: unlimited
 }
 
 func newFlagSet(e *env, name, usage string) *flagSet {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/indexer/randid"
@@ -88,7 +89,7 @@ func OpenRegistry(dir string, opts RegistryOptions) (*Registry, error) {
 	}
 	path := filepath.Join(dir, FileName)
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("feedsync: %s is locked by another process (is a server already running on this index?): %w", path, err)
 	}
 	if err != nil {
@@ -267,7 +268,7 @@ func (r *Registry) Delete(ctx context.Context, owner, id string) error {
 		if err := b.Delete([]byte(id)); err != nil {
 			return err
 		}
-		if err := tx.Bucket(bucketRuns).DeleteBucket([]byte(id)); err != nil && !errors.Is(err, bolt.ErrBucketNotFound) {
+		if err := tx.Bucket(bucketRuns).DeleteBucket([]byte(id)); err != nil && !errors.Is(err, berrors.ErrBucketNotFound) {
 			return err
 		}
 		return nil
