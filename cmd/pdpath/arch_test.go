@@ -82,7 +82,7 @@ var allowedImports = map[string][]string{
 	"indexer/synth":              {"datasets", "indexer/catalog"},
 	"indexer/catalogdb":          {"indexer/catalog", "indexer/fsutil", "indexer/pgdb", "indexer/store"},
 	"indexer/store":              {"indexer/catalog", "indexer/derrors", "indexer/feeds", "indexer/fetch", "indexer/frameworks", "indexer/index", "indexer/pgdb", "indexer/fsutil"},
-	"indexer/feedsync":           {"indexer/catalog", "indexer/derrors", "indexer/feeds/feed", "indexer/fetch", "indexer/store", "indexer/pgdb", "indexer/fsutil", "indexer/randid"},
+	"indexer/feedsync":           {"indexer/catalog", "indexer/derrors", "indexer/feeds/feed", "indexer/fetch", "indexer/store", "indexer/pgdb", "indexer/pgdb/pgdbtest", "indexer/fsutil", "indexer/randid"},
 
 	// recommender: ranking, planning and saved pathways over catalog
 	// snapshots; never the search engine or the store of record.

@@ -108,7 +108,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	} else {
 		log.Info("saved pathways in PostgreSQL", "store", storeName(st.store), "database", redactDSN(st.store))
 	}
-	feeds, err := feedsync.OpenRegistry(st.index, feedsync.RegistryOptions{})
+	feeds, err := feedsync.OpenStore(ctx, st.store, st.index)
 	if err != nil {
 		return err
 	}
@@ -208,7 +208,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 
 // feedService joins the feed registry and syncer into what api.Feeds asks.
 type feedService struct {
-	*feedsync.Registry
+	feedsync.Store
 	*feedsync.Syncer
 }
 
