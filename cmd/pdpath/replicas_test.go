@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,7 +29,9 @@ type replica struct {
 func startReplica(t *testing.T, dsn, redisURL string) *replica {
 	t.Helper()
 	pr, pw := io.Pipe()
-	se, serr := testEnv(pw, map[string]string{"PDPATH_STORE": dsn, "REDIS_URL": redisURL})
+	// The feed test serves its issuer on loopback: these servers may
+	// fetch there, as an operator's own network.
+	se, serr := testEnv(pw, map[string]string{"PDPATH_STORE": dsn, "REDIS_URL": redisURL, "PDPATH_ALLOW_PRIVATE_FEEDS": "true"})
 	ctx, stop := context.WithCancel(context.Background())
 	r := &replica{stop: stop, done: make(chan int, 1), serr: serr}
 	go func() {
@@ -191,6 +194,72 @@ func TestReplicas(t *testing.T) {
 	}
 	if allowed != 4 || refused != 8 {
 		t.Errorf("rate limit across replicas: %d allowed, %d refused; want 4 and 8", allowed, refused)
+	}
+
+	// A sync asked of all three at once fetches the feed once.
+	var mu sync.Mutex
+	fetches := 0
+	release := make(chan struct{})
+	issuer := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		fetches++
+		mu.Unlock()
+		<-release
+		w.Header().Set("Content-Type", "text/csv")
+		io.WriteString(w, "id,issuer,title,description,competencies,level,prerequisites,cost_usd,hours,format\n"+
+			"feed-one,Feed Issuer,Feedback Loops,Close the loop on student feedback.,InTASC:6,1,,0,3,online\n")
+	}))
+	defer issuer.Close()
+	out.Reset()
+	e, stderr = testEnv(&out, nil)
+	if code := run(context.Background(), e, []string{"keys", "create", "--role", "aggregator", "--store", dsn, "--index", t.TempDir(), "--json"}); code != 0 {
+		t.Fatalf("keys create: %d %s", code, stderr)
+	}
+	var agg struct{ Key string }
+	json.Unmarshal(out.Bytes(), &agg)
+	code, body = reps[1].call(t, "POST", "/v1/feeds", agg.Key, `{"url":"`+issuer.URL+`/feed.csv"}`)
+	if code != http.StatusCreated {
+		t.Fatalf("register a feed on replica 1: %d %s", code, body)
+	}
+	var feed struct{ ID string }
+	json.Unmarshal(body, &feed)
+	type syncAnswer struct {
+		code int
+		run  string
+	}
+	answers := make([]syncAnswer, len(reps))
+	var syncs sync.WaitGroup
+	for i, r := range reps {
+		syncs.Go(func() {
+			code, body := r.call(t, "POST", "/v1/feeds/"+feed.ID+"/sync", agg.Key, "")
+			var res struct {
+				RunID string `json:"run_id"`
+			}
+			json.Unmarshal(body, &res)
+			answers[i] = syncAnswer{code, res.RunID}
+		})
+	}
+	time.Sleep(500 * time.Millisecond) // let all three ask before the issuer answers
+	close(release)
+	syncs.Wait()
+	mu.Lock()
+	fetched := fetches
+	mu.Unlock()
+	if fetched != 1 {
+		t.Errorf("a sync asked of three replicas at once fetched the feed %d times, want 1", fetched)
+	}
+	for i, a := range answers {
+		if a.code != http.StatusOK || a.run == "" || a.run != answers[0].run {
+			t.Errorf("replica %d answered the sync %d with run %q; want 200 and the one run %q", i, a.code, a.run, answers[0].run)
+		}
+	}
+	for i, r := range reps {
+		if !eventually(15*time.Second, func() bool {
+			code, _ := r.call(t, "GET", "/v1/credentials/feed-one", coach, "")
+			return code == http.StatusOK
+		}) {
+			t.Errorf("replica %d does not serve the synced feed's item", i)
+		}
 	}
 
 	// Stopping a replica loses nothing: the others still have the key,
