@@ -10,6 +10,7 @@ REDIS_URL ?= redis://127.0.0.1:6379/0
 BENCH     ?= .
 BENCHTIME ?= 1x
 COUNT     ?= 1
+STATICCHECK ?= v0.8.2
 
 .PHONY: help build run test bench lint clean
 
@@ -33,10 +34,11 @@ test: ## run every test; starts a Redis of its own when none answers
 bench: ## run the benchmarks (BENCH=regexp BENCHTIME=1x COUNT=1), benchstat-friendly output
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -count $(COUNT) -benchmem ./...
 
-lint: ## gofmt and go vet
+lint: ## gofmt, go vet and staticcheck
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK) ./...
 
 clean: ## remove built binaries and the default index
 	rm -rf bin var
