@@ -19,11 +19,11 @@ var errHelp = errors.New("help shown")
 // flagSet wraps flag.FlagSet with the settings every command shares.
 type flagSet struct {
 	*flag.FlagSet
-	env    *env
-	json   bool
-	index  string
-	store  string
-	usage  string
+	env   *env
+	json  bool
+	index string
+	store string
+	usage string
 }
 
 func newFlagSet(e *env, name, usage string) *flagSet {
