@@ -49,7 +49,7 @@ func (c *Catalog) Ingest(ctx context.Context, paths []string) (catalog.Report, e
 }
 
 // ReadInputs reads feed files, folders (recursively) and http(s) URLs
-// into memory, each Input named by SourceKey. A path that does not exist
+// into memory, each Input named as given. A path that does not exist
 // is an error; a file or URL that cannot be read is returned as a
 // rejection and the others are read.
 func (c *Catalog) ReadInputs(ctx context.Context, paths []string) ([]Input, []catalog.Rejection, error) {
@@ -97,7 +97,7 @@ func (c *Catalog) ReadInputs(ctx context.Context, paths []string) ([]Input, []ca
 		if err != nil {
 			failed = append(failed, catalog.Rejection{Source: f, Error: err.Error()})
 		} else {
-			inputs = append(inputs, Input{Source: SourceKey(f), Data: data})
+			inputs = append(inputs, Input{Source: f, Data: data})
 		}
 		c.progress("reading", i+1, total)
 	}
@@ -106,7 +106,7 @@ func (c *Catalog) ReadInputs(ctx context.Context, paths []string) ([]Input, []ca
 		if err != nil {
 			failed = append(failed, catalog.Rejection{Source: u, Error: err.Error()})
 		} else {
-			inputs = append(inputs, Input{Source: SourceKey(u), Data: resp.Data})
+			inputs = append(inputs, Input{Source: u, Data: resp.Data})
 		}
 		c.progress("reading", len(files)+i+1, total)
 	}
