@@ -185,6 +185,7 @@ func (s *Syncer) coordinated(ctx context.Context, id string, push []byte) (Run, 
 	if !ok {
 		return s.run(ctx, id, push)
 	}
+	asked := s.now().UTC()
 	waited := false
 	for {
 		got, err := l.acquire(ctx, id, s.holder, leaseTTL)
@@ -197,6 +198,14 @@ func (s *Syncer) coordinated(ctx context.Context, id string, push []byte) (Run, 
 					s.log.WarnContext(ctx, "feed lease not released; it expires by itself", "feed", id, "err", err)
 				}
 			}()
+			if push == nil && !waited {
+				// Another server may have run it between this
+				// server's decision to sync and the lease (a
+				// scheduler that listed the feed as due).
+				if fd, err := s.reg.feed(ctx, id); err == nil && fd.LastRun.After(asked) {
+					waited = true
+				}
+			}
 			if waited && push == nil {
 				return s.shared(ctx, l, id)
 			}
