@@ -1,7 +1,8 @@
 // Package auth holds pdpath's API keys and what they may do: the four roles,
-// key generation, the hashed key file shared by `pdpath keys` and the running
-// server, and the per-key token-bucket rate limiter. It knows nothing about
-// HTTP; package api turns its answers into status codes.
+// key generation, and the key stores shared by `pdpath keys` and the running
+// servers — a hashed key file in the index directory, or a PostgreSQL table
+// for servers sharing one database. It knows nothing about HTTP; package api
+// turns its answers into status codes (and keeps the rate limits).
 package auth
 
 import (
