@@ -28,8 +28,8 @@ run: build ## build, ingest the bundled catalog if the index is empty, serve on 
 	fi
 	./$(BIN) serve --index $(INDEX) --addr $(ADDR) --open-reader
 
-test: ## run every test; starts a Redis of its own when none answers
-	@.ci/services.sh $(GO) test -count=1 -timeout 30m ./...
+test: ## run every test with the race detector; starts a Redis of its own when none answers
+	@.ci/services.sh $(GO) test -race -count=1 -timeout 45m ./...
 
 bench: ## run the benchmarks (BENCH=regexp BENCHTIME=1x COUNT=1), benchstat-friendly output
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -count $(COUNT) -benchmem ./...
