@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -140,6 +141,8 @@ type Server struct {
 	registry *prometheus.Registry
 	cache    *cache.ResponseCache
 	limiter  ratelimit.Limiter
+	// bg counts the background goroutines Start runs.
+	bg sync.WaitGroup
 	// pathways is the saved-pathway service over Config.Pathways.
 	pathways *pathways.Service
 }
@@ -214,7 +217,11 @@ func (s *Server) Metrics() *prometheus.Registry { return s.registry }
 // processes become visible without a restart.
 func (s *Server) Start(ctx context.Context) {
 	s.cfg.Recommender.Refresh(s.cfg.Catalog.Snapshot())
-	go s.watch(ctx)
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		s.watch(ctx)
+	}()
 }
 
 // watch polls the catalog for a newer generation and schedules a model
@@ -266,6 +273,9 @@ func (s *Server) Run(ctx context.Context) error {
 // Serve is Run on a listener the caller opened.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	bg, stop := context.WithCancel(ctx)
+	// The watcher ends before Serve returns, so nothing it logs or
+	// schedules outlives the server.
+	defer s.bg.Wait()
 	defer stop()
 	s.Start(bg)
 	srv := &http.Server{

@@ -202,7 +202,15 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		// Stopped and waited for before the catalog closes.
 		defer func() { stopFollowing(); <-followed }()
 	}
-	go feedsync.NewScheduler(feedsync.SchedulerConfig{Registry: feeds, Syncer: syncer, Logger: log}).Run(ctx)
+	// The scheduler stops with serve, and serve returns only once it has
+	// (its syncs write to the catalog closed on return).
+	sctx, stopScheduler := context.WithCancel(ctx)
+	scheduled := make(chan struct{})
+	go func() {
+		defer close(scheduled)
+		feedsync.NewScheduler(feedsync.SchedulerConfig{Registry: feeds, Syncer: syncer, Logger: log}).Run(sctx)
+	}()
+	defer func() { stopScheduler(); <-scheduled }()
 	return srv.Serve(ctx, ln)
 }
 
