@@ -18,6 +18,7 @@ COUNT     ?= 1
 AXE_VERSION ?= 4.14.1
 AXE         := var/npm/node_modules/axe-core/axe.min.js
 export PDPATH_ARTIFACTS ?= $(CURDIR)/var/artifacts
+STATICCHECK ?= v0.8.2
 
 # Fuzz targets, as PACKAGE:TARGET. `make fuzz` runs each for FUZZTIME;
 # `make test` runs every target's seed corpus (plain go test does) and
@@ -60,8 +61,8 @@ run: build ## build, ingest the bundled catalog if the index is empty, serve on 
 	@echo "serving on http://$(ADDR)/ (reader routes open; the recommender model builds in the background, /readyz says when it is ready; Ctrl-C stops)"
 	./$(BIN) serve --index $(INDEX) --addr $(ADDR) --open-reader
 
-test: $(AXE) ## run every test; starts a Redis of its own when none answers, creates the PostgreSQL test database when missing
-	@GO=$(GO) .ci/services.sh $(GO) test -count=1 -timeout 30m ./...
+test: $(AXE) ## run every test with the race detector; starts a Redis of its own when none answers, creates the PostgreSQL test database when missing
+	@GO=$(GO) .ci/services.sh $(GO) test -race -count=1 -timeout 60m ./...
 	@$(MAKE) --no-print-directory fuzz FUZZ_TARGETS="$(FUZZ_SMOKE)" FUZZTIME=$(FUZZ_SMOKE_TIME)
 	@echo "screenshots of the web pages: $(PDPATH_ARTIFACTS)/web"
 
@@ -89,10 +90,11 @@ loadtest: build ## end-to-end HTTP load test against baselines (SIZES=10000,1000
 	@redis-cli -u $(REDIS_URL) ping >/dev/null 2>&1 || { echo "loadtest needs Redis at $(REDIS_URL) (set REDIS_URL)"; exit 1; }
 	$(GO) run ./cmd/pdpath-load -bin $(BIN) -work $(LOADWORK) -redis $(REDIS_URL) -sizes $(SIZES) -requests $(REQUESTS) -cached-for $(CACHEDFOR)
 
-lint: ## gofmt and go vet
+lint: ## gofmt, go vet and staticcheck
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./... ./.ci/testdb
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK) ./...
 
 clean: ## remove built binaries and the default index
 	rm -rf bin var

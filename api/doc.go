@@ -1,7 +1,11 @@
-// Package api is pdpath's HTTP service: the /v1 routes (api/README.md) on Gin, with
-// API keys and roles, per-key rate limits, a Redis (or in-process) response
-// cache scoped by catalog version, Prometheus metrics, structured logs and
-// graceful shutdown.
+// Package api is pdpath's HTTP service: the /v1 routes (api/README.md) on Gin, with API
+// keys and roles, per-key rate limits (package ratelimit: in-process, or in
+// Redis shared by every server), a Redis (or in-process) response cache
+// scoped by catalog version, Prometheus metrics, structured logs and
+// graceful shutdown. It holds only HTTP: handlers decode a request, call
+// the package that owns the rule (the pathway service, the feed syncer,
+// the key store, the recommender) and encode the answer; errors are turned
+// into statuses by their kind (package derrors), in one place.
 //
 // Dependencies arrive through one Config; only cmd/pdpath picks the concrete
 // ones. Handlers return errors, and one adapter (writeError) turns an *Error

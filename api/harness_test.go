@@ -19,6 +19,7 @@ import (
 	"github.com/pdpath/pdpath/api/cache"
 	"github.com/pdpath/pdpath/api/internal/redistest"
 	"github.com/pdpath/pdpath/api/openapi/openapitest"
+	"github.com/pdpath/pdpath/api/ratelimit"
 	"github.com/pdpath/pdpath/indexer/auth"
 	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/indexer/feedsync"
@@ -32,7 +33,7 @@ import (
 type options struct {
 	openReader   bool
 	allowPrivate bool
-	rateLimit    auth.Limit
+	rateLimit    ratelimit.Limit
 	// redisURL points the cache at another Redis (a proxy); "" is the test
 	// Redis.
 	redisURL string

@@ -18,6 +18,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/pdpath/pdpath/api/cache"
+	"github.com/pdpath/pdpath/api/ratelimit"
 	"github.com/pdpath/pdpath/api/web"
 	"github.com/pdpath/pdpath/indexer/auth"
 )
@@ -236,12 +237,12 @@ func (s *Server) rateLimit(c *gin.Context) {
 	case p.Anonymous:
 		lim, role = s.cfg.AnonymousLimit, "anonymous"
 	case p.Key.RatePerSec > 0:
-		lim = auth.Limit{Rate: p.Key.RatePerSec, Burst: p.Key.Burst}
+		lim = ratelimit.Limit{Rate: p.Key.RatePerSec, Burst: p.Key.Burst}
 		if lim.Burst <= 0 {
 			lim.Burst = max(1, int(math.Ceil(lim.Rate)))
 		}
 	}
-	ok, wait := s.limiter.Allow(p.ID, lim)
+	ok, wait := s.limiter.Allow(c.Request.Context(), p.ID, lim)
 	if !ok {
 		s.metrics.rateLimited.WithLabelValues(role).Inc()
 		secs := int(math.Ceil(wait.Seconds()))

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pdpath/pdpath/api/ratelimit"
 	"github.com/pdpath/pdpath/indexer/auth"
 )
 
@@ -127,7 +128,7 @@ func TestKeysFromCLIWhileServing(t *testing.T) {
 }
 
 func TestRateLimit(t *testing.T) {
-	h := newHarness(t, options{rateLimit: auth.Limit{Rate: 1, Burst: 3}, memory: true})
+	h := newHarness(t, options{rateLimit: ratelimit.Limit{Rate: 1, Burst: 3}, memory: true})
 	for i := range 3 {
 		if r := h.do("GET", "/v1/frameworks", "reader", nil); r.status != 200 {
 			t.Fatalf("request %d within the burst: %d", i+1, r.status)
@@ -232,7 +233,7 @@ func TestPathways(t *testing.T) {
 // client cannot pick its own rate-limit bucket with X-Forwarded-For.
 func TestForwardedForIgnoredFromUntrustedPeers(t *testing.T) {
 	h := newHarness(t, options{openReader: true, memory: true})
-	h.srv.cfg.AnonymousLimit = auth.Limit{Rate: 0.01, Burst: 1}
+	h.srv.cfg.AnonymousLimit = ratelimit.Limit{Rate: 0.01, Burst: 1}
 	for i, xff := range []string{"198.51.100.1", "198.51.100.2"} {
 		r := h.doHeader("GET", "/v1/frameworks", "", nil, http.Header{"X-Forwarded-For": {xff}})
 		want := 200

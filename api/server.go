@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -14,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/pdpath/pdpath/api/cache"
+	"github.com/pdpath/pdpath/api/ratelimit"
 	"github.com/pdpath/pdpath/api/web"
 	"github.com/pdpath/pdpath/indexer/auth"
 	"github.com/pdpath/pdpath/indexer/catalog"
@@ -108,8 +110,11 @@ type Config struct {
 	// RateLimit applies to each key without its own; AnonymousLimit to
 	// each client address when OpenReader lets them in. Zero Rate means
 	// unlimited.
-	RateLimit      auth.Limit
-	AnonymousLimit auth.Limit
+	RateLimit      ratelimit.Limit
+	AnonymousLimit ratelimit.Limit
+	// Limiter keeps the rate limits' state; nil means per process
+	// (ratelimit.Local). A ratelimit.Redis shares them between servers.
+	Limiter ratelimit.Limiter
 	// Fetcher is the client feeds are fetched with; its policy also
 	// decides which feed URLs registration accepts, so the two never
 	// disagree. Nil means fetch.New(fetch.Policy{}), which refuses
@@ -153,9 +158,11 @@ type Server struct {
 	metrics  *metrics
 	registry *prometheus.Registry
 	cache    *cache.ResponseCache
-	limiter  *auth.Limiter
+	limiter  ratelimit.Limiter
 	plans    *planGate
 	pages    *web.Pages
+	// bg counts the background goroutines Start runs.
+	bg sync.WaitGroup
 	// pathways is the saved-pathway service over Config.Pathways.
 	pathways *pathways.Service
 }
@@ -192,8 +199,11 @@ func New(cfg Config) (*Server, error) {
 		reg = prometheus.NewRegistry()
 		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, registry: reg, limiter: auth.NewLimiter(nil),
+	s := &Server{cfg: cfg, log: cfg.Logger, registry: reg, limiter: cfg.Limiter,
 		plans: newPlanGate(cfg.PlanConcurrency, cfg.PlanPerKey, cfg.PlanQueueWait)}
+	if s.limiter == nil {
+		s.limiter = ratelimit.NewLocal(nil)
+	}
 	if cfg.Pathways != nil {
 		s.pathways = pathways.New(cfg.Pathways, cfg.Catalog, cfg.Recommender)
 	}
@@ -228,7 +238,11 @@ func (s *Server) Metrics() *prometheus.Registry { return s.registry }
 // processes become visible without a restart.
 func (s *Server) Start(ctx context.Context) {
 	s.cfg.Recommender.Refresh(s.cfg.Catalog.Snapshot())
-	go s.watch(ctx)
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		s.watch(ctx)
+	}()
 }
 
 // watch polls the catalog for a newer generation and schedules a model
@@ -280,6 +294,9 @@ func (s *Server) Run(ctx context.Context) error {
 // Serve is Run on a listener the caller opened.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	bg, stop := context.WithCancel(ctx)
+	// The watcher ends before Serve returns, so nothing it logs or
+	// schedules outlives the server.
+	defer s.bg.Wait()
 	defer stop()
 	s.Start(bg)
 	srv := &http.Server{

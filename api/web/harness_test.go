@@ -11,6 +11,7 @@ import (
 
 	"github.com/pdpath/pdpath/api"
 	"github.com/pdpath/pdpath/api/cache"
+	"github.com/pdpath/pdpath/api/ratelimit"
 	"github.com/pdpath/pdpath/indexer/auth"
 	"github.com/pdpath/pdpath/indexer/feedsync"
 	"github.com/pdpath/pdpath/indexer/fetch"
@@ -35,7 +36,7 @@ type siteOptions struct {
 	// allowPrivate lets feeds live on 127.0.0.1 (the tests' feed server).
 	allowPrivate bool
 	// anonLimit is the rate limit of keyless readers; zero is none.
-	anonLimit auth.Limit
+	anonLimit ratelimit.Limit
 }
 
 func newSite(t *testing.T, o siteOptions) *site {

@@ -12,7 +12,7 @@ import (
 
 	"golang.org/x/net/html"
 
-	"github.com/pdpath/pdpath/indexer/auth"
+	"github.com/pdpath/pdpath/api/ratelimit"
 )
 
 // get fetches path with c and returns the status and body.
@@ -327,7 +327,7 @@ func TestBackpackUploadFillsEarned(t *testing.T) {
 // A page view counts once against the visitor's rate limit, however many
 // items it looks up; the next view over the limit gets a friendly 429.
 func TestPageViewCountsOnceAgainstTheRateLimit(t *testing.T) {
-	s := newSite(t, siteOptions{openReader: true, anonLimit: auth.Limit{Rate: 0.001, Burst: 1}})
+	s := newSite(t, siteOptions{openReader: true, anonLimit: ratelimit.Limit{Rate: 0.001, Burst: 1}})
 	c := s.client(t)
 	for i, want := range []int{http.StatusOK, http.StatusTooManyRequests} {
 		status, body, _ := get(t, c, s.url, "/recommend?gap=UDL:7", "text/html")

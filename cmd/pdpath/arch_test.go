@@ -70,8 +70,9 @@ var allowedImports = map[string][]string{
 	"indexer/fetch":              {"indexer/derrors"},
 	"indexer/pgdb":               {"indexer/derrors"},
 	"indexer/pgdb/pgdbtest":      {"indexer/pgdb"},
-	"indexer/auth":               {"indexer/derrors", "indexer/pgdb", "indexer/fsutil"},
+	"indexer/auth":               {"indexer/derrors", "indexer/pgdb", "indexer/fsutil", "indexer/randid"},
 	"indexer/fsutil":             nil,
+	"indexer/randid":             nil,
 	"indexer/feeds/internal/...": {"indexer/catalog", "indexer/feeds/internal/..."},
 	"indexer/feeds/feed":         {"indexer/catalog", "indexer/feeds/internal/..."},
 	"indexer/feeds/...":          {"indexer/catalog", "indexer/derrors", "indexer/feeds/feed", "indexer/feeds/internal/..."},
@@ -80,8 +81,9 @@ var allowedImports = map[string][]string{
 	"indexer/frameworks":         {"datasets", "indexer/catalog", "indexer/feeds/frameworkcsv"},
 	"indexer/index":              {"indexer/catalog", "indexer/derrors"},
 	"indexer/synth":              {"datasets", "indexer/catalog"},
+	"indexer/catalogdb":          {"indexer/catalog", "indexer/fsutil", "indexer/pgdb", "indexer/store"},
 	"indexer/store":              {"indexer/catalog", "indexer/derrors", "indexer/feeds", "indexer/feeds/feed", "indexer/fetch", "indexer/frameworks", "indexer/index", "indexer/pgdb", "indexer/fsutil"},
-	"indexer/feedsync":           {"indexer/catalog", "indexer/derrors", "indexer/feeds/feed", "indexer/fetch", "indexer/store", "indexer/pgdb", "indexer/fsutil"},
+	"indexer/feedsync":           {"indexer/catalog", "indexer/derrors", "indexer/feeds/feed", "indexer/fetch", "indexer/store", "indexer/pgdb", "indexer/pgdb/pgdbtest", "indexer/fsutil", "indexer/randid"},
 
 	// recommender: ranking, planning and saved pathways over catalog
 	// snapshots; never the search engine or the store of record.
@@ -91,7 +93,7 @@ var allowedImports = map[string][]string{
 	"recommender/planner":    {"indexer/catalog", "indexer/derrors", "indexer/frameworks", "recommender/profile"},
 	"recommender/eval":       {"indexer/catalog", "recommender/profile"},
 	"recommender/pathway":    {"indexer/catalog", "indexer/derrors", "indexer/feeds/ctdlpathway", "recommender/planner"},
-	"recommender/pathstore":  {"indexer/derrors", "indexer/pgdb", "indexer/fsutil"},
+	"recommender/pathstore":  {"indexer/derrors", "indexer/pgdb", "indexer/fsutil", "indexer/randid"},
 	"recommender/pathways":   {"indexer/catalog", "indexer/derrors", "recommender/pathstore", "recommender/pathway", "recommender/planner"},
 	"recommender": {"indexer/catalog", "indexer/derrors", "indexer/frameworks", "recommender/competency", "recommender/eval",
 		"recommender/planner", "recommender/profile", "recommender/semantic"},
@@ -100,6 +102,7 @@ var allowedImports = map[string][]string{
 	"api/cache":               {"indexer/derrors"},
 	"api/internal/redistest":  nil,
 	"api/openapi":             nil,
+	"api/ratelimit":           nil,
 	"api/openapi/openapitest": {"api/openapi"},
 	"api/web":                 {"indexer/catalog", "recommender/profile"},
 	"api":                     {"api/...", "indexer/...", "recommender/..."},

@@ -26,6 +26,7 @@ type flagSet struct {
 	env   *env
 	json  bool
 	index string
+	store string
 	usage string
 	// docs names the README that describes the command's inputs and
 	// output, printed at the end of -h.
@@ -58,6 +59,17 @@ func (fs *flagSet) printUsage() {
 // indexFlag adds --index with its environment variable and default.
 func (fs *flagSet) indexFlag() {
 	fs.StringVar(&fs.index, "index", "", "index directory (env PDPATH_INDEX, default ./var/index)")
+}
+
+// storeFlag adds --store, where shared state (keys, saved pathways) lives.
+func (fs *flagSet) storeFlag() {
+	fs.StringVar(&fs.store, "store", "", "where shared state lives: postgres://USER@HOST:PORT/DB for PostgreSQL (env PDPATH_STORE; default: files in the index directory)")
+}
+
+// storeURL returns the store setting: flag, else environment, else "" (the
+// embedded files).
+func (fs *flagSet) storeURL() string {
+	return setting(fs.store, fs.env.getenv("PDPATH_STORE"), "")
 }
 
 // indexDir returns the index directory: flag, else environment, else default.

@@ -7,19 +7,23 @@ import (
 	"strings"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
+	"os"
+
+	"github.com/pdpath/pdpath/indexer/catalogdb"
 	"github.com/pdpath/pdpath/indexer/fetch"
 	"github.com/pdpath/pdpath/indexer/index"
 	"github.com/pdpath/pdpath/indexer/store"
 )
 
 func runIngest(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "ingest", "[--index DIR] [--json] PATH_OR_URL...\n\n"+
+	fs := newFlagSet(e, "ingest", "[--index DIR] [--store URL] [--json] PATH_OR_URL...\n\n"+
 		"The command trusts its operator: http(s) URLs are fetched from any address, loopback and\n"+
 		"private networks included, and redirects are followed there too. Feeds registered through\n"+
 		"the API (`pdpath serve`) are fetched from public addresses only unless the server runs with\n"+
 		"--allow-private-feeds.")
 	fs.docs = "Feed formats ingest reads, with examples: indexer/README.md in the pdpath repository."
 	fs.indexFlag()
+	fs.storeFlag()
 	inputs, err := fs.parse(args, 1, -1)
 	if err != nil {
 		return err
@@ -36,18 +40,26 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	// (or one redirecting there) is theirs to fetch: the command line
 	// trusts its operator, unlike the server, which refuses such feeds.
 	fetcher := fetch.New(fetch.Policy{AllowPrivate: true})
-	cat, err := store.Open(ctx, fs.indexDir(), store.Options{Logger: fs.logger(), Progress: bar.update, Fetcher: fetcher, Derive: saveModel, OpenDamaged: true})
-	if err != nil {
-		return err
+	opts := store.Options{Logger: fs.logger(), Progress: bar.update, Fetcher: fetcher, Derive: saveModel, OpenDamaged: true}
+	var rep catalog.Report
+	var dups [][]string
+	if dsn := fs.storeURL(); dsn != "" {
+		rep, dups, err = ingestToStore(ctx, dsn, fs.indexDir(), opts, inputs)
+	} else {
+		var cat *store.Catalog
+		cat, err = store.Open(ctx, fs.indexDir(), opts)
+		if err != nil {
+			return err
+		}
+		defer cat.Close()
+		rep, err = cat.Ingest(ctx, inputs)
+		dups = duplicateGroups(cat.Snapshot())
 	}
-	defer cat.Close()
-	rep, err := cat.Ingest(ctx, inputs)
 	bar.done()
 	if err != nil {
 		return err
 	}
 	failed := unreadInputs(rep)
-	dups := duplicateGroups(cat.Snapshot())
 	if fs.json {
 		out := struct {
 			catalog.Report
@@ -123,4 +135,28 @@ func duplicateGroups(snap *catalog.Snapshot) [][]string {
 	}
 	sort.Slice(groups, func(i, j int) bool { return groups[i][0] < groups[j][0] })
 	return groups
+}
+
+// ingestToStore records the inputs in the catalog of record in PostgreSQL,
+// where every server following it picks them up, and reports what they
+// changed, as applied to this machine's copy of the catalog under index.
+func ingestToStore(ctx context.Context, dsn, index string, opts store.Options, paths []string) (catalog.Report, [][]string, error) {
+	log, err := catalogdb.Open(ctx, dsn)
+	if err != nil {
+		return catalog.Report{}, nil, err
+	}
+	defer log.Close()
+	cat, err := store.Open(ctx, catalogdb.CatalogDir(index, dsn), opts)
+	if err != nil {
+		return catalog.Report{}, nil, err
+	}
+	defer cat.Close()
+	inputs, failed, err := cat.ReadInputs(ctx, paths)
+	if err != nil {
+		return catalog.Report{}, nil, err
+	}
+	host, _ := os.Hostname()
+	rep, err := catalogdb.NewWriter(catalogdb.NewFollower(log, cat, catalogdb.CatalogDir(index, dsn), opts.Logger), "ingest@"+host).IngestInputs(ctx, inputs)
+	rep.Rejected = append(append([]catalog.Rejection{}, failed...), rep.Rejected...)
+	return rep, duplicateGroups(cat.Snapshot()), err
 }

@@ -9,8 +9,8 @@ import (
 )
 
 // runKeys manages API keys: `keys create`, `keys list`, `keys revoke ID`.
-// Keys live hashed in the index directory, where a running server picks up
-// changes within a second.
+// Keys live hashed in the index directory, or in PostgreSQL with --store;
+// running servers pick up changes within a second.
 func runKeys(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
 		return usagef("usage: pdpath keys create|list|revoke [flags]")
@@ -19,13 +19,13 @@ func runKeys(ctx context.Context, e *env, args []string) error {
 	case "create":
 		return runKeysCreate(ctx, e, args[1:])
 	case "list":
-		return runKeysList(e, args[1:])
+		return runKeysList(ctx, e, args[1:])
 	case "revoke":
 		return runKeysRevoke(ctx, e, args[1:])
 	case "-h", "--help", "help":
-		fmt.Fprintln(e.stderr, "usage: pdpath keys create --role reader|coach|aggregator|admin [--index DIR] [--label TEXT] [--rate N] [--burst N] [--json]")
-		fmt.Fprintln(e.stderr, "       pdpath keys list [--index DIR] [--json]")
-		fmt.Fprintln(e.stderr, "       pdpath keys revoke [--index DIR] [--json] ID")
+		fmt.Fprintln(e.stderr, "usage: pdpath keys create --role reader|coach|aggregator|admin [--index DIR] [--store URL] [--label TEXT] [--rate N] [--burst N] [--json]")
+		fmt.Fprintln(e.stderr, "       pdpath keys list [--index DIR] [--store URL] [--json]")
+		fmt.Fprintln(e.stderr, "       pdpath keys revoke [--index DIR] [--store URL] [--json] ID")
 		fmt.Fprintln(e.stderr, "\nRoles and the routes each may use: api/README.md in the pdpath repository.")
 		return errHelp
 	}
@@ -33,9 +33,10 @@ func runKeys(ctx context.Context, e *env, args []string) error {
 }
 
 func runKeysCreate(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "keys create", "--role reader|coach|aggregator|admin [--index DIR] [--label TEXT] [--rate N] [--burst N] [--json]")
+	fs := newFlagSet(e, "keys create", "--role reader|coach|aggregator|admin [--index DIR] [--store URL] [--label TEXT] [--rate N] [--burst N] [--json]")
 	fs.docs = "Roles and the routes each may use: api/README.md in the pdpath repository."
 	fs.indexFlag()
+	fs.storeFlag()
 	role := fs.String("role", "", "reader, coach, aggregator or admin (required)")
 	label := fs.String("label", "", "a note saying whose key this is")
 	rate := fs.Float64("rate", 0, "this key's own rate limit in requests per second (default: the server's)")
@@ -50,10 +51,11 @@ func runKeysCreate(ctx context.Context, e *env, args []string) error {
 	if *rate < 0 || *burst < 0 {
 		return usagef("--rate and --burst must not be negative")
 	}
-	store, err := auth.Open(fs.indexDir())
+	store, err := auth.OpenKeys(ctx, fs.storeURL(), fs.indexDir())
 	if err != nil {
 		return err
 	}
+	defer store.Close()
 	secret, k, err := store.Create(ctx, r, auth.CreateOptions{Label: *label, RatePerSec: *rate, Burst: *burst})
 	if err != nil {
 		return err
@@ -62,20 +64,22 @@ func runKeysCreate(ctx context.Context, e *env, args []string) error {
 		return writeJSON(e.stdout, map[string]string{"key": secret, "role": string(k.Role), "id": k.ID})
 	}
 	fmt.Fprintln(e.stdout, secret)
-	fmt.Fprintf(e.stderr, "created %s key %s; the key is shown only now (the index keeps its hash)\n", k.Role, k.ID)
+	fmt.Fprintf(e.stderr, "created %s key %s; the key is shown only now (only its hash is stored)\n", k.Role, k.ID)
 	return nil
 }
 
-func runKeysList(e *env, args []string) error {
-	fs := newFlagSet(e, "keys list", "[--index DIR] [--json]")
+func runKeysList(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "keys list", "[--index DIR] [--store URL] [--json]")
 	fs.indexFlag()
+	fs.storeFlag()
 	if _, err := fs.parse(args, 0, 0); err != nil {
 		return err
 	}
-	store, err := auth.Open(fs.indexDir())
+	store, err := auth.OpenKeys(ctx, fs.storeURL(), fs.indexDir())
 	if err != nil {
 		return err
 	}
+	defer store.Close()
 	keys, err := store.List()
 	if err != nil {
 		return err
@@ -103,16 +107,18 @@ func runKeysList(e *env, args []string) error {
 }
 
 func runKeysRevoke(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "keys revoke", "[--index DIR] [--json] ID")
+	fs := newFlagSet(e, "keys revoke", "[--index DIR] [--store URL] [--json] ID")
 	fs.indexFlag()
+	fs.storeFlag()
 	pos, err := fs.parse(args, 1, 1)
 	if err != nil {
 		return err
 	}
-	store, err := auth.Open(fs.indexDir())
+	store, err := auth.OpenKeys(ctx, fs.storeURL(), fs.indexDir())
 	if err != nil {
 		return err
 	}
+	defer store.Close()
 	if err := store.Revoke(ctx, pos[0]); err != nil {
 		return err
 	}

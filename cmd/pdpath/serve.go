@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -20,10 +21,13 @@ import (
 
 	"github.com/pdpath/pdpath/api"
 	"github.com/pdpath/pdpath/api/cache"
+	"github.com/pdpath/pdpath/api/ratelimit"
 	"github.com/pdpath/pdpath/indexer/auth"
+	"github.com/pdpath/pdpath/indexer/catalogdb"
 	"github.com/pdpath/pdpath/indexer/feedsync"
 	"github.com/pdpath/pdpath/indexer/fetch"
 	"github.com/pdpath/pdpath/indexer/index"
+	"github.com/pdpath/pdpath/indexer/pgdb"
 	"github.com/pdpath/pdpath/indexer/store"
 	"github.com/pdpath/pdpath/recommender"
 	"github.com/pdpath/pdpath/recommender/pathstore"
@@ -82,15 +86,41 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	// The one fetch client: its guard decides, on the address dialled,
 	// whether a feed may be read.
 	fetcher := fetch.New(fetch.Policy{AllowPrivate: st.allowPrivate})
-	cat, err := store.Open(ctx, st.index, store.Options{Logger: log, Fetcher: fetcher, Derive: saveModel, OpenDamaged: true})
+	// Without a store the catalog lives in the index directory; with one,
+	// the index directory holds this server's copy of the catalog of
+	// record, which a follower keeps up to date.
+	catDir := st.index
+	if st.store != "" {
+		catDir = catalogdb.CatalogDir(st.index, st.store)
+	}
+	cat, err := store.Open(ctx, catDir, store.Options{Logger: log, Fetcher: fetcher, Derive: saveModel, OpenDamaged: true})
 	if err != nil {
 		return err
 	}
 	defer cat.Close()
-	keys, err := auth.Open(st.index)
+	// syncTo is what feed syncs write: the local catalog, or the catalog
+	// of record when there is a store.
+	var syncTo feedsync.Catalog = cat
+	var follower *catalogdb.Follower
+	if st.store != "" {
+		clog, err := catalogdb.Open(ctx, st.store)
+		if err != nil {
+			return err
+		}
+		defer clog.Close()
+		follower = catalogdb.NewFollower(clog, cat, catDir, log)
+		if _, err := follower.CatchUp(ctx); err != nil {
+			return err
+		}
+		host, _ := os.Hostname()
+		syncTo = catalogdb.NewWriter(follower, "serve@"+host)
+		log.Info("catalog of record in PostgreSQL; this server follows it", "copy", catDir, "catalog_version", cat.Version())
+	}
+	keys, err := auth.OpenKeys(ctx, st.store, st.index)
 	if err != nil {
 		return err
 	}
+	defer keys.Close()
 	paths, err := pathstore.Open(ctx, st.store, st.index)
 	if err != nil {
 		return err
@@ -101,7 +131,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	} else {
 		log.Info("saved pathways in PostgreSQL", "store", storeName(st.store), "database", redactDSN(st.store))
 	}
-	feeds, err := feedsync.OpenRegistry(st.index, feedsync.RegistryOptions{MaxFeedsPerOwner: st.maxFeedsPerKey})
+	feeds, err := feedsync.OpenStore(ctx, st.store, st.index, feedsync.RegistryOptions{MaxFeedsPerOwner: st.maxFeedsPerKey})
 	if err != nil {
 		return err
 	}
@@ -111,6 +141,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	cacheMetrics := cache.NewMetrics(reg)
 	var respCache cache.Cache
+	var limiter ratelimit.Limiter
 	if st.redisURL == "" {
 		respCache = cache.NewMemory(0)
 		log.Info("no --redis or REDIS_URL: caching responses in process (not shared between servers)")
@@ -127,6 +158,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			log.Info("caching responses in redis", "addr", client.Options().Addr, "db", client.Options().DB, "prefix", st.cachePrefix)
 		}
 		respCache = rc
+		// Rate limits live in the same Redis, so a key's limit holds
+		// across every server that shares it.
+		limiter = ratelimit.NewRedis(client, st.cachePrefix+"rate:", log)
 	}
 
 	engine := recommender.New(recommender.Options{Searcher: cat, Logger: log, ModelDir: cat.GenerationDir})
@@ -136,7 +170,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	// server exists only once the syncer does, hence the indirection.
 	var srv *api.Server
 	syncer := feedsync.NewSyncer(feedsync.SyncerConfig{
-		Registry: feeds, Catalog: cat, Fetcher: fetcher, Logger: log,
+		Registry: feeds, Catalog: syncTo, Fetcher: fetcher, Logger: log,
 		Observer: feedsync.ObserverFunc(func(r feedsync.Run) {
 			if srv != nil {
 				srv.ObserveRun(r)
@@ -156,8 +190,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		CacheMetrics:   cacheMetrics,
 		OpenReader:     st.openReader,
 		SecureCookies:  st.secureCookies,
-		RateLimit:      auth.Limit{Rate: st.rate, Burst: st.burst},
-		AnonymousLimit: auth.Limit{Rate: st.anonRate, Burst: st.anonBurst},
+		RateLimit:      ratelimit.Limit{Rate: st.rate, Burst: st.burst},
+		AnonymousLimit: ratelimit.Limit{Rate: st.anonRate, Burst: st.anonBurst},
+		Limiter:        limiter,
 		Fetcher:        fetcher,
 		MaxUploadBytes: st.maxUploadBytes,
 		TrustedProxies: st.trustedProxies,
@@ -182,13 +217,31 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			log.Warn("no API keys yet and reader routes need one: create one with `pdpath keys create --role reader`, or pass --open-reader")
 		}
 	}
-	go feedsync.NewScheduler(feedsync.SchedulerConfig{Registry: feeds, Syncer: syncer, Logger: log}).Run(ctx)
+	if follower != nil {
+		fctx, stopFollowing := context.WithCancel(ctx)
+		followed := make(chan struct{})
+		go func() {
+			defer close(followed)
+			follower.Run(fctx, 0, nil)
+		}()
+		// Stopped and waited for before the catalog closes.
+		defer func() { stopFollowing(); <-followed }()
+	}
+	// The scheduler stops with serve, and serve returns only once it has
+	// (its syncs write to the catalog closed on return).
+	sctx, stopScheduler := context.WithCancel(ctx)
+	scheduled := make(chan struct{})
+	go func() {
+		defer close(scheduled)
+		feedsync.NewScheduler(feedsync.SchedulerConfig{Registry: feeds, Syncer: syncer, Logger: log}).Run(sctx)
+	}()
+	defer func() { stopScheduler(); <-scheduled }()
 	return srv.Serve(ctx, ln)
 }
 
 // feedService joins the feed registry and syncer into what api.Feeds asks.
 type feedService struct {
-	*feedsync.Registry
+	feedsync.Store
 	*feedsync.Syncer
 }
 
@@ -197,7 +250,7 @@ func serveFlags(fs *flagSet) {
 	fs.indexFlag()
 	fs.String("addr", "", "listen address (env PDPATH_ADDR, default 127.0.0.1:8080; port 0 picks a free one)")
 	fs.String("redis", "", "Redis URL for the response cache, redis://HOST:PORT/DB (env REDIS_URL; default none: an in-process cache)")
-	fs.String("store", "", "where saved pathways are kept: postgres://USER:PASSWORD@HOST:PORT/DB for PostgreSQL, or bolt for the embedded file (env PDPATH_STORE; default bolt: pathways.db in the index directory)")
+	fs.String("store", "", "where shared state (API keys, saved pathways) lives: postgres://USER:PASSWORD@HOST:PORT/DB for PostgreSQL, shared by every server, or bolt for files in the index directory (env PDPATH_STORE; default bolt)")
 	fs.String("pathways-db", "", "older name of --store (env PDPATH_PATHWAYS_DSN, read when PDPATH_STORE is unset)")
 	fs.Bool("open-reader", false, "serve reader routes to requests without a key (env PDPATH_OPEN_READER=true)")
 	fs.Float64("rate-limit", 0, "requests per second per key, keys created with their own rate excepted (env PDPATH_RATE_LIMIT, default 20; 0 from env or flag keeps the default, negative disables)")
@@ -298,7 +351,7 @@ func serveConfig(fs *flagSet) (serveSettings, error) {
 	st.pprof = get("pprof", "PDPATH_PPROF")
 	st.cachePrefix = get("cache-prefix", "PDPATH_CACHE_PREFIX")
 	if st.cachePrefix == "" {
-		st.cachePrefix = defaultCachePrefix(st.index)
+		st.cachePrefix = defaultCachePrefix(st.index, st.store)
 	}
 	if v := get("trusted-proxies", "PDPATH_TRUSTED_PROXIES"); v != "" {
 		for _, p := range strings.Split(v, ",") {
@@ -358,10 +411,15 @@ func redactDSN(dsn string) string {
 // catalog version, and two catalogs at the same version are not the same
 // catalog: servers of different index directories must not share entries,
 // while servers of one directory should.
-func defaultCachePrefix(index string) string {
+func defaultCachePrefix(index, storeURL string) string {
 	abs, err := filepath.Abs(index)
 	if err != nil {
 		abs = index
+	}
+	if storeURL != "" {
+		// Servers sharing one store serve one catalog: they share the
+		// cache and the rate limits whatever their index directories.
+		abs = pgdb.Redact(storeURL)
 	}
 	sum := sha256.Sum256([]byte(abs))
 	return "pdpath:" + hex.EncodeToString(sum[:4]) + ":"

@@ -138,11 +138,11 @@ func TestServe(t *testing.T) {
 	}
 }
 
-func createKey(t *testing.T, dir, role string) string {
+func createKey(t *testing.T, dir, role string, extra ...string) string {
 	t.Helper()
 	var out bytes.Buffer
 	e, stderr := testEnv(&out, nil)
-	if code := run(context.Background(), e, []string{"keys", "create", "--role", role, "--index", dir, "--json"}); code != 0 {
+	if code := run(context.Background(), e, append([]string{"keys", "create", "--role", role, "--index", dir, "--json"}, extra...)); code != 0 {
 		t.Fatalf("keys create exit %d: %s", code, stderr)
 	}
 	var k struct{ Key, Role, ID string }
@@ -268,7 +268,9 @@ func TestServeStorePostgres(t *testing.T) {
 	ctx := context.Background()
 	dsn := testPostgresSchema(t)
 	dir := t.TempDir()
-	key := createKey(t, dir, "coach")
+	// Keys live in the store too: created from another index directory,
+	// as from another machine.
+	key := createKey(t, t.TempDir(), "coach", "--store", dsn)
 	pr, pw := io.Pipe()
 	se, serr := testEnv(pw, nil)
 	sctx, stop := context.WithCancel(ctx)
@@ -370,5 +372,31 @@ func TestKeysCommand(t *testing.T) {
 	}
 	if code := run(context.Background(), e, []string{"keys", "revoke", "--index", dir, k.ID}); code != 0 {
 		t.Errorf("revoke exit %d", code)
+	}
+}
+
+// TestKeysCommandPostgres: with --store (or PDPATH_STORE) keys are kept in
+// PostgreSQL, so any index directory (any server) sees them.
+func TestKeysCommandPostgres(t *testing.T) {
+	dsn := testPostgresSchema(t)
+	var out bytes.Buffer
+	e, stderr := testEnv(&out, nil)
+	if code := run(context.Background(), e, []string{"keys", "create", "--role", "coach", "--store", dsn, "--index", t.TempDir(), "--json"}); code != 0 {
+		t.Fatalf("keys create --store: exit %d (%s)", code, stderr)
+	}
+	var k struct{ Key, ID string }
+	if err := json.Unmarshal(out.Bytes(), &k); err != nil || k.ID == "" {
+		t.Fatalf("keys create output %q: %v", out.String(), err)
+	}
+	out.Reset()
+	e, stderr = testEnv(&out, map[string]string{"PDPATH_STORE": dsn})
+	if code := run(context.Background(), e, []string{"keys", "list", "--index", t.TempDir(), "--json"}); code != 0 || !strings.Contains(out.String(), k.ID) {
+		t.Errorf("keys list with PDPATH_STORE from another index: exit %d, %s (%s)", code, out.String(), stderr)
+	}
+	if code := run(context.Background(), e, []string{"keys", "revoke", "--index", t.TempDir(), k.ID}); code != 0 {
+		t.Errorf("revoke exit %d (%s)", code, stderr)
+	}
+	if code := run(context.Background(), e, []string{"keys", "revoke", k.ID}); code != 1 {
+		t.Errorf("second revoke exit %d, want 1", code)
 	}
 }

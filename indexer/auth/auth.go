@@ -1,7 +1,8 @@
 // Package auth holds pdpath's API keys and what they may do: the four roles,
-// key generation, the hashed key file shared by `pdpath keys` and the running
-// server, and the per-key token-bucket rate limiter. It knows nothing about
-// HTTP; package api turns its answers into status codes.
+// key generation, and the key stores shared by `pdpath keys` and the running
+// servers — a hashed key file in the index directory, or a PostgreSQL table
+// for servers sharing one database. It knows nothing about HTTP; package api
+// turns its answers into status codes (and keeps the rate limits).
 package auth
 
 import (
@@ -13,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/pdpath/pdpath/indexer/derrors"
+	"github.com/pdpath/pdpath/indexer/randid"
 )
 
 // Role is what a key may do.
@@ -35,6 +37,7 @@ var Roles = []Role{RoleReader, RoleCoach, RoleAggregator, RoleAdmin}
 var (
 	ErrUnknownRole = derrors.New(derrors.Invalid, "auth: unknown role")
 	ErrNoKey       = derrors.New(derrors.NotFound, "auth: no such key")
+	ErrInvalid     = derrors.New(derrors.Invalid, "auth: invalid key settings")
 )
 
 // ParseRole returns the role named s.
@@ -86,13 +89,5 @@ func HashSecret(secret string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// newID returns a short random public identifier for a key: it names the
-// key in listings, logs and as the owner of saved pathways without revealing
-// anything about the secret.
-func newID() (string, error) {
-	var b [8]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", fmt.Errorf("auth: random id: %w", err)
-	}
-	return "key_" + hex.EncodeToString(b[:]), nil
-}
+// newID returns a fresh random id (package randid).
+func newID() (string, error) { return randid.New("key_", 8), nil }

@@ -17,6 +17,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/pdpath/pdpath/indexer/fsutil"
 )
 
 // FileName is the key file's name inside an index directory.
@@ -145,25 +147,10 @@ func compareStrings(a, b string) int {
 // Create makes a new key with role r, stores its hash and returns the secret
 // (shown once; it cannot be recovered) with the stored record.
 func (s *Store) Create(ctx context.Context, r Role, opts CreateOptions) (string, Key, error) {
-	if _, err := ParseRole(string(r)); err != nil {
-		return "", Key{}, err
-	}
-	if opts.RatePerSec < 0 || opts.Burst < 0 {
-		return "", Key{}, fmt.Errorf("auth: rate limit must not be negative")
-	}
-	if err := CheckLabel(opts.Label); err != nil {
-		return "", Key{}, fmt.Errorf("auth: label: %w", err)
-	}
-	secret, hash, err := NewSecret()
+	k, secret, err := newKey(r, opts)
 	if err != nil {
 		return "", Key{}, err
 	}
-	id, err := newID()
-	if err != nil {
-		return "", Key{}, err
-	}
-	k := Key{ID: id, Role: r, Hash: hash, Created: time.Now().UTC().Truncate(time.Second),
-		Label: opts.Label, RatePerSec: opts.RatePerSec, Burst: opts.Burst}
 	err = s.update(ctx, func(f *keyFile) error {
 		f.Keys = append(f.Keys, k)
 		return nil
@@ -172,6 +159,30 @@ func (s *Store) Create(ctx context.Context, r Role, opts CreateOptions) (string,
 		return "", Key{}, err
 	}
 	return secret, k, nil
+}
+
+// newKey checks a new key's settings and makes it: the stored record and
+// the secret.
+func newKey(r Role, opts CreateOptions) (Key, string, error) {
+	if _, err := ParseRole(string(r)); err != nil {
+		return Key{}, "", err
+	}
+	if opts.RatePerSec < 0 || opts.Burst < 0 {
+		return Key{}, "", fmt.Errorf("%w: rate limit must not be negative", ErrInvalid)
+	}
+	if err := CheckLabel(opts.Label); err != nil {
+		return Key{}, "", fmt.Errorf("%w: label: %w", ErrInvalid, err)
+	}
+	secret, hash, err := NewSecret()
+	if err != nil {
+		return Key{}, "", err
+	}
+	id, err := newID()
+	if err != nil {
+		return Key{}, "", err
+	}
+	return Key{ID: id, Role: r, Hash: hash, Created: time.Now().UTC().Truncate(time.Second),
+		Label: opts.Label, RatePerSec: opts.RatePerSec, Burst: opts.Burst}, secret, nil
 }
 
 // Revoke deletes the key with the given id.
@@ -192,9 +203,9 @@ func (s *Store) update(ctx context.Context, change func(*keyFile) error) error {
 	if err := os.MkdirAll(filepath.Dir(s.path), 0o755); err != nil {
 		return fmt.Errorf("auth: create %s: %w", filepath.Dir(s.path), err)
 	}
-	unlock, err := lockFile(ctx, s.path+".lock")
+	unlock, err := fsutil.Lock(ctx, s.path+".lock", 20*time.Millisecond, "another writer of the key file")
 	if err != nil {
-		return err
+		return fmt.Errorf("auth: %w", err)
 	}
 	defer unlock()
 	f, err := readFile(s.path)
@@ -208,8 +219,14 @@ func (s *Store) update(ctx context.Context, change func(*keyFile) error) error {
 	if err != nil {
 		return fmt.Errorf("auth: encode keys: %w", err)
 	}
-	if err := writeAtomic(s.path, append(data, '\n')); err != nil {
+	// The file holds only hashes, but it is still kept private to the
+	// owner: the list of roles is nobody else's business.
+	err = fsutil.WriteAtomic(s.path, 0o600, func(f *os.File) error {
+		_, err := f.Write(append(data, '\n'))
 		return err
+	})
+	if err != nil {
+		return fmt.Errorf("auth: %w", err)
 	}
 	return s.reload(true)
 }
@@ -278,64 +295,6 @@ func readFile(path string) (*keyFile, error) {
 		return nil, fmt.Errorf("auth: key file %s: %w", path, err)
 	}
 	return &f, nil
-}
-
-// writeAtomic replaces path with data so a reader sees the old file or the
-// new one, never a part. The file holds only hashes, but it is still kept
-// private to the owner: the list of roles is nobody else's business.
-func writeAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".keys-*.tmp")
-	if err != nil {
-		return fmt.Errorf("auth: write key file: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("auth: write key file: %w", err)
-	}
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return fmt.Errorf("auth: write key file: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("auth: write key file: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("auth: write key file: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("auth: replace key file: %w", err)
-	}
-	return nil
-}
-
-// lockFile takes an exclusive advisory lock, waiting until ctx ends. The
-// kernel drops it if the holder dies.
-func lockFile(ctx context.Context, path string) (func(), error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("auth: open lock: %w", err)
-	}
-	for {
-		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-		if err == nil {
-			return func() {
-				syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-				f.Close()
-			}, nil
-		}
-		if !errors.Is(err, syscall.EWOULDBLOCK) {
-			f.Close()
-			return nil, fmt.Errorf("auth: lock %s: %w", path, err)
-		}
-		select {
-		case <-ctx.Done():
-			f.Close()
-			return nil, fmt.Errorf("auth: waiting for the key file lock: %w", ctx.Err())
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
 }
 
 // MaxLabelRunes caps a key's label: a note for people, listed with every

@@ -1,9 +1,11 @@
 package feeds
 
 import (
+	"go/ast"
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,9 +23,7 @@ func TestPackageDocs(t *testing.T) {
 				}
 				return err
 			}
-			pkgs, err := parser.ParseDir(token.NewFileSet(), dir, func(fi fs.FileInfo) bool {
-				return !strings.HasSuffix(fi.Name(), "_test.go")
-			}, parser.ParseComments|parser.PackageClauseOnly)
+			pkgs, err := parsePackages(dir)
 			if err != nil {
 				return err
 			}
@@ -47,4 +47,38 @@ func TestPackageDocs(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// parsedPackage is the package clauses of one directory's non-test files.
+type parsedPackage struct {
+	Files map[string]*ast.File
+}
+
+// parsePackages parses the package clause and comments of every non-test
+// Go file in dir, grouped by package name.
+func parsePackages(dir string) (map[string]*parsedPackage, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	pkgs := map[string]*parsedPackage{}
+	fset := token.NewFileSet()
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		path := filepath.Join(dir, name)
+		f, err := parser.ParseFile(fset, path, nil, parser.ParseComments|parser.PackageClauseOnly)
+		if err != nil {
+			return nil, err
+		}
+		p := pkgs[f.Name.Name]
+		if p == nil {
+			p = &parsedPackage{Files: map[string]*ast.File{}}
+			pkgs[f.Name.Name] = p
+		}
+		p.Files[path] = f
+	}
+	return pkgs, nil
 }

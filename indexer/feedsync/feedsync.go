@@ -1,6 +1,8 @@
 // Package feedsync keeps the issuer feeds aggregators register and brings
-// them into the catalog: a Registry of feeds and their recent runs (a bbolt
-// file beside the catalog, DIR/feeds.db), a Syncer that fetches one feed —
+// them into the catalog: a Store of feeds and their recent runs (a bbolt
+// Registry beside the catalog, DIR/feeds.db, or PostgresRegistry, shared by
+// servers on one database, where a lease per feed lets one server fetch it
+// while the others wait for its run), a Syncer that fetches one feed —
 // conditionally, through the SSRF-guarded indexer/fetch client — and ingests
 // it, and a Scheduler that syncs each feed when its interval has passed.
 //

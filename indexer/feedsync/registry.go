@@ -2,9 +2,7 @@ package feedsync
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,8 +11,11 @@ import (
 	"sort"
 	"time"
 
-	"github.com/pdpath/pdpath/indexer/catalog"
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"github.com/pdpath/pdpath/indexer/catalog"
+	"github.com/pdpath/pdpath/indexer/randid"
 )
 
 // Bucket names in feeds.db.
@@ -102,7 +103,7 @@ func OpenRegistry(dir string, opts RegistryOptions) (*Registry, error) {
 	}
 	path := filepath.Join(dir, FileName)
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("feedsync: %s is locked by another process (is a server already running on this index?): %w", path, err)
 	}
 	if err != nil {
@@ -131,13 +132,8 @@ func (r *Registry) Close() error {
 	return nil
 }
 
-func newID() (string, error) {
-	var b [12]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", fmt.Errorf("feedsync: random id: %w", err)
-	}
-	return hex.EncodeToString(b[:]), nil
-}
+// newID returns a fresh random id (package randid).
+func newID() (string, error) { return randid.New("", 12), nil }
 
 func readFeed(b *bolt.Bucket, id string) (Feed, error) {
 	v := b.Get([]byte(id))
@@ -294,7 +290,7 @@ func (r *Registry) Delete(ctx context.Context, owner, id string) error {
 		if err := b.Delete([]byte(id)); err != nil {
 			return err
 		}
-		if err := tx.Bucket(bucketRuns).DeleteBucket([]byte(id)); err != nil && !errors.Is(err, bolt.ErrBucketNotFound) {
+		if err := tx.Bucket(bucketRuns).DeleteBucket([]byte(id)); err != nil && !errors.Is(err, berrors.ErrBucketNotFound) {
 			return err
 		}
 		return nil

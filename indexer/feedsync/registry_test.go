@@ -7,9 +7,10 @@ import (
 	"testing"
 	"time"
 
+	berrors "go.etcd.io/bbolt/errors"
+
 	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/indexer/store"
-	bolt "go.etcd.io/bbolt"
 )
 
 func TestParseEvery(t *testing.T) {
@@ -206,7 +207,7 @@ func TestRegistryLockedByAnotherOpen(t *testing.T) {
 		second.Close()
 		t.Fatal("second open of a held registry succeeded")
 	}
-	if !errors.Is(err, bolt.ErrTimeout) || !strings.Contains(err.Error(), "locked by another process") {
+	if !errors.Is(err, berrors.ErrTimeout) || !strings.Contains(err.Error(), "locked by another process") {
 		t.Errorf("second open: %v, want a lock timeout that says so", err)
 	}
 }

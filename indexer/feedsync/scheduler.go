@@ -11,7 +11,7 @@ import (
 // SchedulerConfig holds a Scheduler's parts. Registry and Syncer are
 // required.
 type SchedulerConfig struct {
-	Registry *Registry
+	Registry Store
 	Syncer   *Syncer
 	// Interval is how often due feeds are looked for; 0 means 30 s.
 	Interval time.Duration

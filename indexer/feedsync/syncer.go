@@ -2,6 +2,7 @@ package feedsync
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -9,7 +10,9 @@ import (
 	"time"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
+	"github.com/pdpath/pdpath/indexer/derrors"
 	"github.com/pdpath/pdpath/indexer/fetch"
+	"github.com/pdpath/pdpath/indexer/randid"
 	"github.com/pdpath/pdpath/indexer/store"
 )
 
@@ -43,7 +46,7 @@ func (f ObserverFunc) ObserveRun(r Run) { f(r) }
 
 // SyncerConfig holds a Syncer's parts. Registry and Catalog are required.
 type SyncerConfig struct {
-	Registry *Registry
+	Registry Store
 	Catalog  Catalog
 	// Fetcher nil means fetch.New(fetch.Policy{}): feeds on loopback,
 	// private and link-local addresses are refused, as a server
@@ -61,7 +64,10 @@ type SyncerConfig struct {
 // find nothing new), while an upload (SyncData) waits for the run under
 // way to end and then runs its own, since its data is its own.
 type Syncer struct {
-	reg     *Registry
+	reg Store
+	// holder names this syncer in leases on feeds shared with other
+	// servers.
+	holder  string
 	cat     Catalog
 	fetcher Fetcher
 	obs     Observer
@@ -97,7 +103,7 @@ func NewSyncer(cfg SyncerConfig) *Syncer {
 		cfg.Now = time.Now
 	}
 	return &Syncer{reg: cfg.Registry, cat: cfg.Catalog, fetcher: cfg.Fetcher, obs: cfg.Observer,
-		log: cfg.Logger, now: cfg.Now, inflight: map[string]*flight{}}
+		log: cfg.Logger, now: cfg.Now, inflight: map[string]*flight{}, holder: randid.New("syncer_", 8)}
 }
 
 // Sync fetches the owner's feed id — conditionally, with the validators of
@@ -205,7 +211,70 @@ func (s *Syncer) lead(ctx context.Context, id string, push []byte, f *flight) {
 		s.mu.Unlock()
 		close(f.done)
 	}()
-	f.run, f.err = s.run(ctx, id, push)
+	f.run, f.err = s.coordinated(ctx, id, push)
+}
+
+// leaseTTL bounds how long a server that died mid-sync keeps others from
+// syncing its feed: longer than a fetch (60 s) and an ingest.
+const leaseTTL = 5 * time.Minute
+
+// coordinated runs one sync of feed id under the store's lease when the
+// store is shared between servers: one server fetches while the others
+// wait, and a fetch that waited for another server's returns that
+// server's run instead of fetching again. An upload waits its turn and
+// then runs its own.
+func (s *Syncer) coordinated(ctx context.Context, id string, push []byte) (Run, error) {
+	l, ok := s.reg.(leaser)
+	if !ok {
+		return s.run(ctx, id, push)
+	}
+	asked := s.now().UTC()
+	waited := false
+	for {
+		got, err := l.acquire(ctx, id, s.holder, leaseTTL)
+		if err != nil {
+			return Run{}, err
+		}
+		if got {
+			defer func() {
+				if err := l.release(context.WithoutCancel(ctx), id, s.holder); err != nil {
+					s.log.WarnContext(ctx, "feed lease not released; it expires by itself", "feed", id, "err", err)
+				}
+			}()
+			if push == nil && !waited {
+				// Another server may have run it between this
+				// server's decision to sync and the lease (a
+				// scheduler that listed the feed as due).
+				if fd, err := s.reg.feed(ctx, id); err == nil && fd.LastRun.After(asked) {
+					waited = true
+				}
+			}
+			if waited && push == nil {
+				return s.shared(ctx, l, id)
+			}
+			return s.run(ctx, id, push)
+		}
+		waited = true
+		select {
+		case <-ctx.Done():
+			return Run{}, fmt.Errorf("feedsync: waiting for another server's sync of feed %s: %w", id, ctx.Err())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// shared returns the run another server just finished for feed id, as this
+// sync's own result.
+func (s *Syncer) shared(ctx context.Context, l leaser, id string) (Run, error) {
+	run, err := l.latestRun(ctx, id)
+	if err != nil {
+		return Run{}, err
+	}
+	if run.Status == StatusFailed {
+		return run, fmt.Errorf("feedsync: sync feed %s (run %s recorded): %w", id, run.ID,
+			derrors.Wrap(derrors.Upstream, errors.New(run.Error)))
+	}
+	return run, nil
 }
 
 func (s *Syncer) run(ctx context.Context, id string, push []byte) (Run, error) {

@@ -11,6 +11,8 @@ package pgdb
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -141,4 +143,12 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, component string, steps []
 		return fmt.Errorf("migrate %s tables: %w", component, Classify(err))
 	}
 	return nil
+}
+
+// Fingerprint is a short stable name for the database dsn points at (its
+// host, database and search_path, not its password), for file and key
+// names that must differ between stores.
+func Fingerprint(dsn string) string {
+	sum := sha256.Sum256([]byte(Redact(dsn)))
+	return hex.EncodeToString(sum[:6])
 }

@@ -49,7 +49,7 @@ func (in Input) key() string {
 	if in.Owner != "" {
 		return "owner:" + in.Owner + " " + in.Source
 	}
-	return sourceKey(in.Source)
+	return SourceKey(in.Source)
 }
 
 // feedExtensions are the file endings read when walking a folder; a file
@@ -65,6 +65,20 @@ var ErrNoInput = derrors.New(derrors.NotFound, "store: no such input")
 // cannot be read or parsed is reported in Report.Rejected and the other
 // inputs still land.
 func (c *Catalog) Ingest(ctx context.Context, paths []string) (catalog.Report, error) {
+	inputs, failed, err := c.ReadInputs(ctx, paths)
+	if err != nil {
+		return catalog.Report{}, err
+	}
+	rep, err := c.IngestInputs(ctx, inputs)
+	rep.Rejected = append(append([]catalog.Rejection{}, failed...), rep.Rejected...)
+	return rep, err
+}
+
+// ReadInputs reads feed files, folders (recursively) and http(s) URLs
+// into memory, each Input named as given. A path that does not exist
+// is an error; a file or URL that cannot be read is returned as a
+// rejection and the others are read.
+func (c *Catalog) ReadInputs(ctx context.Context, paths []string) ([]Input, []catalog.Rejection, error) {
 	var files []string
 	var urls []string
 	for _, p := range paths {
@@ -74,7 +88,7 @@ func (c *Catalog) Ingest(ctx context.Context, paths []string) (catalog.Report, e
 		}
 		info, err := os.Stat(p)
 		if err != nil {
-			return catalog.Report{}, fmt.Errorf("%w: %s", ErrNoInput, p)
+			return nil, nil, fmt.Errorf("%w: %s", ErrNoInput, p)
 		}
 		if !info.IsDir() {
 			files = append(files, p)
@@ -98,10 +112,10 @@ func (c *Catalog) Ingest(ctx context.Context, paths []string) (catalog.Report, e
 			return nil
 		})
 		if err != nil {
-			return catalog.Report{}, fmt.Errorf("store: walk %s: %w", p, err)
+			return nil, nil, fmt.Errorf("store: walk %s: %w", p, err)
 		}
 		if len(files) == before {
-			return catalog.Report{}, fmt.Errorf("%w: folder %s holds no feed files (%s)", ErrNoInput, p, strings.Join(feedExtensions, ", "))
+			return nil, nil, fmt.Errorf("%w: folder %s holds no feed files (%s)", ErrNoInput, p, strings.Join(feedExtensions, ", "))
 		}
 	}
 
@@ -126,9 +140,7 @@ func (c *Catalog) Ingest(ctx context.Context, paths []string) (catalog.Report, e
 		}
 		c.progress("reading", len(files)+i+1, total)
 	}
-	rep, err := c.IngestInputs(ctx, inputs)
-	rep.Rejected = append(append([]catalog.Rejection{}, failed...), rep.Rejected...)
-	return rep, err
+	return inputs, failed, nil
 }
 
 func isURL(s string) bool {
@@ -224,9 +236,9 @@ func (c *Catalog) IngestInputs(ctx context.Context, inputs []Input) (catalog.Rep
 	return rep, c.install(genName(next.Version), next, m.reg)
 }
 
-// sourceKey is how provenance names a source: URLs as given, files by
+// SourceKey is how provenance names a source: URLs as given, files by
 // absolute path so the same file reached from another folder is one source.
-func sourceKey(source string) string {
+func SourceKey(source string) string {
 	if isURL(source) {
 		return source
 	}

@@ -3,40 +3,22 @@ package store
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
-	"syscall"
 	"time"
+
+	"github.com/pdpath/pdpath/indexer/fsutil"
 )
 
 // writerLock is an exclusive advisory lock on DIR/ingest.lock. The kernel
 // drops it when the holder dies, so a killed ingest never wedges the next.
-type writerLock struct{ f *os.File }
+type writerLock struct{ unlock func() }
 
 func acquireWriter(ctx context.Context, dir string) (*writerLock, error) {
-	f, err := os.OpenFile(filepath.Join(dir, lockFile), os.O_CREATE|os.O_RDWR, 0o644)
+	unlock, err := fsutil.Lock(ctx, filepath.Join(dir, lockFile), 100*time.Millisecond, "another ingest")
 	if err != nil {
-		return nil, fmt.Errorf("store: open lock: %w", err)
+		return nil, fmt.Errorf("store: %w", err)
 	}
-	for {
-		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-		if err == nil {
-			return &writerLock{f: f}, nil
-		}
-		if err != syscall.EWOULDBLOCK {
-			f.Close()
-			return nil, fmt.Errorf("store: lock %s: %w", f.Name(), err)
-		}
-		select {
-		case <-ctx.Done():
-			f.Close()
-			return nil, fmt.Errorf("store: waiting for another ingest to finish: %w", ctx.Err())
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
+	return &writerLock{unlock: unlock}, nil
 }
 
-func (l *writerLock) release() {
-	syscall.Flock(int(l.f.Fd()), syscall.LOCK_UN)
-	l.f.Close()
-}
+func (l *writerLock) release() { l.unlock() }

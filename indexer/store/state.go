@@ -19,6 +19,7 @@ import (
 	gojson "github.com/goccy/go-json"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
+	"github.com/pdpath/pdpath/indexer/fsutil"
 )
 
 const (
@@ -234,29 +235,12 @@ func detachStrings(v reflect.Value, seen map[string]string) {
 	}
 }
 
-// writeFileAtomic writes data to path through a synced temporary file and a
-// rename, so readers see the old content or the new, never a mix.
+// writeFileAtomic writes path through fsutil.WriteAtomic.
 func writeFileAtomic(path string, write func(f *os.File) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("store: create temp for %s: %w", path, err)
+	if err := fsutil.WriteAtomic(path, 0o644, write); err != nil {
+		return fmt.Errorf("store: %w", err)
 	}
-	defer os.Remove(tmp.Name())
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return fmt.Errorf("store: write %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("store: sync %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("store: close %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("store: rename into %s: %w", path, err)
-	}
-	return syncDir(filepath.Dir(path))
+	return nil
 }
 
 // writeState writes a generation's state: the records first, one JSON
@@ -290,13 +274,8 @@ func writeState(genDir string, st *state) error {
 }
 
 func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("store: open dir %s: %w", dir, err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("store: sync dir %s: %w", dir, err)
+	if err := fsutil.SyncDir(dir); err != nil {
+		return fmt.Errorf("store: %w", err)
 	}
 	return nil
 }

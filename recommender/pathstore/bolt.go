@@ -10,6 +10,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // Bucket names of the embedded store.
@@ -59,7 +60,7 @@ func OpenBolt(path string, opts BoltOptions) (*Bolt, error) {
 		opts.Now = time.Now
 	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("pathstore: %s is locked by another process (is a server already running on this index?): %w", path, err)
 	}
 	if err != nil {

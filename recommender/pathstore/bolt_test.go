@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 func boltBackend(t *testing.T, now func() time.Time) func() Store {
@@ -40,7 +40,7 @@ func TestBoltLockedByAnotherOpen(t *testing.T) {
 		second.Close()
 		t.Fatal("second open of a held file succeeded")
 	}
-	if !errors.Is(err, bolt.ErrTimeout) || !strings.Contains(err.Error(), "locked by another process") {
+	if !errors.Is(err, berrors.ErrTimeout) || !strings.Contains(err.Error(), "locked by another process") {
 		t.Errorf("second open: %v, want a lock timeout that says so", err)
 	}
 	if d := time.Since(start); d > 5*time.Second {

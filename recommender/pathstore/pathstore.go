@@ -16,8 +16,6 @@ package pathstore
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -28,6 +26,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/pdpath/pdpath/indexer/derrors"
+	"github.com/pdpath/pdpath/indexer/randid"
 )
 
 // Errors callers classify with errors.Is.
@@ -122,15 +121,8 @@ func Open(ctx context.Context, dsn, indexDir string) (Store, error) {
 	}
 }
 
-// newID returns a random id: 96 bits, so ids of other owners cannot be
-// guessed and creates never collide in practice.
-func newID() (string, error) {
-	var b [12]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", fmt.Errorf("pathstore: random id: %w", err)
-	}
-	return hex.EncodeToString(b[:]), nil
-}
+// newID returns a fresh random id (package randid).
+func newID() (string, error) { return randid.New("", 12), nil }
 
 // stamp is the store's clock reading, cut to what PostgreSQL keeps so both
 // backends return the same times.
