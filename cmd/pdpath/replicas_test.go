@@ -154,6 +154,28 @@ func TestReplicas(t *testing.T) {
 	}
 	wg.Wait()
 
+	// The response cache is shared: a search answered by one replica is
+	// a cache hit on the others.
+	search := func(r *replica) string {
+		req, _ := http.NewRequest("GET", r.base+"/v1/credentials?q=discussing", nil)
+		req.Header.Set("Authorization", "Bearer "+coach)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.Header.Get("X-Cache")
+	}
+	if got := search(reps[0]); got != "miss" {
+		t.Errorf("first search on replica 0: X-Cache %q, want miss", got)
+	}
+	for i, r := range reps[1:] {
+		if got := search(r); got != "hit" {
+			t.Errorf("the same search on replica %d: X-Cache %q, want hit (a shared cache)", i+1, got)
+		}
+	}
+
 	// A pathway saved on one is read on the others.
 	code, body := reps[0].call(t, "POST", "/v1/pathways", coach, `{"name":"Talk","request":{"goal_credentials":["talk-moves"]}}`)
 	if code != http.StatusCreated {
