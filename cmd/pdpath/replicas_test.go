@@ -9,9 +9,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -154,6 +156,28 @@ func TestReplicas(t *testing.T) {
 	}
 	wg.Wait()
 
+	// The response cache is shared: a search answered by one replica is
+	// a cache hit on the others.
+	search := func(r *replica) string {
+		req, _ := http.NewRequest("GET", r.base+"/v1/credentials?q=discussing", nil)
+		req.Header.Set("Authorization", "Bearer "+coach)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.Header.Get("X-Cache")
+	}
+	if got := search(reps[0]); got != "miss" {
+		t.Errorf("first search on replica 0: X-Cache %q, want miss", got)
+	}
+	for i, r := range reps[1:] {
+		if got := search(r); got != "hit" {
+			t.Errorf("the same search on replica %d: X-Cache %q, want hit (a shared cache)", i+1, got)
+		}
+	}
+
 	// A pathway saved on one is read on the others.
 	code, body := reps[0].call(t, "POST", "/v1/pathways", coach, `{"name":"Talk","request":{"goal_credentials":["talk-moves"]}}`)
 	if code != http.StatusCreated {
@@ -275,5 +299,72 @@ func TestReplicas(t *testing.T) {
 		return code == http.StatusOK
 	}) {
 		t.Error("a replica started later did not rebuild the catalog from the store")
+	}
+}
+
+// TestReplicaKilledLosesNothing runs a replica as a real process, saves a
+// pathway and registers a feed through it, kills it with SIGKILL and
+// checks that another replica on the same store has both.
+func TestReplicaKilledLosesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary; skipped with -short")
+	}
+	bin := filepath.Join(t.TempDir(), "pdpath")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	dsn := testPostgresSchema(t)
+	redisURL := testRedisURL(t)
+	coach := createKey(t, t.TempDir(), "coach", "--store", dsn)
+	agg := createKey(t, t.TempDir(), "aggregator", "--store", dsn)
+
+	cmd := exec.Command(bin, "serve", "--index", t.TempDir(), "--addr", "127.0.0.1:0", "--json",
+		"--store", dsn, "--redis", redisURL, "--allow-private-feeds")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	killed := false
+	t.Cleanup(func() {
+		if !killed {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	})
+	var started struct{ Addr string }
+	if err := json.NewDecoder(stdout).Decode(&started); err != nil {
+		t.Fatalf("the serve process printed no address: %v (%s)", err, stderr.String())
+	}
+	victim := &replica{base: "http://" + started.Addr}
+	code, body := victim.call(t, "POST", "/v1/pathways", coach, `{"name":"Kept","request":{"goal_credentials":["talk-moves"]}}`)
+	if code != http.StatusCreated {
+		t.Fatalf("create a pathway: %d %s", code, body)
+	}
+	var p struct{ ID string }
+	json.Unmarshal(body, &p)
+	code, body = victim.call(t, "POST", "/v1/feeds", agg, `{"url":"http://127.0.0.1:9/feed.csv","every":"24h"}`)
+	if code != http.StatusCreated {
+		t.Fatalf("register a feed: %d %s", code, body)
+	}
+	var f struct{ ID string }
+	json.Unmarshal(body, &f)
+
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	killed = true
+
+	other := startReplica(t, dsn, redisURL)
+	if code, body := other.call(t, "GET", "/v1/pathways/"+p.ID, coach, ""); code != http.StatusOK {
+		t.Errorf("the pathway saved on the killed replica: %d %s", code, body)
+	}
+	if code, body := other.call(t, "GET", "/v1/feeds/"+f.ID+"/runs", agg, ""); code != http.StatusOK {
+		t.Errorf("the feed registered on the killed replica: %d %s", code, body)
 	}
 }

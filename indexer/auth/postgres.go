@@ -169,7 +169,11 @@ func (s *Postgres) Lookup(secret string) (Key, bool) {
 	defer cancel()
 	if stale {
 		if err := s.reload(ctx); err != nil {
-			// Keep serving the keys already loaded through an outage.
+			// Keep serving the keys already loaded through an outage,
+			// and let the next recheck, not every request, try again.
+			s.mu.Lock()
+			s.loadedAt = time.Now()
+			s.mu.Unlock()
 			return k, ok
 		}
 		s.mu.RLock()

@@ -89,6 +89,12 @@ func (l *Log) Close() { l.pool.Close() }
 func (l *Log) Append(ctx context.Context, origin string, inputs []store.Input) (int64, error) {
 	var id int64
 	err := pgx.BeginFunc(ctx, l.pool, func(tx pgx.Tx) error {
+		// Appends take turns, so batch ids commit in their order: a
+		// follower that has read batch n never sees a batch below n
+		// appear later.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('pdpath.catalog_append'))`); err != nil {
+			return err
+		}
 		if err := tx.QueryRow(ctx, `INSERT INTO catalog_batches (origin) VALUES ($1) RETURNING id`, origin).Scan(&id); err != nil {
 			return err
 		}

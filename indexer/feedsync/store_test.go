@@ -165,3 +165,58 @@ func TestSharedStoreSyncsOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestSharedStoreSchedulesOnce: three servers' schedulers on one
+// PostgreSQL feed store, each checking for due feeds as they start, sync a
+// due feed once between them.
+func TestSharedStoreSchedulesOnce(t *testing.T) {
+	ctx := context.Background()
+	views := feedStores["postgres"](t)
+	srv := newFeedServer(t, csvOf(feedRows...))
+	first := views()
+	f, err := first.Register(ctx, Feed{Owner: "agg", URL: srv.URL + "/feed.csv", Every: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	for range 3 {
+		reg := views()
+		fetcher := fetch.New(fetch.Policy{AllowPrivate: true, Timeout: 10 * time.Second})
+		cat, err := store.Open(ctx, t.TempDir(), store.Options{Fetcher: fetcher, CloseDelay: time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { cat.Close() })
+		syncer := NewSyncer(SyncerConfig{Registry: reg, Catalog: cat, Fetcher: fetcher})
+		// No ticks: each scheduler checks once, on start.
+		s := NewScheduler(SchedulerConfig{Registry: reg, Syncer: syncer, Ticks: make(chan time.Time)})
+		wg.Go(func() { s.Run(runCtx) })
+	}
+	// Every scheduler's first check has ended once the feed has a run and
+	// no lease is held; give them until then.
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		runs, err := first.Runs(ctx, "agg", f.ID, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var leases int
+		if err := first.(*PostgresRegistry).pool.QueryRow(ctx, `SELECT count(*) FROM feed_leases`).Scan(&leases); err != nil {
+			t.Fatal(err)
+		}
+		if len(runs) > 0 && leases == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the due feed was never synced")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	wg.Wait()
+	runs, _ := first.Runs(ctx, "agg", f.ID, 0)
+	if requests, _, _ := srv.stats(); requests != 1 || len(runs) != 1 {
+		t.Errorf("three schedulers fetched the due feed %d times and recorded %d runs, want 1 and 1", requests, len(runs))
+	}
+}
