@@ -260,6 +260,27 @@ func TestCLIUsageAndFailures(t *testing.T) {
 	}
 }
 
+// Every command's -h points to a README the repository holds.
+func TestEveryCommandHelpPointsToAReadme(t *testing.T) {
+	for _, cmd := range []string{"ingest", "search", "show", "unlocks", "recommend", "plan", "eval", "serve", "keys"} {
+		t.Run(cmd, func(t *testing.T) {
+			code, _, errOut := runCLI(t, "", cmd, "-h")
+			if code != 0 {
+				t.Errorf("exit %d, want 0", code)
+			}
+			docs := readmeRef.FindAllString(errOut, -1)
+			if len(docs) == 0 {
+				t.Fatalf("%s -h names no README:\n%s", cmd, errOut)
+			}
+			for _, doc := range docs {
+				if _, err := os.Stat(filepath.Join("..", "..", doc)); err != nil {
+					t.Errorf("%s -h points to %s, which the repository does not hold", cmd, doc)
+				}
+			}
+		})
+	}
+}
+
 // readmeRef finds a repository README named in a message.
 var readmeRef = regexp.MustCompile(`\b(?:[a-z]+/)*README\.md\b`)
 
