@@ -202,7 +202,7 @@ func TestCLIUsageAndFailures(t *testing.T) {
 		stderr []string
 		once   []string
 	}{
-		{name: "no command", args: nil, want: 2},
+		{name: "no command", args: nil, want: 2, stderr: []string{"serve the HTTP API and the web pages"}},
 		{name: "unknown command", args: []string{"frobnicate"}, want: 2},
 		{name: "ingest without input", args: []string{"ingest"}, want: 2},
 		{name: "bad flag value is said once", args: []string{"search", "--limit", "x", "q"}, want: 2,
