@@ -1,7 +1,9 @@
 package api
 
 import (
+	"net/http"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -37,5 +39,23 @@ func TestSearchCodeFacetValueFilters(t *testing.T) {
 	h.do("GET", "/v1/credentials?framework=FFT&code=UDL:7&limit=100", "reader", nil).json(t, &other)
 	if other.Total != 0 {
 		t.Errorf("framework=FFT&code=UDL:7 matched %v", hitIDs(other))
+	}
+}
+
+// TestBodyNotAnObject: a body that is JSON but not an object is a 400
+// that says so, without naming the Go type it was meant to fill.
+func TestBodyNotAnObject(t *testing.T) {
+	h := newHarness(t, options{memory: true})
+	for _, tt := range []struct{ method, path, key, body, want string }{
+		{"POST", "/v1/recommendations", "reader", `[]`, "must be a JSON object, got array"},
+		{"POST", "/v1/recommendations/why-not", "reader", `[1]`, "must be a JSON object, got array"},
+		{"POST", "/v1/plans", "reader", `[1]`, "must be a JSON object, got an array"},
+		{"POST", "/v1/pathways", "coach", `"x"`, "must be a JSON object, got string"},
+		{"POST", "/v1/feeds", "aggregator", `7`, "must be a JSON object, got number"},
+	} {
+		r := h.do(tt.method, tt.path, tt.key, tt.body)
+		if r.status != http.StatusBadRequest || !strings.Contains(string(r.body), tt.want) || strings.Contains(string(r.body), "Go value") {
+			t.Errorf("%s %s %s: %d %s; want 400 saying %q", tt.method, tt.path, tt.body, r.status, r.body, tt.want)
+		}
 	}
 }
