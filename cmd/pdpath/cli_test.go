@@ -139,6 +139,17 @@ func TestCLIContract(t *testing.T) {
 		}
 	})
 
+	t.Run("an API request body given as the profile gets a hint", func(t *testing.T) {
+		code, _, errOut := runCLI(t, `{"profile": {"goals": "x"}, "limit": 3}`, "recommend", "--index", dir, "--profile", "-")
+		if code != 1 || !strings.Contains(errOut, "looks like an API request body") || !strings.Contains(errOut, "--profile takes the profile itself") {
+			t.Errorf("exit %d, stderr %q; want 1 with the hint", code, errOut)
+		}
+		// A profile's own mistakes get no such hint.
+		if _, _, errOut := runCLI(t, `{"goal": "x"}`, "recommend", "--index", dir, "--profile", "-"); strings.Contains(errOut, "request body") {
+			t.Errorf("hint on a plain profile mistake: %q", errOut)
+		}
+	})
+
 	t.Run("plan request mistakes exit 2 naming the target", func(t *testing.T) {
 		for _, tc := range []struct{ req, want string }{
 			{`{"targets":[{"framework":"FFTX","code":"3b"}]}`, "FFTX"},
