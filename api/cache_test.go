@@ -49,8 +49,8 @@ func TestCachedRoutes(t *testing.T) {
 		t.Errorf("hits counted %v, want 5", hits)
 	}
 	// Refusals never reach the cache: an unauthorised caller gets no
-	// cached answer.
-	if r := h.do("GET", "/v1/frameworks", "", nil); r.status != 401 || r.header.Get("X-Cache") != "" {
+	// cached answer (and, like every answer not from the cache, says miss).
+	if r := h.do("GET", "/v1/frameworks", "", nil); r.status != 401 || r.header.Get("X-Cache") != "miss" {
 		t.Errorf("keyless request: %d, X-Cache %q", r.status, r.header.Get("X-Cache"))
 	}
 }

@@ -62,6 +62,15 @@ func (s *Server) searchCredentials(c *gin.Context) error {
 		Facets:     true,
 		Highlight:  true,
 	}
+	// A code facet's value ("UDL:7") names its framework too: sent back
+	// as code=UDL:7 it filters as framework=UDL&code=7.
+	if fw, code, ok := strings.Cut(req.Code, ":"); ok && code != "" {
+		if name, known := s.cfg.Catalog.Frameworks().Canonical(fw); known {
+			if cur, _ := s.cfg.Catalog.Frameworks().Canonical(req.Framework); req.Framework == "" || cur == name {
+				req.Framework, req.Code = name, code
+			}
+		}
+	}
 	if req.Framework != "" {
 		// Accept the aliases feeds use ("UDL Guidelines", a publisher
 		// URL) for the canonical names the index holds.

@@ -73,7 +73,12 @@ func decodeStrict(data []byte, v any) error {
 
 func jsonMessage(err error) string {
 	var typeErr *json.UnmarshalTypeError
-	if errors.As(err, &typeErr) && typeErr.Field != "" {
+	if errors.As(err, &typeErr) && typeErr.Field == "" {
+		// The body as a whole is not an object: say so, not which Go
+		// type it was to fill.
+		return fmt.Sprintf("the body must be a JSON object, got %s", typeErr.Value)
+	}
+	if errors.As(err, &typeErr) {
 		return fmt.Sprintf("field %q: want %s, got %s", typeErr.Field, typeErr.Type, typeErr.Value)
 	}
 	return strings.TrimPrefix(err.Error(), "json: ")

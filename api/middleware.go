@@ -195,12 +195,20 @@ func (s *Server) require(need auth.Role) gin.HandlerFunc {
 			return
 		}
 		if !key.Role.Allows(need) {
-			s.writeError(c, forbidden("a %s key may not use this route (it needs %s)", key.Role, need))
+			s.writeError(c, forbidden("%s %s key may not use this route (it needs %s)", article(string(key.Role)), key.Role, need))
 			return
 		}
 		c.Set(ctxPrincipal, principal{ID: key.ID, Role: key.Role, Key: key})
 		c.Next()
 	}
+}
+
+// article is "an" before a role name that starts with a vowel, else "a".
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 func (s *Server) unauthorized(c *gin.Context, msg string) {
@@ -262,6 +270,14 @@ const apiCSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; for
 // securityHeaders sets the headers that stop a browser from reading an
 // answer as something else (nosniff), framing it (clickjacking), or
 // sending this server's URLs to other sites in Referer.
+// markUncached marks every answer X-Cache: miss (pages, operations routes,
+// errors and refusals included); the response cache sets hit on the answers
+// it replays.
+func markUncached(c *gin.Context) {
+	c.Writer.Header().Set(cache.HeaderName, "miss")
+	c.Next()
+}
+
 func securityHeaders(c *gin.Context) {
 	h := c.Writer.Header()
 	h.Set("X-Content-Type-Options", "nosniff")

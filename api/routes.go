@@ -50,12 +50,13 @@ func (s *Server) routes() (*gin.Engine, error) {
 
 	// Global middleware, outermost first:
 	//  1. withRequestID: everything after it logs the request's id;
-	//     securityHeaders then marks every answer, errors included.
+	//     securityHeaders then marks every answer, errors included, and
+	//     markUncached says X-Cache: miss unless the cache answers.
 	//  2. observe: wraps the rest, so the status and latency it records
 	//     include 404s, 429s and panics turned into 500s.
 	//  3. recoverPanics: inside observe (which then sees the 500) and
 	//     outside every handler.
-	e.Use(s.withRequestID, securityHeaders, s.observe, s.recoverPanics)
+	e.Use(s.withRequestID, securityHeaders, markUncached, s.observe, s.recoverPanics)
 	e.NoRoute(s.handle(func(c *gin.Context) error {
 		if s.pages != nil && web.WantsPage(c.Request) {
 			s.pages.NotFound(c.Writer, c.Request)

@@ -19,6 +19,10 @@ type sessionKey struct{}
 // so a client cannot claim it.
 type followUpKey struct{}
 
+// cacheHeader is the header the API's response cache marks its answers
+// with ("hit" when replayed).
+const cacheHeader = "X-Cache"
+
 // FollowUp reports whether ctx is an API call a page makes after its
 // first: the server counts a page view once against the visitor's rate
 // limit, however many items the page looks up.
@@ -110,6 +114,11 @@ func (a apiClient) call(r *http.Request, method, path string, body, out any) ([]
 	}
 	rec := &recorder{header: http.Header{}}
 	a.h.ServeHTTP(rec, req)
+	s := sessionFrom(r.Context())
+	s.answered++
+	if rec.header.Get(cacheHeader) == "hit" {
+		s.hits++
+	}
 	if rec.status == 0 {
 		rec.status = http.StatusOK
 	}

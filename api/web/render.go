@@ -41,6 +41,10 @@ func (p *Pages) render(w http.ResponseWriter, r *http.Request, status int, name,
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
+	// A page is from the cache when every API answer it shows was.
+	if s.answered > 0 && s.hits == s.answered {
+		h.Set(cacheHeader, "hit")
+	}
 	w.WriteHeader(status)
 	_, err := w.Write(buf.Bytes())
 	return err

@@ -193,6 +193,10 @@ type session struct {
 	csrf string
 	// calls counts the page's API calls so far (see FollowUp).
 	calls int
+	// answered and hits count the page's API answers and those the
+	// response cache replayed: a page built only from cached answers says
+	// X-Cache: hit, as they did.
+	answered, hits int
 }
 
 // page wraps a handler: it loads the session (creating its id on the

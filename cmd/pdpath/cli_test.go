@@ -139,6 +139,17 @@ func TestCLIContract(t *testing.T) {
 		}
 	})
 
+	t.Run("an API request body given as the profile gets a hint", func(t *testing.T) {
+		code, _, errOut := runCLI(t, `{"profile": {"goals": "x"}, "limit": 3}`, "recommend", "--index", dir, "--profile", "-")
+		if code != 1 || !strings.Contains(errOut, "looks like an API request body") || !strings.Contains(errOut, "--profile takes the profile itself") {
+			t.Errorf("exit %d, stderr %q; want 1 with the hint", code, errOut)
+		}
+		// A profile's own mistakes get no such hint.
+		if _, _, errOut := runCLI(t, `{"goal": "x"}`, "recommend", "--index", dir, "--profile", "-"); strings.Contains(errOut, "request body") {
+			t.Errorf("hint on a plain profile mistake: %q", errOut)
+		}
+	})
+
 	t.Run("plan request mistakes exit 2 naming the target", func(t *testing.T) {
 		for _, tc := range []struct{ req, want string }{
 			{`{"targets":[{"framework":"FFTX","code":"3b"}]}`, "FFTX"},
@@ -202,7 +213,7 @@ func TestCLIUsageAndFailures(t *testing.T) {
 		stderr []string
 		once   []string
 	}{
-		{name: "no command", args: nil, want: 2},
+		{name: "no command", args: nil, want: 2, stderr: []string{"serve the HTTP API and the web pages"}},
 		{name: "unknown command", args: []string{"frobnicate"}, want: 2},
 		{name: "ingest without input", args: []string{"ingest"}, want: 2},
 		{name: "bad flag value is said once", args: []string{"search", "--limit", "x", "q"}, want: 2,
@@ -257,6 +268,27 @@ func TestCLIUsageAndFailures(t *testing.T) {
 	}
 	if _, err := os.Stat(missing); !os.IsNotExist(err) {
 		t.Errorf("search on a missing index created %s (stat: %v)", missing, err)
+	}
+}
+
+// Every command's -h points to a README the repository holds.
+func TestEveryCommandHelpPointsToAReadme(t *testing.T) {
+	for _, cmd := range []string{"ingest", "search", "show", "unlocks", "recommend", "plan", "eval", "serve", "keys"} {
+		t.Run(cmd, func(t *testing.T) {
+			code, _, errOut := runCLI(t, "", cmd, "-h")
+			if code != 0 {
+				t.Errorf("exit %d, want 0", code)
+			}
+			docs := readmeRef.FindAllString(errOut, -1)
+			if len(docs) == 0 {
+				t.Fatalf("%s -h names no README:\n%s", cmd, errOut)
+			}
+			for _, doc := range docs {
+				if _, err := os.Stat(filepath.Join("..", "..", doc)); err != nil {
+					t.Errorf("%s -h points to %s, which the repository does not hold", cmd, doc)
+				}
+			}
+		})
 	}
 }
 

@@ -29,7 +29,7 @@ var commands = []command{
 	{"recommend", "ranked suggestions for one educator, with reasons", runRecommend},
 	{"plan", "a pathway: which credentials, in what order, when", runPlan},
 	{"eval", "offline quality of every ranker against graded judgments", runEval},
-	{"serve", "serve the HTTP API", runServe},
+	{"serve", "serve the HTTP API and the web pages", runServe},
 	{"keys", "create, list and revoke API keys", runKeys},
 }
 

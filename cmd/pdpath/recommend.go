@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -46,7 +47,7 @@ func runRecommend(ctx context.Context, e *env, args []string) error {
 	defer cat.Close()
 	p, err := profile.ParseAndValidate(data, eng.Model())
 	if err != nil {
-		return fmt.Errorf("profile %s: %w", inputName(*profilePath), err)
+		return fmt.Errorf("profile %s: %w%s", inputName(*profilePath), err, requestBodyHint(data))
 	}
 	if backpack != nil {
 		b, err := profile.ParseBackpack(backpack)
@@ -112,4 +113,18 @@ func printRecommendations(w io.Writer, res recommender.Result) {
 			fmt.Fprintf(w, "    - %s\n", r)
 		}
 	}
+}
+
+// requestBodyHint says so when a --profile file is a POST
+// /v1/recommendations body ({"profile": {...}, "limit": N}) rather than the
+// profile itself: the most common mix-up between the API and the command.
+func requestBodyHint(data []byte) string {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(data, &top) != nil {
+		return ""
+	}
+	if _, ok := top["profile"]; !ok {
+		return ""
+	}
+	return `; the file looks like an API request body: --profile takes the profile itself (the value of "profile"), and --backpack the backpack`
 }

@@ -12,6 +12,7 @@ import (
 func runShow(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "show", "[--index DIR] [--json] ID")
 	fs.indexFlag()
+	fs.docs = "Every field of a catalog item, as GET /v1/credentials/{id} returns it: api/README.md in the pdpath repository."
 	pos, err := fs.parse(args, 1, 1)
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 func runUnlocks(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "unlocks", "[--index DIR] [--json] ID")
 	fs.indexFlag()
+	fs.docs = "What unlocks lists (next items, stacks, pathways), as GET /v1/credentials/{id}/unlocks returns it: api/README.md in the pdpath repository."
 	pos, err := fs.parse(args, 1, 1)
 	if err != nil {
 		return err

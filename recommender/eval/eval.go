@@ -95,6 +95,13 @@ func parseCase(text []byte, fw profile.Frameworks) (Case, error) {
 	dec := json.NewDecoder(bytes.NewReader(text))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&raw); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && typeErr.Field == "" {
+			return Case{}, fmt.Errorf("a case is a JSON object, got %s", typeErr.Value)
+		}
+		if errors.As(err, &typeErr) {
+			return Case{}, fmt.Errorf("%s: want %s, got %s", typeErr.Field, typeErr.Type, typeErr.Value)
+		}
 		return Case{}, fmt.Errorf("%s", strings.TrimPrefix(err.Error(), "json: "))
 	}
 	c := Case{ID: raw.ID, Relevant: raw.Relevant}

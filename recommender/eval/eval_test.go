@@ -60,6 +60,8 @@ func TestReadJudgments(t *testing.T) {
 		{`{"id":"a","relevant":{"x":4}}`, `line 1: relevant["x"]: grade 4 not in 0..3`},
 		{`{"id":"a"}` + "\n" + `{"id":"a"}`, `line 2: id "a" repeats line 1`},
 		{`not json`, "line 1:"},
+		{`[{"id":"a"}]`, "line 1: a case is a JSON object, got array"},
+		{`{"id":"a","relevant":{"x":"3"}}`, "line 1: relevant: want int, got string"},
 	}
 	for _, test := range bad {
 		_, err := ReadJudgments(strings.NewReader(test.in), nil)

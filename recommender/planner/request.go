@@ -82,6 +82,20 @@ const (
 // may state and still be planned; larger ones are reported, not scheduled.
 const maxAmount = 1e7
 
+// jsonKind names the kind of JSON value that starts with b.
+func jsonKind(b byte) string {
+	switch b {
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case 't', 'f':
+		return "a boolean"
+	default:
+		return "a number"
+	}
+}
+
 // ParseRequest decodes one plan request strictly: an unknown field anywhere
 // (the error names it), trailing data, a malformed start month or a negative
 // number is an error wrapping ErrInvalidRequest.
@@ -99,6 +113,9 @@ func ParseRequest(r io.Reader) (Request, error) {
 	}
 	if bytes.Equal(raw, []byte("null")) {
 		return Request{}, fmt.Errorf("%w: the request is null", ErrInvalidRequest)
+	}
+	if raw[0] != '{' {
+		return Request{}, fmt.Errorf("%w: the request must be a JSON object, got %s", ErrInvalidRequest, jsonKind(raw[0]))
 	}
 	strict := json.NewDecoder(bytes.NewReader(raw))
 	strict.DisallowUnknownFields()

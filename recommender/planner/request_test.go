@@ -50,6 +50,9 @@ func TestParseRequest(t *testing.T) {
 		{"wrong type", `{"targets": "UDL:7"}`, "cannot unmarshal"},
 		{"trailing data", `{} {}`, "after the request"},
 		{"null", `null`, "null"},
+		{"array", `[{"targets": []}]`, "must be a JSON object, got an array"},
+		{"string", ` "UDL:7"`, "must be a JSON object, got a string"},
+		{"number", `7`, "must be a JSON object, got a number"},
 		{"not json", `targets`, "invalid character"},
 	}
 	for _, test := range tests {
