@@ -592,8 +592,8 @@ func (r *request) score(cs []*cand) {
 	r.promotePrerequisites(cs)
 }
 
-// promotePrerequisites lifts a missing prerequisite of a strong candidate
-// to just below it, so the credential she must earn first is suggested
+// promotePrerequisites lifts a missing prerequisite of a candidate to
+// just above it, so the credential she must earn first is suggested
 // with the one she wants.
 func (r *request) promotePrerequisites(cs []*cand) {
 	byIdx := make(map[int32]*cand, len(cs))
@@ -615,9 +615,17 @@ func (r *request) promotePrerequisites(cs []*cand) {
 			if !ok || (r.feat.reach && pc.steps > 0) {
 				continue
 			}
-			undemoted := c.score / max(r.w.MissingPrerequisite, 1e-9)
-			if lift := 0.9 * undemoted; lift > pc.score {
+			// The step comes just ahead of what it opens, and no
+			// further: lifting it to the score the item would have
+			// without its demotion put unrelated first steps above
+			// the items she asked for (WEIGHTS.md).
+			lift := c.score * 1.001
+			if lift > pc.score {
 				pc.score = lift
+				pc.unlocks = c.idx
+			} else if pc.unlocks < 0 && c.score >= 0.5*pc.score {
+				// Already ahead on its own; still say what it opens
+				// when that item is a comparable match.
 				pc.unlocks = c.idx
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -359,5 +360,57 @@ func TestNotReady(t *testing.T) {
 	e := New(Options{})
 	if _, err := e.Recommend(context.Background(), catalog.Profile{}, RecommendOptions{}); !errors.Is(err, ErrNotReady) {
 		t.Errorf("err = %v, want ErrNotReady", err)
+	}
+}
+
+// TestPrerequisiteComesJustAhead pins where a missing prerequisite lands
+// when the item it opens is what she asked for: directly ahead of that
+// item, not above the other items that match her better. A first step
+// that merely shares a stack ("Online Facilitation, Level 1" for a
+// goal about lecturing) must not lead the list on its successor's merit.
+func TestPrerequisiteComesJustAhead(t *testing.T) {
+	e := newTestEngine(t, nil)
+	m, err := e.current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.newRequest(context.Background(), m, catalog.Profile{Goals: "lead multi-week coaching cycles with video analysis"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ranked, _ := r.rank(10)
+	var adv, found *cand
+	for _, c := range ranked {
+		switch m.creds[c.idx].ID {
+		case "coach-adv":
+			adv = c
+		case "coach-found":
+			found = c
+		}
+	}
+	if adv == nil || found == nil || adv.steps != 1 {
+		t.Fatalf("test premise: coach-adv one step away and coach-found a candidate (%v, %v)", adv, found)
+	}
+	tests := []struct {
+		name        string
+		own         float64 // coach-found's own score before the lift
+		wantScore   float64
+		wantUnlocks bool
+	}{
+		{"weak on its own: lifted just ahead", 0.01, adv.score * 1.001, true},
+		{"strong on its own: keeps its score and says what it opens", adv.score * 1.5, adv.score * 1.5, true},
+		{"far stronger on its own: the weaker item is not its reason", adv.score * 3, adv.score * 3, false},
+	}
+	for _, test := range tests {
+		t.Run(test.name, func(t *testing.T) {
+			found.score, found.unlocks = test.own, -1
+			r.promotePrerequisites(ranked)
+			if math.Abs(found.score-test.wantScore) > 1e-9 {
+				t.Errorf("coach-found score %.4f, want %.4f (coach-adv %.4f)", found.score, test.wantScore, adv.score)
+			}
+			if got := found.unlocks == adv.idx; got != test.wantUnlocks {
+				t.Errorf("unlocks coach-adv = %v, want %v", got, test.wantUnlocks)
+			}
+		})
 	}
 }

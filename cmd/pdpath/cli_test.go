@@ -5,11 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -197,6 +200,55 @@ func TestCLIContract(t *testing.T) {
 		// project promises on its own judgments.
 		if pd, bm := rep.Rankers["pdpath"]["ndcg"], rep.Rankers["bm25"]["ndcg"]; pd < 1.3*bm {
 			t.Errorf("pdpath nDCG@10 %.4f < 1.3 × bm25 %.4f", pd, bm)
+		}
+	})
+
+	t.Run("eval lists every case, worst first", func(t *testing.T) {
+		judgments := filepath.Join("..", "..", "datasets", "eval", "judgments.jsonl")
+		code, out, errOut := runCLI(t, "", "eval", "--index", dir, "--json", "--cases", "--ranker", "pdpath", "--judgments", judgments)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		var rep struct {
+			Cases   int                           `json:"cases"`
+			Rankers map[string]map[string]float64 `json:"rankers"`
+			PerCase []struct {
+				ID      string                        `json:"id"`
+				Line    int                           `json:"line"`
+				Rankers map[string]map[string]float64 `json:"rankers"`
+			} `json:"per_case"`
+		}
+		decodeOne(t, out, &rep)
+		if len(rep.Rankers) != 2 || len(rep.PerCase) != rep.Cases || rep.PerCase[0].ID != "case-01" || rep.PerCase[0].Line != 1 {
+			t.Fatalf("rankers %v, %d per-case rows for %d cases", rep.Rankers, len(rep.PerCase), rep.Cases)
+		}
+		var sum float64
+		for _, c := range rep.PerCase {
+			sum += c.Rankers["pdpath"]["ndcg"]
+		}
+		if mean := sum / float64(rep.Cases); math.Abs(mean-rep.Rankers["pdpath"]["ndcg"]) > 1e-3 {
+			t.Errorf("per-case mean %.4f, report %.4f", mean, rep.Rankers["pdpath"]["ndcg"])
+		}
+		code, out, errOut = runCLI(t, "", "eval", "--index", dir, "--cases", "--ranker", "pdpath", "--judgments", judgments)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		var scores []float64
+		for _, line := range strings.Split(out, "\n") {
+			f := strings.Fields(line)
+			if len(f) == 6 && strings.HasPrefix(f[0], "case-") {
+				v, err := strconv.ParseFloat(f[2], 64)
+				if err != nil {
+					t.Fatalf("line %q: %v", line, err)
+				}
+				scores = append(scores, v)
+			}
+		}
+		if len(scores) != rep.Cases || !slices.IsSorted(scores) {
+			t.Errorf("text listing has %d case rows (want %d, worst first):\n%s", len(scores), rep.Cases, out)
+		}
+		if code, _, errOut := runCLI(t, "", "eval", "--index", dir, "--ranker", "nope", "--judgments", judgments); code != 2 || !strings.Contains(errOut, "nope") {
+			t.Errorf("unknown ranker: exit %d, %s", code, errOut)
 		}
 	})
 }

@@ -48,6 +48,16 @@ type Report struct {
 	Cases   int                `json:"cases"`
 	K       int                `json:"k"`
 	Rankers map[string]Metrics `json:"rankers"`
+	// PerCase holds every case's metrics by ranker, in file order; Run
+	// fills it and callers drop it when only the means are wanted.
+	PerCase []CaseResult `json:"per_case,omitempty"`
+}
+
+// CaseResult is one case's metrics for every ranker.
+type CaseResult struct {
+	ID      string             `json:"id"`
+	Line    int                `json:"line"`
+	Rankers map[string]Metrics `json:"rankers"`
 }
 
 // ReadJudgments reads JSON Lines judgments:
@@ -189,6 +199,10 @@ func Run(ctx context.Context, cases []Case, rankers map[string]Ranker, k int) (R
 		k = 10
 	}
 	rep := Report{Cases: len(cases), K: k, Rankers: map[string]Metrics{}}
+	rep.PerCase = make([]CaseResult, len(cases))
+	for i, c := range cases {
+		rep.PerCase[i] = CaseResult{ID: c.ID, Line: c.Line, Rankers: map[string]Metrics{}}
+	}
 	names := make([]string, 0, len(rankers))
 	for n := range rankers {
 		names = append(names, n)
@@ -196,7 +210,7 @@ func Run(ctx context.Context, cases []Case, rankers map[string]Ranker, k int) (R
 	slices.Sort(names)
 	for _, name := range names {
 		var sum Metrics
-		for _, c := range cases {
+		for i, c := range cases {
 			if err := ctx.Err(); err != nil {
 				return rep, err
 			}
@@ -204,9 +218,11 @@ func Run(ctx context.Context, cases []Case, rankers map[string]Ranker, k int) (R
 			if err != nil {
 				return rep, fmt.Errorf("eval: ranker %s on case %s (line %d): %w", name, c.ID, c.Line, err)
 			}
-			sum.NDCG += NDCG(ranked, c.Relevant, k)
-			sum.Recall += Recall(ranked, c.Relevant, k)
-			sum.MRR += ReciprocalRank(ranked, c.Relevant, k)
+			m := Metrics{NDCG: NDCG(ranked, c.Relevant, k), Recall: Recall(ranked, c.Relevant, k), MRR: ReciprocalRank(ranked, c.Relevant, k)}
+			rep.PerCase[i].Rankers[name] = Metrics{NDCG: round(m.NDCG), Recall: round(m.Recall), MRR: round(m.MRR)}
+			sum.NDCG += m.NDCG
+			sum.Recall += m.Recall
+			sum.MRR += m.MRR
 		}
 		if n := float64(len(cases)); n > 0 {
 			sum = Metrics{NDCG: round(sum.NDCG / n), Recall: round(sum.Recall / n), MRR: round(sum.MRR / n)}
