@@ -44,6 +44,8 @@ type Options struct {
 	// ModelDir names the folder that keeps the model of a catalog
 	// version (the catalog generation's own folder), "" for none. A model
 	// saved there is opened instead of built; one built is saved there.
+	// Whoever saves models there (pdpath ingest) builds them with the
+	// same Build options as this engine.
 	ModelDir func(version int64) string
 }
 

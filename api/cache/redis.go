@@ -19,7 +19,9 @@ import (
 // a cache that turned itself off then would send every request to the
 // ranker exactly when the machine can least afford it.
 const (
-	// DefaultOpTimeout bounds one Get or Set, dialling included.
+	// DefaultOpTimeout bounds one Get or Set, dialling included (for a
+	// Get through a DialRedis client: each of its dial, pool wait, write
+	// and read).
 	DefaultOpTimeout = 250 * time.Millisecond
 	dialTimeout      = 250 * time.Millisecond
 	ioTimeout        = 250 * time.Millisecond
@@ -84,6 +86,10 @@ type Redis struct {
 	mu       sync.Mutex
 	backoff  time.Duration
 	down     bool
+
+	// clientBounded is set when the client's dial, pool, read and write
+	// timeouts are each at most opTimeout (DialRedis makes such clients).
+	clientBounded bool
 }
 
 // NewRedis returns a cache on client.
@@ -95,6 +101,12 @@ func NewRedis(client *redis.Client, opts RedisOptions) *Redis {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	r := &Redis{client: client, prefix: opts.Prefix, opTimeout: opts.OpTimeout, log: opts.Logger, metrics: opts.Metrics}
+	co := client.Options()
+	within := func(d time.Duration) bool { return d > 0 && d <= opts.OpTimeout }
+	// A read on a pooled connection is bounded by the client's own
+	// timeouts when it has them: a deadline per Get (a timer and two
+	// allocations on the cached path's hottest call) adds nothing then.
+	r.clientBounded = within(co.ReadTimeout) && within(co.WriteTimeout) && within(co.PoolTimeout) && within(co.DialTimeout)
 	opts.Metrics.backendUp(r.Name(), true)
 	return r
 }
@@ -117,8 +129,11 @@ func (r *Redis) Get(ctx context.Context, key string) ([]byte, error) {
 	if r.skipping() {
 		return nil, ErrUnavailable
 	}
-	ctx, cancel := context.WithTimeout(ctx, r.opTimeout)
-	defer cancel()
+	if _, has := ctx.Deadline(); !r.clientBounded || has {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, r.opTimeout)
+		defer cancel()
+	}
 	v, err := r.client.Get(ctx, r.prefix+key).Bytes()
 	if errors.Is(err, redis.Nil) {
 		r.succeeded()

@@ -128,6 +128,9 @@ func run(ctx context.Context, cfg config) error {
 	if err := os.MkdirAll(cfg.work, 0o755); err != nil {
 		return err
 	}
+	if err := pingRedis(ctx, cfg.redisURL); err != nil {
+		return err
+	}
 	var results []result
 	for _, n := range cfg.sizes {
 		r, err := runSize(ctx, cfg, n)
@@ -718,4 +721,19 @@ func wrkThroughput(ctx context.Context, wrk string, cfg config, url, key string,
 		}
 	}
 	return 0, fmt.Errorf("wrk printed no Requests/sec: %s", out)
+}
+
+// pingRedis checks that the Redis both servers use answers, before any
+// catalog is written.
+func pingRedis(ctx context.Context, url string) error {
+	opts, err := redis.ParseURL(url)
+	if err != nil {
+		return fmt.Errorf("-redis: %w", err)
+	}
+	rc := redis.NewClient(opts)
+	defer rc.Close()
+	if err := rc.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("the load test needs Redis at %s (-redis, or REDIS_URL with make loadtest): %w", url, err)
+	}
+	return nil
 }

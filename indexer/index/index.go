@@ -48,6 +48,54 @@ type Index struct {
 	b        bleve.Index
 	parent   ParentFunc
 	readOnly bool
+	// records, when set, finds the credential behind a hit, so facets are
+	// counted from memory (see UseRecords).
+	records func(id string) (*catalog.Credential, bool)
+}
+
+// UseRecords gives the index the credentials it was built from: lookup
+// finds one by id, parent is the framework hierarchy it was indexed with.
+// Facet counts then come from these records, computed exactly as the
+// indexed facet fields are, instead of from the index's compressed doc
+// values, which cost a chunk decompression per hit. Call it before
+// searching; the records must be the ones the index holds.
+func (ix *Index) UseRecords(lookup func(id string) (*catalog.Credential, bool), parent ParentFunc) {
+	ix.records = lookup
+	if ix.parent == nil {
+		ix.parent = parent
+	}
+}
+
+// facetTerms calls visit with every facet field's terms for c: what
+// Document puts in those fields, each term once. Bleve indexes an empty
+// string field as the empty term, so an unstated issuer, format or level
+// is counted under "" as the index counts it.
+func facetTerms(c *catalog.Credential, parent ParentFunc, visit func(field, term string)) {
+	visit(fieldIssuer, c.Issuer)
+	visit(fieldFormat, c.Format)
+	if c.Level > 0 {
+		visit(fieldLevelKey, strconv.Itoa(c.Level))
+	} else {
+		visit(fieldLevelKey, "")
+	}
+	var fws, comps []string
+	for _, comp := range c.Competencies {
+		if !slices.Contains(fws, comp.Framework) {
+			fws = append(fws, comp.Framework)
+			visit(fieldFramework, comp.Framework)
+		}
+		code := comp.Code
+		for depth := 0; code != "" && depth < 8; depth++ {
+			if k := comp.Framework + ":" + code; !slices.Contains(comps, k) {
+				comps = append(comps, k)
+				visit(fieldCompetency, k)
+			}
+			if parent == nil {
+				break
+			}
+			code = parent(comp.Framework, code)
+		}
+	}
 }
 
 // Create makes a new, empty index at dir.

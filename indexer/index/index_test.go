@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -263,4 +264,44 @@ func itoa(i int) string {
 		return digits[i : i+1]
 	}
 	return itoa(i/10) + digits[i%10:i%10+1]
+}
+
+func TestFacetsFromRecordsMatchTheIndex(t *testing.T) {
+	ix := newTestIndex(t)
+	ctx := context.Background()
+	creds := testCredentials()
+	creds[1].Competencies = append(creds[1].Competencies, catalog.Competency{Framework: "UDL", Code: "7.2"}, catalog.Competency{Framework: "UDL", Code: "7.1"})
+	if err := ix.Apply(ctx, creds, nil, 8, nil); err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]*catalog.Credential{}
+	for _, c := range creds {
+		byID[c.ID] = c
+	}
+	for _, q := range []string{"", "learning", "students discussion"} {
+		req := Request{Query: q, Facets: true, Limit: 10}
+		fromIndex, err := ix.Search(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		withRecords := *ix
+		withRecords.UseRecords(func(id string) (*catalog.Credential, bool) { c, ok := byID[id]; return c, ok }, udlParent)
+		fromRecords, err := withRecords.Search(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(fromIndex.Facets, fromRecords.Facets) {
+			t.Errorf("%q: facets from records %v, from the index %v", q, fromRecords.Facets, fromIndex.Facets)
+		}
+		// A record missing from the lookup falls back to the index.
+		partial := *ix
+		partial.UseRecords(func(id string) (*catalog.Credential, bool) { return nil, false }, udlParent)
+		fallback, err := partial.Search(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(fromIndex.Facets, fallback.Facets) {
+			t.Errorf("%q: facets with records missing %v, from the index %v", q, fallback.Facets, fromIndex.Facets)
+		}
+	}
 }

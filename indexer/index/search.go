@@ -186,6 +186,12 @@ func (ix *Index) countFacets(hits search.DocumentMatchCollection) (map[string][]
 	if len(hits) == 0 {
 		return out, nil
 	}
+	if ix.records != nil && ix.countFromRecords(hits, counts) {
+		return finishFacets(out, names, counts), nil
+	}
+	for _, c := range counts {
+		clear(c)
+	}
 	adv, err := ix.b.Advanced()
 	if err != nil {
 		return nil, fmt.Errorf("index: facets: %w", err)
@@ -216,6 +222,30 @@ func (ix *Index) countFacets(hits search.DocumentMatchCollection) (map[string][]
 			return nil, fmt.Errorf("index: facets of %q: %w", h.ID, err)
 		}
 	}
+	return finishFacets(out, names, counts), nil
+}
+
+// countFromRecords counts the facet terms of hits from the records
+// UseRecords gave, and reports false (leaving partial counts) when one of
+// them is missing.
+func (ix *Index) countFromRecords(hits search.DocumentMatchCollection, counts map[string]map[string]int) bool {
+	for _, h := range hits {
+		c, ok := ix.records(h.ID)
+		if !ok {
+			return false
+		}
+		facetTerms(c, ix.parent, func(field, term string) {
+			if m, ok := counts[field]; ok {
+				m[term]++
+			}
+		})
+	}
+	return true
+}
+
+// finishFacets sorts each field's counts, most frequent first, keeps the
+// first facetSize and files them under the facet names callers see.
+func finishFacets(out map[string][]FacetCount, names map[string]string, counts map[string]map[string]int) map[string][]FacetCount {
 	for field, c := range counts {
 		list := make([]FacetCount, 0, len(c))
 		for v, n := range c {
@@ -232,7 +262,7 @@ func (ix *Index) countFacets(hits search.DocumentMatchCollection) (map[string][]
 		}
 		out[names[field]] = list
 	}
-	return out, nil
+	return out
 }
 
 // SearchText returns up to limit credential ids matching free text, best

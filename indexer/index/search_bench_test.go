@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/indexer/synth"
 )
 
@@ -52,8 +53,9 @@ func searchBenchIndex(b *testing.B) (string, []string) {
 	return searchBenchDir, searchBenchQs
 }
 
-// BenchmarkSearch runs the API's search (facets and highlights on) and the
-// plain page, beside the raw Bleve baseline on the same words, over one
+// BenchmarkSearch runs the API's search (facets and highlights on; facets
+// from the index's doc values, and from the records as the catalog store
+// sets up), facets alone and the plain page, beside the raw Bleve baseline on the same words, over one
 // read-only 10k-credential index.
 func BenchmarkSearch(b *testing.B) {
 	dir, qs := searchBenchIndex(b)
@@ -68,12 +70,30 @@ func BenchmarkSearch(b *testing.B) {
 	}
 	defer bl.Close()
 	ctx := context.Background()
+	withRecords, err := OpenReadOnly(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer withRecords.Close()
+	byID := map[string]*catalog.Credential{}
+	for _, c := range synth.Generate(10000, 1) {
+		byID[c.ID] = c
+	}
+	withRecords.UseRecords(func(id string) (*catalog.Credential, bool) { c, ok := byID[id]; return c, ok }, nil)
 	for _, bc := range []struct {
 		name string
 		run  func(q string) error
 	}{
 		{"api", func(q string) error {
 			_, err := ix.Search(ctx, Request{Query: q, Limit: 10, Facets: true, Highlight: true})
+			return err
+		}},
+		{"api-records", func(q string) error {
+			_, err := withRecords.Search(ctx, Request{Query: q, Limit: 10, Facets: true, Highlight: true})
+			return err
+		}},
+		{"facets", func(q string) error {
+			_, err := ix.Search(ctx, Request{Query: q, Limit: 10, Facets: true})
 			return err
 		}},
 		{"page", func(q string) error {

@@ -257,6 +257,11 @@ func newGeneration(name string, st *state, reg *frameworks.Registry, ix *index.I
 	}
 	g.byID = g.snap.ByID()
 	g.alias = aliasMap(st.Credentials)
+	if ix != nil {
+		// Facets are counted from these records, not the index's doc values.
+		byID := g.byID
+		ix.UseRecords(func(id string) (*catalog.Credential, bool) { c, ok := byID[id]; return c, ok }, reg.Parent)
+	}
 	return g
 }
 
