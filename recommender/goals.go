@@ -10,6 +10,7 @@ import (
 
 	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/recommender/competency"
+	"github.com/pdpath/pdpath/recommender/lexicon"
 	"github.com/pdpath/pdpath/recommender/semantic"
 )
 
@@ -59,6 +60,19 @@ func goalQueryText(goals string) string {
 		kept = append(kept, w)
 	}
 	return strings.Join(kept, " ")
+}
+
+// conceptsIn finds the concept lexicon's phrases in her goals, leaving out
+// a phrase made only of domain stop words ("grades" is where she teaches
+// far more often than what she marks).
+func conceptsIn(goals string) []lexicon.Match {
+	var out []lexicon.Match
+	for _, c := range lexicon.Default().Match(goals) {
+		if goalQueryText(c.Words) != "" {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // Career stages the ranker steers by.
@@ -275,11 +289,11 @@ var (
 )
 
 // goalStandards finds the framework codes whose names and descriptions lie
-// nearest her goals in the semantic space and returns them as a plan of
-// soft gaps, weighted by nearness; nil when none is near enough. The
+// nearest her goals in the semantic space and returns them as soft gaps,
+// weighted by nearness; nil when none is near enough. The
 // frameworks' own words carry the paraphrase: "another language at home"
 // sits near UDL 2.4's "home languages", and the items aligned to it follow.
-func (m *Model) goalStandards(q semantic.Query) *competency.Plan {
+func (m *Model) goalStandards(q semantic.Query) []competency.Gap {
 	if m.sem == nil || q.Vec == nil || len(m.items) == 0 {
 		return nil
 	}
@@ -309,5 +323,5 @@ func (m *Model) goalStandards(q semantic.Query) *competency.Plan {
 		fw, code, _ := strings.Cut(n.key, ":")
 		gaps = append(gaps, competency.Gap{Key: m.space.Canonical(fw, code), Weight: float64(n.sim / top)})
 	}
-	return m.space.NewPlan(gaps)
+	return gaps
 }

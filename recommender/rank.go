@@ -11,6 +11,7 @@ import (
 
 	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/recommender/competency"
+	"github.com/pdpath/pdpath/recommender/lexicon"
 	"github.com/pdpath/pdpath/recommender/semantic"
 )
 
@@ -155,6 +156,15 @@ type request struct {
 	// goalPlan holds the framework codes nearest her goals, as soft gaps;
 	// nil when her goals name no practice a framework describes.
 	goalPlan *competency.Plan
+	// lsaCodes are the goal codes found in the semantic space;
+	// conceptCodes those the concept lexicon names, with the words of her
+	// goal that named each.
+	lsaCodes     map[string]bool
+	conceptCodes map[string]string
+	// concepts are the concept lexicon's phrases found in her goals;
+	// expansion is their terms, the text her goals are expanded with.
+	concepts  []lexicon.Match
+	expansion string
 	// steps memoizes stepsAway.
 	steps map[int32]int
 	feat  features
@@ -241,6 +251,15 @@ func (e *Engine) newRequestWith(ctx context.Context, m *Model, p catalog.Profile
 		parts = append(parts, semantic.Part{Text: name, Weight: 0.5 * w, Extra: codeTerms(m.space, []string{key})})
 	}
 	r.plan = m.space.NewPlan(gaps)
+	if r.feat.lexicon && r.w.Lexicon > 0 {
+		r.concepts = conceptsIn(p.Goals)
+		r.expansion = lexicon.Terms(r.concepts)
+	}
+	if r.expansion != "" {
+		// The profession's words for what she described count less than
+		// her own words: they add recall without taking over the query.
+		parts = append(parts, semantic.Part{Text: r.expansion, Weight: r.w.Lexicon})
+	}
 	for _, w := range semantic.Words(goals) {
 		if t, ok := semantic.Term(w); ok {
 			if _, seen := r.goalWords[t]; !seen {
@@ -251,11 +270,17 @@ func (e *Engine) newRequestWith(ctx context.Context, m *Model, p catalog.Profile
 	r.searchText = strings.TrimSpace(goals + " " + strings.Join(gapText, " "))
 	if m.sem != nil {
 		r.query = m.sem.Query(parts...)
-		r.lexQuery = m.sem.Query(semantic.Part{Text: r.searchText})
-		r.affinity = m.earnedCentroid(r.earnedOrder)
-		if goals != "" {
-			r.goalPlan = m.goalStandards(m.sem.Query(semantic.Part{Text: goals}))
+		lexParts := []semantic.Part{{Text: r.searchText}}
+		if r.expansion != "" {
+			lexParts = append(lexParts, semantic.Part{Text: r.expansion, Weight: r.w.Lexicon})
 		}
+		r.lexQuery = m.sem.Query(lexParts...)
+		r.affinity = m.earnedCentroid(r.earnedOrder)
+		var goalGaps []competency.Gap
+		if goals != "" && r.feat.goalStandards {
+			goalGaps = m.goalStandards(m.sem.Query(semantic.Part{Text: goals}))
+		}
+		r.goalPlan = r.withConceptCodes(goalGaps)
 	}
 	r.prefs = newPrefs(p.Preferences, m)
 	if search && r.searchText != "" && e.opts.Searcher != nil {
@@ -269,6 +294,20 @@ func (e *Engine) newRequestWith(ctx context.Context, m *Model, p catalog.Profile
 		for _, h := range hits {
 			if i, ok := m.resolve(h.ID); ok {
 				r.hits[i] = h.Score
+			}
+		}
+		if r.expansion != "" {
+			// A second search with the lexicon's terms brings the items
+			// named in the profession's words; their BM25 counts at
+			// Weights.Lexicon beside her own words'.
+			more, err := e.opts.Searcher.SearchText(ctx, r.expansion, searchCandidates)
+			if err != nil && ctx.Err() != nil {
+				return nil, fmt.Errorf("recommender: search concept terms: %w", ctx.Err())
+			}
+			for _, h := range more {
+				if i, ok := m.resolve(h.ID); ok {
+					r.hits[i] += r.w.Lexicon * h.Score
+				}
 			}
 		}
 	}
@@ -539,7 +578,7 @@ func (r *request) score(cs []*cand) {
 		maxSem = max(maxSem, c.sem)
 		_, c.coverage = r.plan.Score(m.keys[c.idx])
 		c.comp = r.compScore(c.coverage)
-		if r.goalPlan != nil && r.feat.goalStandards {
+		if r.goalPlan != nil {
 			c.goalStd, c.goalCov = r.goalPlan.Score(m.keys[c.idx])
 		}
 		if ns, ok := next[c.idx]; ok {
@@ -925,4 +964,42 @@ func (r *request) release() {
 		r.lexical.Release()
 		r.lexical = nil
 	}
+}
+
+// withConceptCodes joins the framework codes the concept lexicon names for
+// her goals (weighted Weights.Lexicon) to the codes nearest her goals, and
+// returns them as one plan of soft gaps; nil when there are none.
+func (r *request) withConceptCodes(gaps []competency.Gap) *competency.Plan {
+	m := r.m
+	r.lsaCodes = map[string]bool{}
+	for _, g := range gaps {
+		r.lsaCodes[g.Key] = true
+	}
+	for _, c := range r.concepts {
+		for _, code := range c.Entry.Codes {
+			fw, cd, _ := strings.Cut(code, ":")
+			key := m.space.Canonical(fw, cd)
+			if m.space.Name(key) == "" {
+				// A framework this catalog does not carry.
+				continue
+			}
+			if r.conceptCodes == nil {
+				r.conceptCodes = map[string]string{}
+			}
+			if _, seen := r.conceptCodes[key]; !seen {
+				r.conceptCodes[key] = c.Words
+			}
+			if r.lsaCodes[key] {
+				continue
+			}
+			if k := slices.IndexFunc(gaps, func(g competency.Gap) bool { return g.Key == key }); k >= 0 {
+				continue
+			}
+			gaps = append(gaps, competency.Gap{Key: key, Weight: r.w.Lexicon})
+		}
+	}
+	if len(gaps) == 0 {
+		return nil
+	}
+	return m.space.NewPlan(gaps)
 }
