@@ -289,11 +289,11 @@ var (
 )
 
 // goalStandards finds the framework codes whose names and descriptions lie
-// nearest her goals in the semantic space and returns them as soft gaps,
-// weighted by nearness; nil when none is near enough. The
+// nearest her goals in the semantic space and returns them as a plan of
+// soft gaps, weighted by nearness; nil when none is near enough. The
 // frameworks' own words carry the paraphrase: "another language at home"
 // sits near UDL 2.4's "home languages", and the items aligned to it follow.
-func (m *Model) goalStandards(q semantic.Query) []competency.Gap {
+func (m *Model) goalStandards(q semantic.Query) *competency.Plan {
 	if m.sem == nil || q.Vec == nil || len(m.items) == 0 {
 		return nil
 	}
@@ -323,5 +323,5 @@ func (m *Model) goalStandards(q semantic.Query) []competency.Gap {
 		fw, code, _ := strings.Cut(n.key, ":")
 		gaps = append(gaps, competency.Gap{Key: m.space.Canonical(fw, code), Weight: float64(n.sim / top)})
 	}
-	return gaps
+	return m.space.NewPlan(gaps)
 }

@@ -156,11 +156,6 @@ type request struct {
 	// goalPlan holds the framework codes nearest her goals, as soft gaps;
 	// nil when her goals name no practice a framework describes.
 	goalPlan *competency.Plan
-	// lsaCodes are the goal codes found in the semantic space;
-	// conceptCodes those the concept lexicon names, with the words of her
-	// goal that named each.
-	lsaCodes     map[string]bool
-	conceptCodes map[string]string
 	// concepts are the concept lexicon's phrases found in her goals;
 	// expansion is their terms, the text her goals are expanded with.
 	concepts  []lexicon.Match
@@ -276,11 +271,9 @@ func (e *Engine) newRequestWith(ctx context.Context, m *Model, p catalog.Profile
 		}
 		r.lexQuery = m.sem.Query(lexParts...)
 		r.affinity = m.earnedCentroid(r.earnedOrder)
-		var goalGaps []competency.Gap
-		if goals != "" && r.feat.goalStandards {
-			goalGaps = m.goalStandards(m.sem.Query(semantic.Part{Text: goals}))
+		if goals != "" {
+			r.goalPlan = m.goalStandards(m.sem.Query(semantic.Part{Text: goals}))
 		}
-		r.goalPlan = r.withConceptCodes(goalGaps)
 	}
 	r.prefs = newPrefs(p.Preferences, m)
 	if search && r.searchText != "" && e.opts.Searcher != nil {
@@ -578,7 +571,7 @@ func (r *request) score(cs []*cand) {
 		maxSem = max(maxSem, c.sem)
 		_, c.coverage = r.plan.Score(m.keys[c.idx])
 		c.comp = r.compScore(c.coverage)
-		if r.goalPlan != nil {
+		if r.goalPlan != nil && r.feat.goalStandards {
 			c.goalStd, c.goalCov = r.goalPlan.Score(m.keys[c.idx])
 		}
 		if ns, ok := next[c.idx]; ok {
@@ -964,42 +957,4 @@ func (r *request) release() {
 		r.lexical.Release()
 		r.lexical = nil
 	}
-}
-
-// withConceptCodes joins the framework codes the concept lexicon names for
-// her goals (weighted Weights.Lexicon) to the codes nearest her goals, and
-// returns them as one plan of soft gaps; nil when there are none.
-func (r *request) withConceptCodes(gaps []competency.Gap) *competency.Plan {
-	m := r.m
-	r.lsaCodes = map[string]bool{}
-	for _, g := range gaps {
-		r.lsaCodes[g.Key] = true
-	}
-	for _, c := range r.concepts {
-		for _, code := range c.Entry.Codes {
-			fw, cd, _ := strings.Cut(code, ":")
-			key := m.space.Canonical(fw, cd)
-			if m.space.Name(key) == "" {
-				// A framework this catalog does not carry.
-				continue
-			}
-			if r.conceptCodes == nil {
-				r.conceptCodes = map[string]string{}
-			}
-			if _, seen := r.conceptCodes[key]; !seen {
-				r.conceptCodes[key] = c.Words
-			}
-			if r.lsaCodes[key] {
-				continue
-			}
-			if k := slices.IndexFunc(gaps, func(g competency.Gap) bool { return g.Key == key }); k >= 0 {
-				continue
-			}
-			gaps = append(gaps, competency.Gap{Key: key, Weight: r.w.Lexicon})
-		}
-	}
-	if len(gaps) == 0 {
-		return nil
-	}
-	return m.space.NewPlan(gaps)
 }

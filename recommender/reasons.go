@@ -26,9 +26,7 @@ import (
 //   - "goal": Terms are words of her goals found in the item's text.
 //   - "goal_related": Terms are the item's words the semantic space places
 //     near her goals, or that the concept lexicon gives for a phrase of her
-//     goals ("throws chairs" → de-escalation); with Via and Codes, the
-//     item's own alignment to a framework code the lexicon names for such
-//     a phrase (Terms then quote the phrase). Worded "related to".
+//     goals ("throws chairs" → de-escalation). Worded "related to".
 //   - "goal_standard": Via is the item's own alignment to a framework code
 //     (in Codes) whose name and description lie nearest her goals.
 //   - "next_step": Credential is an item she holds; Relation is
@@ -102,12 +100,6 @@ func (r *request) reasons(c *cand) ([]string, []Why) {
 	}
 	for _, cov := range c.goalCov {
 		if rel := cov.Match.Relation; rel != competency.Exact && rel != competency.Refines {
-			continue
-		}
-		if words, ok := r.conceptCodes[cov.Gap]; ok && !r.lsaCodes[cov.Gap] {
-			// Found only through the concept lexicon: related, not nearest.
-			lead = append(lead, reason{fmt.Sprintf("Aligned to %s, which is related to your goal (%q)", r.label(cov.Match.Key), words),
-				Why{Kind: "goal_related", Via: m.ownKey(c.idx, cov.Match.Key), Codes: []string{cov.Gap}, Terms: []string{words}}, w.GoalStandards * cov.Match.Strength * r.gapWeightIn(r.goalPlan, cov.Gap)})
 			continue
 		}
 		lead = append(lead, reason{fmt.Sprintf("Aligned to %s, the framework practice nearest your goals", r.label(cov.Match.Key)),
@@ -307,24 +299,6 @@ func (r *request) conceptReason(text string) (reason, bool) {
 		return reason{}, false
 	}
 	return reason{text: "Related to your goal (" + strings.Join(parts, "; ") + ")", why: Why{Kind: "goal_related", Terms: terms}}, true
-}
-
-// gapWeightIn is a gap's share of all the plan's weight.
-func (r *request) gapWeightIn(p *competency.Plan, key string) float64 {
-	if p == nil {
-		return 0
-	}
-	var total, w float64
-	for _, g := range p.Gaps {
-		total += g.Weight
-		if g.Key == key {
-			w = g.Weight
-		}
-	}
-	if total == 0 {
-		return 0
-	}
-	return w / total
 }
 
 // label shows a code with its framework and name: "UDL 7.2 (Optimize

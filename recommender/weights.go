@@ -48,8 +48,7 @@ type Weights struct {
 	// Lexicon weighs the profession's terms the concept lexicon adds for
 	// the everyday phrases of her goals ("throws chairs" → de-escalation,
 	// behaviour support), relative to her own words (1), in the semantic
-	// query and in search; and the framework codes it names, relative to
-	// the codes nearest her goals.
+	// query and in search.
 	Lexicon float64 `json:"lexicon"`
 	// NewTeacher is added to the score of an item written for teachers in
 	// their first years (induction) when she is in hers.
