@@ -22,6 +22,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/pdpath/pdpath/recommender/semantic"
 )
@@ -44,8 +45,8 @@ type Entry struct {
 
 // Match is one phrase of the lexicon found in a text.
 type Match struct {
-	// Words are the text's own words that matched, as written
-	// (lower-cased), e.g. "throws chairs".
+	// Words are the text that matched, as written ("throws chairs",
+	// "they've forgotten").
 	Words string
 	Entry *Entry
 }
@@ -116,12 +117,12 @@ func Parse(r io.Reader) (*Lexicon, error) {
 		idx := len(l.entries)
 		for _, p := range strings.Split(rec[1], ";") {
 			p = strings.TrimSpace(p)
-			words := semantic.Words(p)
+			var words []string
+			for _, w := range split(p) {
+				words = append(words, w.norm)
+			}
 			if len(words) == 0 {
 				continue
-			}
-			for k, w := range words {
-				words[k] = norm(w)
 			}
 			e.Phrases = append(e.Phrases, p)
 			l.byFirst[words[0]] = append(l.byFirst[words[0]], phrase{words, idx})
@@ -174,10 +175,10 @@ func (l *Lexicon) Entries() []Entry { return l.entries }
 // the longest phrase starting there, and the search resumes after it.
 // A concept is reported once, at its first phrase.
 func (l *Lexicon) Match(text string) []Match {
-	words := semantic.Words(text)
+	words := split(text)
 	normed := make([]string, len(words))
 	for k, w := range words {
-		normed[k] = norm(w)
+		normed[k] = w.norm
 	}
 	var out []Match
 	seen := map[int]bool{}
@@ -190,7 +191,7 @@ func (l *Lexicon) Match(text string) []Match {
 			n = len(p.words)
 			if !seen[p.entry] {
 				seen[p.entry] = true
-				out = append(out, Match{Words: strings.Join(words[i:i+n], " "), Entry: &l.entries[p.entry]})
+				out = append(out, Match{Words: text[words[i].start:words[i+n-1].end], Entry: &l.entries[p.entry]})
 			}
 			break
 		}
@@ -198,6 +199,55 @@ func (l *Lexicon) Match(text string) []Match {
 			n = 1
 		}
 		i += n
+	}
+	return out
+}
+
+// word is one word of a text: where it lies and its compared form.
+type word struct {
+	start, end int
+	norm       string
+}
+
+// split cuts text into words (letters and digits, with apostrophes inside
+// a word dropped from the compared form, as the semantic space drops them:
+// "don't" is "dont").
+func split(text string) []word {
+	var out []word
+	start := -1
+	flush := func(end int) {
+		if start < 0 {
+			return
+		}
+		w := strings.Map(func(r rune) rune {
+			if r == '\'' || r == '’' {
+				return -1
+			}
+			return unicode.ToLower(r)
+		}, text[start:end])
+		if w != "" {
+			out = append(out, word{start, end, norm(w)})
+		}
+		start = -1
+	}
+	for i, r := range text {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if start < 0 {
+				start = i
+			}
+		case (r == '\'' || r == '’') && start >= 0:
+			// inside a word
+		default:
+			flush(i)
+		}
+	}
+	flush(len(text))
+	// A trailing apostrophe ("students'") is not part of the word.
+	for k := range out {
+		for out[k].end > out[k].start && (text[out[k].end-1] == '\'') {
+			out[k].end--
+		}
 	}
 	return out
 }
