@@ -63,14 +63,16 @@ func goalQueryText(goals string) string {
 }
 
 // conceptsIn finds the concept lexicon's phrases in her goals, leaving out
-// a phrase made only of domain stop words ("grades" is where she teaches
-// far more often than what she marks).
+// a single word that is a domain stop word ("grades" is where she teaches
+// far more often than what she marks). A longer phrase of common words
+// ("when are we ever going to use this") says more than its words.
 func conceptsIn(goals string) []lexicon.Match {
 	var out []lexicon.Match
 	for _, c := range lexicon.Default().Match(goals) {
-		if goalQueryText(c.Words) != "" {
-			out = append(out, c)
+		if len(semantic.Words(c.Words)) == 1 && goalQueryText(c.Words) == "" {
+			continue
 		}
+		out = append(out, c)
 	}
 	return out
 }
