@@ -1,8 +1,13 @@
 package lexicon
 
 import (
+	"bytes"
+	"encoding/csv"
+	"io/fs"
 	"strings"
 	"testing"
+
+	"github.com/pdpath/pdpath/datasets"
 )
 
 func families(ms []Match) []string {
@@ -104,4 +109,37 @@ func normPhrase(p string) string {
 		out = append(out, norm(strings.ReplaceAll(w, "'", "")))
 	}
 	return strings.Join(out, " ")
+}
+
+// TestCodesExistInFrameworks keeps the table's framework codes to codes
+// the bundled frameworks define.
+func TestCodesExistInFrameworks(t *testing.T) {
+	known := map[string]bool{}
+	files, err := fs.Glob(datasets.Frameworks, "frameworks/*.csv")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no bundled frameworks (%v)", err)
+	}
+	for _, name := range files {
+		b, err := fs.ReadFile(datasets.Frameworks, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(rows) == 0 || rows[0][0] != "framework" {
+			continue // the crosswalk
+		}
+		for _, r := range rows[1:] {
+			known[r[0]+":"+r[1]] = true
+		}
+	}
+	for _, e := range Default().Entries() {
+		for _, c := range e.Codes {
+			if !known[c] {
+				t.Errorf("%s (%s): code %s is not in the bundled frameworks", e.Family, e.Phrases[0], c)
+			}
+		}
+	}
 }
