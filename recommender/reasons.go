@@ -256,7 +256,8 @@ func (r *request) goalReason(cr *catalog.Credential) (reason, bool) {
 // conceptReason names the item's words that the concept lexicon gives for
 // a phrase of her goals: `Related to your goal ("throws chairs" →
 // de-escalation, behavior)`. Only words the item itself holds are quoted,
-// and only for a concept of which it holds at least two.
+// and only for a concept of which it holds at least two that are not
+// common across the catalog.
 func (r *request) conceptReason(text string) (reason, bool) {
 	if len(r.concepts) == 0 {
 		return reason{}, false
@@ -266,9 +267,12 @@ func (r *request) conceptReason(text string) (reason, bool) {
 	for _, c := range r.concepts {
 		want := map[string]bool{}
 		for _, t := range semantic.Tokenize(c.Entry.Terms) {
-			if !domainStopwords[t] {
-				want[t] = true
+			if len(t) < 3 || domainStopwords[t] || (r.m.sem != nil && r.m.sem.IDF(t) < minReasonIDF) {
+				// A word in a quarter of the catalog ("learning",
+				// "plan") ties an item to no concept in particular.
+				continue
 			}
+			want[t] = true
 		}
 		var found []string
 		seen := map[string]bool{}
