@@ -63,9 +63,12 @@ type features struct {
 	crosswalk bool
 	// goalStandards matches her goals to framework codes.
 	goalStandards bool
+	// lexicon expands her goals with the profession's terms for the
+	// everyday phrases the concept lexicon knows (package lexicon).
+	lexicon bool
 }
 
-var allFeatures = features{stopwords: true, stage: true, reach: true, crosswalk: true, goalStandards: true}
+var allFeatures = features{stopwords: true, stage: true, reach: true, crosswalk: true, goalStandards: true, lexicon: true}
 
 // Engine serves recommendations from the current model and rebuilds it
 // when the catalog changes. It is safe for concurrent use.

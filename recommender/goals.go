@@ -10,6 +10,7 @@ import (
 
 	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/recommender/competency"
+	"github.com/pdpath/pdpath/recommender/lexicon"
 	"github.com/pdpath/pdpath/recommender/semantic"
 )
 
@@ -59,6 +60,21 @@ func goalQueryText(goals string) string {
 		kept = append(kept, w)
 	}
 	return strings.Join(kept, " ")
+}
+
+// conceptsIn finds the concept lexicon's phrases in her goals, leaving out
+// a single word that is a domain stop word ("grades" is where she teaches
+// far more often than what she marks). A longer phrase of common words
+// ("when are we ever going to use this") says more than its words.
+func conceptsIn(goals string) []lexicon.Match {
+	var out []lexicon.Match
+	for _, c := range lexicon.Default().Match(goals) {
+		if len(semantic.Words(c.Words)) == 1 && goalQueryText(c.Words) == "" {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 // Career stages the ranker steers by.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/recommender/competency"
+	"github.com/pdpath/pdpath/recommender/lexicon"
 	"github.com/pdpath/pdpath/recommender/semantic"
 )
 
@@ -155,6 +156,10 @@ type request struct {
 	// goalPlan holds the framework codes nearest her goals, as soft gaps;
 	// nil when her goals name no practice a framework describes.
 	goalPlan *competency.Plan
+	// concepts are the concept lexicon's phrases found in her goals;
+	// expansion is their terms, the text her goals are expanded with.
+	concepts  []lexicon.Match
+	expansion string
 	// steps memoizes stepsAway.
 	steps map[int32]int
 	feat  features
@@ -241,6 +246,15 @@ func (e *Engine) newRequestWith(ctx context.Context, m *Model, p catalog.Profile
 		parts = append(parts, semantic.Part{Text: name, Weight: 0.5 * w, Extra: codeTerms(m.space, []string{key})})
 	}
 	r.plan = m.space.NewPlan(gaps)
+	if r.feat.lexicon && r.w.Lexicon > 0 {
+		r.concepts = conceptsIn(p.Goals)
+		r.expansion = lexicon.Terms(r.concepts)
+	}
+	if r.expansion != "" {
+		// The profession's words for what she described count less than
+		// her own words: they add recall without taking over the query.
+		parts = append(parts, semantic.Part{Text: r.expansion, Weight: r.w.Lexicon})
+	}
 	for _, w := range semantic.Words(goals) {
 		if t, ok := semantic.Term(w); ok {
 			if _, seen := r.goalWords[t]; !seen {
@@ -251,7 +265,11 @@ func (e *Engine) newRequestWith(ctx context.Context, m *Model, p catalog.Profile
 	r.searchText = strings.TrimSpace(goals + " " + strings.Join(gapText, " "))
 	if m.sem != nil {
 		r.query = m.sem.Query(parts...)
-		r.lexQuery = m.sem.Query(semantic.Part{Text: r.searchText})
+		lexParts := []semantic.Part{{Text: r.searchText}}
+		if r.expansion != "" {
+			lexParts = append(lexParts, semantic.Part{Text: r.expansion, Weight: r.w.Lexicon})
+		}
+		r.lexQuery = m.sem.Query(lexParts...)
 		r.affinity = m.earnedCentroid(r.earnedOrder)
 		if goals != "" {
 			r.goalPlan = m.goalStandards(m.sem.Query(semantic.Part{Text: goals}))
@@ -269,6 +287,20 @@ func (e *Engine) newRequestWith(ctx context.Context, m *Model, p catalog.Profile
 		for _, h := range hits {
 			if i, ok := m.resolve(h.ID); ok {
 				r.hits[i] = h.Score
+			}
+		}
+		if r.expansion != "" {
+			// A second search with the lexicon's terms brings the items
+			// named in the profession's words; their BM25 counts at
+			// Weights.Lexicon beside her own words'.
+			more, err := e.opts.Searcher.SearchText(ctx, r.expansion, searchCandidates)
+			if err != nil && ctx.Err() != nil {
+				return nil, fmt.Errorf("recommender: search concept terms: %w", ctx.Err())
+			}
+			for _, h := range more {
+				if i, ok := m.resolve(h.ID); ok {
+					r.hits[i] += r.w.Lexicon * h.Score
+				}
 			}
 		}
 	}

@@ -18,11 +18,13 @@ import (
 //   - bm25: plain search over goals and gap names (only with a Searcher);
 //   - popularity: credentials by how many others build on them and, with
 //     histories, how often they are earned; the same list for everyone;
-//   - semantic: the LSA space alone (cosine to goals, gap names and codes);
+//   - semantic: the LSA space alone (cosine to goals, gap names and codes,
+//     without the concept lexicon);
 //   - competency: gap coverage alone, through hierarchy and crosswalk,
 //     ties broken by the prior;
 //   - pdpath-no-NAME: the full ranker with one behaviour switched off
-//     (stopwords, stage, reach, crosswalk, goal-standards), so the gain
+//     (stopwords, stage, reach, crosswalk, goal-standards,
+//     lexicon), so the gain
 //     of each is measured on the same judgments (WEIGHTS.md).
 //
 // The single-signal rankers filter nothing, as plain tools would not.
@@ -51,7 +53,10 @@ func (e *Engine) Rankers() map[string]eval.Ranker {
 			if err != nil {
 				return nil, err
 			}
-			r, err := e.newRequest(ctx, m, p, false)
+			// The space alone: her words, without the concept lexicon.
+			feat := e.feat
+			feat.lexicon = false
+			r, err := e.newRequestWith(ctx, m, p, false, feat)
 			if err != nil || m.sem == nil || r.query.Vec == nil {
 				return nil, err
 			}
@@ -105,6 +110,7 @@ func (e *Engine) Rankers() map[string]eval.Ranker {
 		"reach":          func(f *features) { f.reach = false },
 		"crosswalk":      func(f *features) { f.crosswalk = false },
 		"goal-standards": func(f *features) { f.goalStandards = false },
+		"lexicon":        func(f *features) { f.lexicon = false },
 	}
 	for name, off := range ablations {
 		feat := e.feat

@@ -25,7 +25,8 @@ import (
 //     "related to".
 //   - "goal": Terms are words of her goals found in the item's text.
 //   - "goal_related": Terms are the item's words the semantic space places
-//     near her goals; worded "related to".
+//     near her goals, or that the concept lexicon gives for a phrase of her
+//     goals ("throws chairs" → de-escalation). Worded "related to".
 //   - "goal_standard": Via is the item's own alignment to a framework code
 //     (in Codes) whose name and description lie nearest her goals.
 //   - "next_step": Credential is an item she holds; Relation is
@@ -211,6 +212,9 @@ func (r *request) goalReason(cr *catalog.Credential) (reason, bool) {
 	if len(matched) > 0 {
 		return reason{text: "Matches your goals: " + strings.Join(matched, ", "), why: Why{Kind: "goal", Terms: matched}}, true
 	}
+	if g, ok := r.conceptReason(text); ok {
+		return g, true
+	}
 	surface := map[string]string{}
 	for _, w := range semantic.Words(text) {
 		if domainStopwords[w] {
@@ -247,6 +251,58 @@ func (r *request) goalReason(cr *catalog.Credential) (reason, bool) {
 			why: Why{Kind: "goal_related", Terms: words}}, true
 	}
 	return reason{}, false
+}
+
+// conceptReason names the item's words that the concept lexicon gives for
+// a phrase of her goals: `Related to your goal ("throws chairs" →
+// de-escalation, behavior)`. Only words the item itself holds are quoted,
+// and only for a concept of which it holds at least two that are not
+// common across the catalog.
+func (r *request) conceptReason(text string) (reason, bool) {
+	if len(r.concepts) == 0 {
+		return reason{}, false
+	}
+	words := semantic.Words(text)
+	var parts, terms []string
+	for _, c := range r.concepts {
+		want := map[string]bool{}
+		for _, t := range semantic.Tokenize(c.Entry.Terms) {
+			if len(t) < 3 || domainStopwords[t] || (r.m.sem != nil && r.m.sem.IDF(t) < minReasonIDF) {
+				// A word in a quarter of the catalog ("learning",
+				// "plan") ties an item to no concept in particular.
+				continue
+			}
+			want[t] = true
+		}
+		var found []string
+		seen := map[string]bool{}
+		for _, w := range words {
+			t, ok := semantic.Term(w)
+			if !ok || !want[t] || seen[t] {
+				continue
+			}
+			seen[t] = true
+			found = append(found, w)
+			if len(found) == 4 {
+				break
+			}
+		}
+		if len(found) < 2 {
+			// One shared word ("peer") relates an item to a concept
+			// too loosely to say so.
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%q → %s", c.Words, strings.Join(found, ", ")))
+		for _, f := range found {
+			if !slices.Contains(terms, f) {
+				terms = append(terms, f)
+			}
+		}
+	}
+	if len(parts) == 0 {
+		return reason{}, false
+	}
+	return reason{text: "Related to your goal (" + strings.Join(parts, "; ") + ")", why: Why{Kind: "goal_related", Terms: terms}}, true
 }
 
 // label shows a code with its framework and name: "UDL 7.2 (Optimize

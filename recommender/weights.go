@@ -45,6 +45,11 @@ type Weights struct {
 	// languages and cultures") reaches the practice the frameworks name
 	// (UDL 2.4, UDL 7.2) and the items aligned to it.
 	GoalStandards float64 `json:"goal_standards"`
+	// Lexicon weighs the profession's terms the concept lexicon adds for
+	// the everyday phrases of her goals ("throws chairs" → de-escalation,
+	// behaviour support), relative to her own words (1), in the semantic
+	// query and in search.
+	Lexicon float64 `json:"lexicon"`
 	// NewTeacher is added to the score of an item written for teachers in
 	// their first years (induction) when she is in hers.
 	NewTeacher float64 `json:"new_teacher"`
@@ -69,6 +74,7 @@ var DefaultWeights = Weights{
 	FarPrerequisite:     0.6,
 	Crosswalk:           0.5,
 	GoalStandards:       0.1,
+	Lexicon:             0.5,
 	Unstated:            0.85,
 	NewTeacher:          0.1,
 	Veteran:             0.3,

@@ -89,6 +89,7 @@ var allowedImports = map[string][]string{
 	// snapshots; never the search engine or the store of record.
 	"recommender/competency": {"datasets", "indexer/catalog"},
 	"recommender/semantic":   nil,
+	"recommender/lexicon":    {"recommender/semantic"},
 	"recommender/profile":    {"indexer/catalog", "indexer/derrors", "indexer/feeds/backpack"},
 	"recommender/planner":    {"indexer/catalog", "indexer/derrors", "indexer/frameworks", "recommender/profile"},
 	"recommender/eval":       {"indexer/catalog", "recommender/profile"},
@@ -96,7 +97,7 @@ var allowedImports = map[string][]string{
 	"recommender/pathstore":  {"indexer/derrors", "indexer/pgdb", "indexer/fsutil", "indexer/randid"},
 	"recommender/pathways":   {"indexer/catalog", "indexer/derrors", "recommender/pathstore", "recommender/pathway", "recommender/planner"},
 	"recommender": {"indexer/catalog", "indexer/derrors", "indexer/frameworks", "recommender/competency", "recommender/eval",
-		"recommender/planner", "recommender/profile", "recommender/semantic"},
+		"recommender/lexicon", "recommender/planner", "recommender/profile", "recommender/semantic"},
 
 	// api: HTTP only.
 	"api/cache":               {"indexer/derrors"},

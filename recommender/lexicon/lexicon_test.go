@@ -1,0 +1,145 @@
+package lexicon
+
+import (
+	"bytes"
+	"encoding/csv"
+	"io/fs"
+	"strings"
+	"testing"
+
+	"github.com/pdpath/pdpath/datasets"
+)
+
+func families(ms []Match) []string {
+	var out []string
+	for _, m := range ms {
+		out = append(out, m.Entry.Family+":"+m.Words)
+	}
+	return out
+}
+
+// TestMatchTeacherPhrasing pins one everyday wording per concept family:
+// the phrase a teacher would write finds the profession's area.
+func TestMatchTeacherPhrasing(t *testing.T) {
+	cases := []struct {
+		goal string
+		want []string // family:words, in goal order
+	}{
+		{"I have a fourth grader who throws chairs when he gets frustrated", []string{"behaviour:throws chairs"}},
+		{"He threw things and we had to clear the room", []string{"behaviour:clear the room"}},
+		{"As department chair I want our meetings to stop going sideways", []string{"leadership:department chair"}},
+		{"kids zone out when I lecture", []string{"engagement:zone out", "engagement:when I lecture"}},
+		{"A student who is hard of hearing just joined my class", []string{"accessibility:hard of hearing"}},
+		{"My newcomers don't speak English yet", []string{"english learners:newcomers"}},
+		{"Parents never come to conferences", []string{"family:Parents never come"}},
+		{"I don't find out they're lost until the unit test", []string{"assessment:find out they're lost"}},
+		{"Half my second graders are still sounding out every word", []string{"literacy:sounding out every word"}},
+		{"They only want the answer, never explain their thinking", []string{"math:only want the answer"}},
+		{"So many of my kids carry trauma from home", []string{"sel:trauma"}},
+		{"their traditions and cultures never show up in our books", []string{"culture:traditions"}},
+		{"I'm exhausted and burned out", []string{"wellbeing:exhausted"}},
+		{"I want to pursue National Board certification", []string{"national board:National Board"}},
+		{"I was asked to mentor new teachers", []string{"induction:mentor new teachers"}},
+		{"I want to coach other teachers on my campus", []string{"coaching:coach other teachers"}},
+		{"Some kids are way ahead and finish early", []string{"differentiation:Some kids are way ahead"}},
+		{"My students write a sentence and stop", nil},
+		{"We need new chairs for the library", nil},
+		{"By May they've forgotten everything", []string{"assessment:By May they've forgotten"}},
+		{"Kids DON'T LISTEN", []string{"behaviour:DON'T LISTEN"}},
+	}
+	lex := Default()
+	for _, c := range cases {
+		got := families(lex.Match(c.goal))
+		if strings.Join(got, "|") != strings.Join(c.want, "|") {
+			t.Errorf("Match(%q) = %q, want %q", c.goal, got, c.want)
+		}
+	}
+}
+
+func TestTableIsWellFormed(t *testing.T) {
+	lex := Default()
+	if len(lex.Entries()) < 30 {
+		t.Fatalf("only %d concepts in the bundled table", len(lex.Entries()))
+	}
+	seen := map[string]string{}
+	for _, e := range lex.Entries() {
+		for _, p := range e.Phrases {
+			k := normPhrase(p)
+			if prev, dup := seen[k]; dup && prev != e.Family {
+				t.Errorf("phrase %q is in %s and %s", p, prev, e.Family)
+			}
+			seen[k] = e.Family
+			if ms := lex.Match(p); len(ms) == 0 {
+				t.Errorf("phrase %q of %s does not match itself", p, e.Family)
+			}
+		}
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	cases := []struct{ name, text, want string }{
+		{"header", "a,b,c,d\n", "want header"},
+		{"empty terms", "family,phrases,terms,codes\nbehaviour,throws chairs,,\n", "line 2: field terms is empty"},
+		{"bad code", "family,phrases,terms,codes\nbehaviour,throws chairs,de-escalation,FFT2d\n", `field codes: "FFT2d"`},
+		{"no phrase", "family,phrases,terms,codes\nbehaviour, ; ,de-escalation,\n", "field phrases is empty"},
+		{"fields", "family,phrases,terms,codes\nbehaviour,x\n", "wrong number of fields"},
+		{"empty", "", "empty table"},
+	}
+	for _, c := range cases {
+		_, err := Parse(strings.NewReader(c.text))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: err %v, want it to say %q", c.name, err, c.want)
+		}
+	}
+}
+
+func TestTerms(t *testing.T) {
+	ms := Default().Match("hard of hearing and throws chairs")
+	got := Terms(ms)
+	for _, w := range []string{"captions", "de-escalation"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("Terms = %q, want it to hold %q", got, w)
+		}
+	}
+}
+
+func normPhrase(p string) string {
+	var out []string
+	for _, w := range strings.Fields(strings.ToLower(p)) {
+		out = append(out, norm(strings.ReplaceAll(w, "'", "")))
+	}
+	return strings.Join(out, " ")
+}
+
+// TestCodesExistInFrameworks keeps the table's framework codes to codes
+// the bundled frameworks define.
+func TestCodesExistInFrameworks(t *testing.T) {
+	known := map[string]bool{}
+	files, err := fs.Glob(datasets.Frameworks, "frameworks/*.csv")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no bundled frameworks (%v)", err)
+	}
+	for _, name := range files {
+		b, err := fs.ReadFile(datasets.Frameworks, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(rows) == 0 || rows[0][0] != "framework" {
+			continue // the crosswalk
+		}
+		for _, r := range rows[1:] {
+			known[r[0]+":"+r[1]] = true
+		}
+	}
+	for _, e := range Default().Entries() {
+		for _, c := range e.Codes {
+			if !known[c] {
+				t.Errorf("%s (%s): code %s is not in the bundled frameworks", e.Family, e.Phrases[0], c)
+			}
+		}
+	}
+}
