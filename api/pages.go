@@ -1,6 +1,8 @@
 package api
 
 import (
+	"context"
+
 	"github.com/gin-gonic/gin"
 
 	"github.com/pdpath/pdpath/api/web"
@@ -13,8 +15,8 @@ func (s *Server) mountPages(e *gin.Engine) error {
 	pages, err := web.New(web.Config{
 		API: e,
 		Role: func(secret string) (string, bool) {
-			k, ok := s.cfg.Keys.Lookup(secret)
-			return string(k.Role), ok
+			k, err := s.cfg.Keys.Lookup(context.Background(), secret)
+			return string(k.Role), err == nil
 		},
 		OpenReader:    s.cfg.OpenReader,
 		SecureCookies: s.cfg.SecureCookies,

@@ -67,7 +67,7 @@ type Recommender interface {
 
 // Keys are the API keys. *auth.Store implements it.
 type Keys interface {
-	Lookup(secret string) (auth.Key, bool)
+	Lookup(ctx context.Context, secret string) (auth.Key, error)
 	List() ([]auth.Key, error)
 	Create(ctx context.Context, r auth.Role, opts auth.CreateOptions) (string, auth.Key, error)
 	Revoke(ctx context.Context, id string) error
