@@ -69,7 +69,7 @@ func TestStoreCreateLookupRevoke(t *testing.T) {
 	if !ok || got.ID != k.ID || got.Role != RoleCoach || got.RatePerSec != 3 || got.Burst != 6 || got.Label != "district" {
 		t.Fatalf("Lookup = %+v, %v; want the created key %+v", got, ok, k)
 	}
-	if _, ok := found(s.Lookup(context.Background(), secret + "x")); ok {
+	if _, ok := found(s.Lookup(context.Background(), secret+"x")); ok {
 		t.Error("Lookup accepted a wrong secret")
 	}
 	if _, ok := found(s.Lookup(context.Background(), "")); ok {

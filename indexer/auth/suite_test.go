@@ -56,7 +56,7 @@ func TestKeyStores(t *testing.T) {
 			if !ok || got.ID != k.ID || got.Role != RoleCoach || got.Label != "district office" || got.RatePerSec != 3 || got.Burst != 6 {
 				t.Fatalf("the other store's Lookup = %+v, %v; want %+v", got, ok, k)
 			}
-			if _, ok := found(b.Lookup(context.Background(), secret + "x")); ok {
+			if _, ok := found(b.Lookup(context.Background(), secret+"x")); ok {
 				t.Error("a wrong secret was accepted")
 			}
 			secret2, k2, err := b.Create(ctx, RoleReader, CreateOptions{})
