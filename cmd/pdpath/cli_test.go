@@ -291,6 +291,10 @@ func TestCLIUsageAndFailures(t *testing.T) {
 			stderr: []string{"recommender/README.md"}},
 		{name: "serve help points to the API reference", args: []string{"serve", "-h"}, want: 0,
 			stderr: []string{"api/README.md", "/openapi.json"}},
+		{name: "serve help says what the store holds", args: []string{"serve", "-h"}, want: 0,
+			stderr: []string{"catalog of record", "API keys", "feeds and their sync runs", "saved pathways"}},
+		{name: "keys help says what the store holds", args: []string{"keys", "create", "-h"}, want: 0,
+			stderr: []string{"catalog of record", "feeds and their runs"}},
 		{name: "ingest help points to the feed reference", args: []string{"ingest", "-h"}, want: 0,
 			stderr: []string{"indexer/README.md"}},
 	}

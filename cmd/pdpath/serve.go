@@ -36,8 +36,9 @@ import (
 // serveSettings are serve's settings after flag, environment and default.
 type serveSettings struct {
 	index, addr, redisURL, cachePrefix string
-	// store is where saved pathways are kept: "" the embedded bbolt file
-	// in the index directory, else a postgres:// DSN.
+	// store is where the shared state (catalog of record, keys, feeds and
+	// runs, saved pathways) is kept: "" the embedded files in the index
+	// directory, else a postgres:// DSN.
 	store                             string
 	openReader, allowPrivate, logJSON bool
 	rate, anonRate                    float64
@@ -250,7 +251,7 @@ func serveFlags(fs *flagSet) {
 	fs.indexFlag()
 	fs.String("addr", "", "listen address (env PDPATH_ADDR, default 127.0.0.1:8080; port 0 picks a free one)")
 	fs.String("redis", "", "Redis URL for the response cache, redis://HOST:PORT/DB (env REDIS_URL; default none: an in-process cache)")
-	fs.String("store", "", "where shared state (API keys, saved pathways) lives: postgres://USER:PASSWORD@HOST:PORT/DB for PostgreSQL, shared by every server, or bolt for files in the index directory (env PDPATH_STORE; default bolt)")
+	fs.String("store", "", "where the shared state lives (the catalog of record: items, sources and versions; API keys; feeds and their sync runs; saved pathways): postgres://USER:PASSWORD@HOST:PORT/DB for PostgreSQL, shared by every server, or bolt for files in the index directory (env PDPATH_STORE; default bolt)")
 	fs.String("pathways-db", "", "older name of --store (env PDPATH_PATHWAYS_DSN, read when PDPATH_STORE is unset)")
 	fs.Bool("open-reader", false, "serve reader routes to requests without a key (env PDPATH_OPEN_READER=true)")
 	fs.Float64("rate-limit", 0, "requests per second per key, keys created with their own rate excepted (env PDPATH_RATE_LIMIT, default 20; 0 from env or flag keeps the default, negative disables)")
