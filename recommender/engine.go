@@ -21,8 +21,9 @@ import (
 var (
 	// ErrNotReady: no model has been built yet.
 	ErrNotReady = derrors.New(derrors.Unavailable, "recommender: no model built yet")
-	// ErrNotFound: the credential id is not in the catalog.
-	ErrNotFound = derrors.New(derrors.NotFound, "recommender: credential not found")
+	// ErrNotFound: the credential id is not in the catalog. Its message
+	// reads before the id: fmt.Errorf("%w %q", ErrNotFound, id).
+	ErrNotFound = derrors.New(derrors.NotFound, "no credential with id")
 )
 
 // Searcher is the full-text search the engine takes lexical candidates
