@@ -286,6 +286,9 @@ func serveConfig(fs *flagSet) (serveSettings, error) {
 		redisURL: get("redis", "REDIS_URL"),
 	}
 	var errs []error
+	if err := checkListenAddr(st.addr); err != nil {
+		errs = append(errs, fmt.Errorf("addr / PDPATH_ADDR: %w", err))
+	}
 	// --pathways-db is the older name of --store, and PDPATH_PATHWAYS_DSN
 	// of PDPATH_STORE: either flag beats both variables.
 	storeSetting := get("store", "PDPATH_STORE")
@@ -350,6 +353,11 @@ func serveConfig(fs *flagSet) (serveSettings, error) {
 		st.cacheTTL = d
 	}
 	st.pprof = get("pprof", "PDPATH_PPROF")
+	if st.pprof != "" {
+		if err := checkListenAddr(st.pprof); err != nil {
+			errs = append(errs, fmt.Errorf("pprof / PDPATH_PPROF: %w", err))
+		}
+	}
 	st.cachePrefix = get("cache-prefix", "PDPATH_CACHE_PREFIX")
 	if st.cachePrefix == "" {
 		st.cachePrefix = defaultCachePrefix(st.index, st.store)
@@ -365,6 +373,27 @@ func serveConfig(fs *flagSet) (serveSettings, error) {
 		return st, usagef("%v", err)
 	}
 	return st, nil
+}
+
+// checkListenAddr reports an address no listener could take, so that the
+// mistake is a usage error (exit 2) named before anything starts: it must
+// be HOST:PORT (HOST may be empty) with a port from 0 to 65535 or a service
+// name.
+func checkListenAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%q is not HOST:PORT (e.g. 127.0.0.1:8080): %v", addr, err)
+	}
+	if n, err := strconv.ParseUint(port, 10, 64); err == nil {
+		if n > 65535 {
+			return fmt.Errorf("%q: port %s is out of range (0 to 65535)", addr, port)
+		}
+		return nil
+	}
+	if _, err := net.LookupPort("tcp", port); err != nil || port == "" {
+		return fmt.Errorf("%q: port %q is not a number from 0 to 65535", addr, port)
+	}
+	return nil
 }
 
 // parseStore reads the --store setting: "" for the embedded store (none
