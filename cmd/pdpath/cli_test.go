@@ -73,6 +73,19 @@ func TestCLIContract(t *testing.T) {
 		}
 	})
 
+	t.Run("commands do not announce the model at INFO", func(t *testing.T) {
+		profile := `{"goals":"discussion"}`
+		for _, args := range [][]string{
+			{"recommend", "--index", dir, "--json", "--profile", "-", "--limit", "1"},
+			{"search", "--index", dir, "--json", "--limit", "1", "discussion"},
+		} {
+			code, _, errOut := runCLI(t, profile, args...)
+			if code != 0 || strings.Contains(errOut, "model swapped in") {
+				t.Errorf("%s: exit %d, stderr:\n%s\nwant 0 and no \"model swapped in\" line", args[0], code, errOut)
+			}
+		}
+	})
+
 	t.Run("empty query counts the catalog", func(t *testing.T) {
 		code, out, _ := runCLI(t, "", "search", "--index", dir, "--json", "--limit", "3", "")
 		var res struct {

@@ -165,7 +165,8 @@ func openEngine(ctx context.Context, fs *flagSet) (*store.Catalog, *recommender.
 	if err != nil {
 		return nil, nil, err
 	}
-	eng := recommender.New(recommender.Options{Searcher: cat, Logger: fs.logger(), ModelDir: cat.GenerationDir})
+	eng := recommender.New(recommender.Options{Searcher: cat, Logger: fs.logger(), ModelDir: cat.GenerationDir,
+		SwapLogLevel: slog.LevelDebug})
 	if err := eng.Rebuild(ctx, cat.Snapshot()); err != nil {
 		cat.Close()
 		return nil, nil, err
