@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"net/http"
 
 	"github.com/gin-gonic/gin"
 
@@ -27,6 +28,9 @@ func (s *Server) mountPages(e *gin.Engine) error {
 	}
 	for _, r := range pages.Routes() {
 		e.Handle(r.Method, r.Path, gin.WrapH(r.Handler))
+		if r.Method == http.MethodGet {
+			e.Handle(http.MethodHead, r.Path, gin.WrapH(r.Handler))
+		}
 	}
 	s.pages = pages
 	return nil
