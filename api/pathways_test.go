@@ -417,4 +417,18 @@ func TestKeyStoreOutageIsUnavailable(t *testing.T) {
 			t.Errorf("Retry-After = %q, want a number of seconds", r.header.Get("Retry-After"))
 		}
 	}
+	// A signed-in browser is not signed out by the outage: the pages keep
+	// the key cookie they cannot check.
+	req, _ := http.NewRequest("GET", h.http.URL+"/", nil)
+	req.AddCookie(&http.Cookie{Name: "pdpath_key", Value: fresh})
+	resp, err := h.http.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	for _, c := range resp.Cookies() {
+		if c.Name == "pdpath_key" && c.MaxAge < 0 {
+			t.Errorf("GET / during a key store outage deleted the key cookie")
+		}
+	}
 }
