@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/indexer/index"
+	"github.com/pdpath/pdpath/recommender"
 )
 
 // Search paging limits.
@@ -152,7 +154,7 @@ func (s *Server) getCredential(c *gin.Context) error {
 	}
 	cr, ok := s.cfg.Catalog.Credential(id)
 	if !ok {
-		return notFound("no credential with id %q", id)
+		return fmt.Errorf("%w %q", recommender.ErrNotFound, id)
 	}
 	writeJSON(c, http.StatusOK, publicCredential(cr))
 	return nil

@@ -89,3 +89,31 @@ func TestExplainRoutes(t *testing.T) {
 		})
 	}
 }
+
+// TestUnknownCredentialOneWording: every route that names a credential
+// answers an unknown id with the same 404 and the same words.
+func TestUnknownCredentialOneWording(t *testing.T) {
+	h := newHarness(t, options{})
+	const want = `no credential with id "nope-404"`
+	tests := []struct {
+		name, method, path string
+		body               any
+	}{
+		{"item", "GET", "/v1/credentials/nope-404", nil},
+		{"similar", "GET", "/v1/credentials/nope-404/similar", nil},
+		{"unlocks", "GET", "/v1/credentials/nope-404/unlocks", nil},
+		{"why-not", "POST", "/v1/recommendations/why-not", map[string]any{"id": "nope-404"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := h.do(tt.method, tt.path, "reader", tt.body)
+			var e struct {
+				Error struct{ Code, Message string } `json:"error"`
+			}
+			r.json(t, &e)
+			if r.status != 404 || e.Error.Code != CodeNotFound || e.Error.Message != want {
+				t.Errorf("%s %s = %d %s %q, want 404 %s %q", tt.method, tt.path, r.status, e.Error.Code, e.Error.Message, CodeNotFound, want)
+			}
+		})
+	}
+}

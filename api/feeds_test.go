@@ -230,6 +230,36 @@ func TestFeedSync(t *testing.T) {
 	}
 }
 
+// TestFeedSyncUnreadableDocument: a pushed document that cannot be read at
+// all is refused (400), recorded as a failed run with the reason, and
+// leaves the feed's items as they were.
+func TestFeedSyncUnreadableDocument(t *testing.T) {
+	h := newHarness(t, options{allowPrivate: true})
+	fs := newFeedServer(t)
+	r := h.do("POST", "/v1/feeds", "aggregator", `{"url":"`+fs.URL+`/feed.csv","every":"1h"}`)
+	var f feedJSON
+	r.json(t, &f)
+	syncPath := "/v1/feeds/" + f.ID + "/sync"
+	if r := h.do("POST", syncPath, "aggregator", nil); r.status != 200 {
+		t.Fatalf("sync: %d %s", r.status, r.body)
+	}
+	r = h.doHeader("POST", syncPath, "aggregator", `{"@context": "https://credreg.net/ctdl/schema/context/json", "@graph": [`,
+		http.Header{"Content-Type": {"application/json"}})
+	if r.status != http.StatusBadRequest || !strings.Contains(string(r.body), "unreadable") {
+		t.Errorf("push of an unreadable document: %d %s, want 400 saying it is unreadable", r.status, r.body)
+	}
+	var runs struct{ Runs []runJSON }
+	h.do("GET", "/v1/feeds/"+f.ID+"/runs", "aggregator", nil).json(t, &runs)
+	if len(runs.Runs) != 2 || runs.Runs[0].Status != feedsync.StatusFailed || !strings.Contains(runs.Runs[0].Error, "unreadable") {
+		t.Errorf("runs after the unreadable push: %+v, want the newest failed with its reason", runs.Runs)
+	}
+	var cred struct{ Status string }
+	h.do("GET", "/v1/credentials/feed-sel", "reader", nil).json(t, &cred)
+	if cred.Status != "active" {
+		t.Errorf("feed-sel status %q after an unreadable push, want active", cred.Status)
+	}
+}
+
 // freePort returns a port nothing listens on.
 func freePort(t *testing.T) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

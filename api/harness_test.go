@@ -47,6 +47,9 @@ type options struct {
 	pathways string
 	// logger receives the server's logs; nil discards them.
 	logger *slog.Logger
+	// keysDSN opens the key store there (postgres://…); "" is the key
+	// file in the catalog directory.
+	keysDSN string
 }
 
 // harness is a server over a real on-disk catalog in t.TempDir(), ingested
@@ -121,10 +124,11 @@ func newHarness(t *testing.T, o options) *harness {
 			t.Fatal(err)
 		}
 	}
-	keys, err := auth.Open(dir)
+	keys, err := auth.OpenKeys(ctx, o.keysDSN, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { keys.Close() })
 	h := &harness{t: t, dir: dir, cat: cat, rec: rec, keys: map[string]string{}, keyIDs: map[string]string{}, spec: specValidator(t)}
 	for name, role := range map[string]auth.Role{
 		"reader": auth.RoleReader, "coach": auth.RoleCoach, "coach2": auth.RoleCoach,

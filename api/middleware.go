@@ -197,9 +197,14 @@ func (s *Server) require(need auth.Role) gin.HandlerFunc {
 			s.unauthorized(c, "this route needs an API key: send Authorization: Bearer KEY")
 			return
 		}
-		key, ok := s.cfg.Keys.Lookup(secret)
-		if !ok {
+		key, err := s.cfg.Keys.Lookup(c.Request.Context(), secret)
+		if errors.Is(err, auth.ErrNoKey) {
 			s.unauthorized(c, "unknown or revoked API key")
+			return
+		}
+		if err != nil {
+			// The key store cannot say (an outage): 503, never "unknown".
+			s.writeError(c, err)
 			return
 		}
 		if !key.Role.Allows(need) {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pdpath/pdpath/indexer/auth"
 	"github.com/pdpath/pdpath/indexer/pgdb/pgdbtest"
 	"github.com/pdpath/pdpath/recommender/pathstore"
 	"github.com/pdpath/pdpath/recommender/planner"
@@ -387,4 +388,47 @@ func TestPathwayStoreFaults(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestKeyStoreOutageIsUnavailable: while the PostgreSQL key store is down,
+// a key the server has not seen yet is answered 503 with Retry-After (the
+// store cannot say), never 401 "unknown key"; a made-up key the same.
+func TestKeyStoreOutageIsUnavailable(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgdbtest.Schema(t, "api_keys_outage")
+	proxy := pgdbtest.NewProxy(t, dsn)
+	h := newHarness(t, options{keysDSN: proxy.DSN(dsn), memory: true})
+	cli, err := auth.OpenKeys(ctx, dsn, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cli.Close() })
+	fresh, _, err := cli.Create(ctx, auth.RoleReader, auth.CreateOptions{Label: "fresh"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy.Stop()
+	for _, secret := range []string{fresh, "made-up-key"} {
+		r := h.do("GET", "/v1/frameworks", secret, nil)
+		if r.status != http.StatusServiceUnavailable {
+			t.Errorf("GET with a key during a key store outage = %d %s, want 503", r.status, r.body)
+		}
+		if secs, err := strconv.Atoi(r.header.Get("Retry-After")); err != nil || secs < 1 {
+			t.Errorf("Retry-After = %q, want a number of seconds", r.header.Get("Retry-After"))
+		}
+	}
+	// A signed-in browser is not signed out by the outage: the pages keep
+	// the key cookie they cannot check.
+	req, _ := http.NewRequest("GET", h.http.URL+"/", nil)
+	req.AddCookie(&http.Cookie{Name: "pdpath_key", Value: fresh})
+	resp, err := h.http.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	for _, c := range resp.Cookies() {
+		if c.Name == "pdpath_key" && c.MaxAge < 0 {
+			t.Errorf("GET / during a key store outage deleted the key cookie")
+		}
+	}
 }

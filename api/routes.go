@@ -100,6 +100,11 @@ func (s *Server) routes() (*gin.Engine, error) {
 		}
 		chain = append(chain, s.withTimeout, s.handle(r.h))
 		e.Handle(r.method, r.path, chain...)
+		if r.method == http.MethodGet {
+			// HEAD is GET without the body (net/http drops it), as load
+			// balancers and link checkers expect.
+			e.Handle(http.MethodHead, r.path, chain...)
+		}
 	}
 	if err := s.mountPages(e); err != nil {
 		return nil, err

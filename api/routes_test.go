@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -432,3 +433,63 @@ func TestOpenReader(t *testing.T) {
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
+
+// TestHeadAnswersLikeGet: every GET route, the probes and pages included,
+// answers HEAD with GET's status and headers and no body; a route without
+// GET still refuses HEAD.
+func TestHeadAnswersLikeGet(t *testing.T) {
+	h := newHarness(t, options{})
+	send := func(method, path, key string) (*http.Response, []byte) {
+		t.Helper()
+		req, err := http.NewRequest(method, h.http.URL+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if key != "" {
+			req.Header.Set("Authorization", "Bearer "+h.keys[key])
+		}
+		resp, err := h.http.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp, body
+	}
+	tests := []struct {
+		path, key  string
+		wantStatus int
+	}{
+		{"/healthz", "", http.StatusOK},
+		{"/readyz", "", http.StatusOK},
+		{"/openapi.json", "", http.StatusOK},
+		{"/metrics", "", http.StatusOK},
+		{"/v1/frameworks", "reader", http.StatusOK},
+		{"/v1/credentials?q=discussion", "reader", http.StatusOK},
+		{"/v1/frameworks", "", http.StatusUnauthorized},
+		{"/v1/keys", "admin", http.StatusOK},
+		{"/", "", http.StatusOK},
+		{"/catalog", "", http.StatusUnauthorized}, // the sign-in page
+	}
+	for _, tt := range tests {
+		t.Run(tt.path+" "+tt.key, func(t *testing.T) {
+			get, _ := send(http.MethodGet, tt.path, tt.key)
+			head, body := send(http.MethodHead, tt.path, tt.key)
+			if get.StatusCode != tt.wantStatus || head.StatusCode != get.StatusCode {
+				t.Errorf("GET %d, HEAD %d; want both %d", get.StatusCode, head.StatusCode, tt.wantStatus)
+			}
+			if len(body) != 0 {
+				t.Errorf("HEAD answered with a %d-byte body", len(body))
+			}
+			if g, hd := get.Header.Get("Content-Type"), head.Header.Get("Content-Type"); g != hd {
+				t.Errorf("Content-Type: GET %q, HEAD %q", g, hd)
+			}
+		})
+	}
+	t.Run("a POST-only route refuses HEAD", func(t *testing.T) {
+		resp, _ := send(http.MethodHead, "/v1/recommendations", "reader")
+		if resp.StatusCode != http.StatusMethodNotAllowed {
+			t.Errorf("HEAD /v1/recommendations = %d, want 405", resp.StatusCode)
+		}
+	})
+}

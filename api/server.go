@@ -22,6 +22,7 @@ import (
 	"github.com/pdpath/pdpath/indexer/fetch"
 	"github.com/pdpath/pdpath/indexer/frameworks"
 	"github.com/pdpath/pdpath/indexer/index"
+	"github.com/pdpath/pdpath/indexer/poll"
 	"github.com/pdpath/pdpath/indexer/store"
 	"github.com/pdpath/pdpath/recommender"
 	"github.com/pdpath/pdpath/recommender/pathstore"
@@ -66,7 +67,7 @@ type Recommender interface {
 
 // Keys are the API keys. *auth.Store implements it.
 type Keys interface {
-	Lookup(secret string) (auth.Key, bool)
+	Lookup(ctx context.Context, secret string) (auth.Key, error)
 	List() ([]auth.Key, error)
 	Create(ctx context.Context, r auth.Role, opts auth.CreateOptions) (string, auth.Key, error)
 	Revoke(ctx context.Context, id string) error
@@ -248,22 +249,15 @@ func (s *Server) Start(ctx context.Context) {
 // watch polls the catalog for a newer generation and schedules a model
 // build when it moves.
 func (s *Server) watch(ctx context.Context) {
-	t := time.NewTicker(s.cfg.WatchInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	poll.Run(ctx, poll.Options{Interval: s.cfg.WatchInterval}, func(ctx context.Context) {
 		if _, err := s.cfg.Catalog.Refresh(ctx); err != nil {
 			s.log.Warn("catalog refresh failed; serving the loaded version", "err", err)
-			continue
+			return
 		}
 		// Also covers a model build that failed earlier: Refresh is a
 		// no-op when the model is at the catalog's version.
 		s.ensureModel()
-	}
+	})
 }
 
 // ensureModel schedules a model build when the live model lags the

@@ -21,8 +21,9 @@ import (
 var (
 	// ErrNotReady: no model has been built yet.
 	ErrNotReady = derrors.New(derrors.Unavailable, "recommender: no model built yet")
-	// ErrNotFound: the credential id is not in the catalog.
-	ErrNotFound = derrors.New(derrors.NotFound, "recommender: credential not found")
+	// ErrNotFound: the credential id is not in the catalog. Its message
+	// reads before the id: fmt.Errorf("%w %q", ErrNotFound, id).
+	ErrNotFound = derrors.New(derrors.NotFound, "no credential with id")
 )
 
 // Searcher is the full-text search the engine takes lexical candidates
@@ -41,6 +42,10 @@ type Options struct {
 	Weights *Weights
 	Build   BuildOptions
 	Logger  *slog.Logger
+	// SwapLogLevel is the level of the "model swapped in" line: the zero
+	// value, Info, for a server, where a new model is news; Debug for a
+	// command that builds one model and exits.
+	SwapLogLevel slog.Level
 	// ModelDir names the folder that keeps the model of a catalog
 	// version (the catalog generation's own folder), "" for none. A model
 	// saved there is opened instead of built; one built is saved there.
@@ -176,7 +181,7 @@ func (e *Engine) swap(m *Model) {
 			return
 		}
 		if e.model.CompareAndSwap(cur, m) {
-			e.log.Info("recommender model swapped in", "catalog_version", m.version,
+			e.log.Log(context.Background(), e.opts.SwapLogLevel, "recommender model swapped in", "catalog_version", m.version,
 				"credentials", m.stats.Credentials, "dims", m.stats.Dims, "build", m.stats.Duration)
 			return
 		}

@@ -21,7 +21,7 @@ func (e *Engine) Similar(ctx context.Context, id string, limit int) (Result, err
 	}
 	i, ok := m.resolve(id)
 	if !ok {
-		return Result{}, fmt.Errorf("%w: %q", ErrNotFound, id)
+		return Result{}, fmt.Errorf("%w %q", ErrNotFound, id)
 	}
 	if limit <= 0 {
 		limit = 10

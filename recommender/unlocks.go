@@ -80,7 +80,7 @@ func (e *Engine) Unlocks(ctx context.Context, id string, saved SavedPathways) (U
 	}
 	i, ok := m.resolve(id)
 	if !ok {
-		return Unlocks{}, fmt.Errorf("%w: %q", ErrNotFound, id)
+		return Unlocks{}, fmt.Errorf("%w %q", ErrNotFound, id)
 	}
 	c := m.creds[i]
 	out := Unlocks{ID: c.ID, Title: c.Title, Issuer: c.Issuer, Opens: []Opened{}, Stacks: []Stack{}, Pathways: []PathwayRef{}, CatalogVersion: m.version}

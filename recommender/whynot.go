@@ -51,7 +51,7 @@ func (e *Engine) WhyNot(ctx context.Context, p catalog.Profile, id string, opt R
 	}
 	i, ok := m.resolve(id)
 	if !ok {
-		return Explanation{}, fmt.Errorf("%w: %q", ErrNotFound, id)
+		return Explanation{}, fmt.Errorf("%w %q", ErrNotFound, id)
 	}
 	c := m.creds[i]
 	ex := Explanation{ID: c.ID, Title: c.Title}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -49,7 +50,7 @@ func contractAPI(t *testing.T) http.Handler {
 }
 
 func TestItemAndWhyNotPagesReadTheAPIShapes(t *testing.T) {
-	p, err := New(Config{API: contractAPI(t), Role: func(string) (string, bool) { return "", false }, OpenReader: true})
+	p, err := New(Config{API: contractAPI(t), Role: func(context.Context, string) (string, bool, error) { return "", false, nil }, OpenReader: true})
 	if err != nil {
 		t.Fatal(err)
 	}

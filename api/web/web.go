@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -28,8 +29,9 @@ type Config struct {
 	API http.Handler
 	// Role names the role of an API key ("reader", "coach", …) and
 	// whether the key is known; the sign-in form uses it to refuse a
-	// wrong key at once.
-	Role func(secret string) (role string, ok bool)
+	// wrong key at once. An error means the key store cannot say now (an
+	// outage): the key is then neither refused nor forgotten.
+	Role func(ctx context.Context, secret string) (role string, known bool, err error)
 	// OpenReader says that reader pages work without a key (as the API's
 	// reader routes do); the pages then say so instead of asking to sign
 	// in.
@@ -227,9 +229,15 @@ func (p *Pages) loadSession(w http.ResponseWriter, r *http.Request) *session {
 	}
 	s.csrf = p.token(s.sid)
 	if c, err := r.Cookie(keyCookie); err == nil && c.Value != "" {
-		if role, ok := p.cfg.Role(c.Value); ok {
+		role, known, err := p.cfg.Role(r.Context(), c.Value)
+		switch {
+		case err != nil:
+			// The key store cannot say: keep the key, whose API
+			// calls are answered 503 until the store is back.
+			s.key = c.Value
+		case known:
 			s.key, s.role = c.Value, role
-		} else {
+		default:
 			// A revoked key: forget it rather than fail every page.
 			p.setCookie(w, r, keyCookie, "", -1)
 		}
@@ -238,7 +246,7 @@ func (p *Pages) loadSession(w http.ResponseWriter, r *http.Request) *session {
 		// A client that sends the key as the API expects it (a script,
 		// a proxy that adds it) gets the pages with that key.
 		if scheme, secret, ok := strings.Cut(r.Header.Get("Authorization"), " "); ok && strings.EqualFold(scheme, "Bearer") {
-			if role, ok := p.cfg.Role(strings.TrimSpace(secret)); ok {
+			if role, known, err := p.cfg.Role(r.Context(), strings.TrimSpace(secret)); known || err != nil {
 				s.key, s.role = strings.TrimSpace(secret), role
 			}
 		}
@@ -316,12 +324,17 @@ type signinData struct {
 func (p *Pages) signin(w http.ResponseWriter, r *http.Request) error {
 	key := strings.TrimSpace(r.PostForm.Get("key"))
 	next := safeNext(r.PostForm.Get("next"))
-	if _, ok := p.cfg.Role(key); key == "" || !ok {
-		msg := "That key is not known to this server (or was revoked). Check it and try again."
-		if key == "" {
-			msg = "Enter an API key."
-		}
-		return p.render(w, r, http.StatusUnauthorized, "signin", "Sign in", signinData{Next: next, Error: msg})
+	if key == "" {
+		return p.render(w, r, http.StatusUnauthorized, "signin", "Sign in", signinData{Next: next, Error: "Enter an API key."})
+	}
+	_, known, err := p.cfg.Role(r.Context(), key)
+	if err != nil {
+		return p.render(w, r, http.StatusServiceUnavailable, "signin", "Sign in",
+			signinData{Next: next, Error: "The server cannot check keys just now. Please try again in a moment."})
+	}
+	if !known {
+		return p.render(w, r, http.StatusUnauthorized, "signin", "Sign in",
+			signinData{Next: next, Error: "That key is not known to this server (or was revoked). Check it and try again."})
 	}
 	p.setCookie(w, r, keyCookie, key, int((30 * 24 * time.Hour).Seconds()))
 	p.setCookie(w, r, sessionCookie, newSessionID(), 0)

@@ -73,6 +73,7 @@ var allowedImports = map[string][]string{
 	"indexer/auth":               {"indexer/derrors", "indexer/pgdb", "indexer/fsutil", "indexer/randid"},
 	"indexer/fsutil":             nil,
 	"indexer/randid":             nil,
+	"indexer/poll":               nil,
 	"indexer/feeds/internal/...": {"indexer/catalog", "indexer/feeds/internal/..."},
 	"indexer/feeds/feed":         {"indexer/catalog", "indexer/feeds/internal/..."},
 	"indexer/feeds/...":          {"indexer/catalog", "indexer/derrors", "indexer/feeds/feed", "indexer/feeds/internal/..."},
@@ -81,9 +82,9 @@ var allowedImports = map[string][]string{
 	"indexer/frameworks":         {"datasets", "indexer/catalog", "indexer/feeds/frameworkcsv"},
 	"indexer/index":              {"indexer/catalog", "indexer/derrors"},
 	"indexer/synth":              {"datasets", "indexer/catalog"},
-	"indexer/catalogdb":          {"indexer/catalog", "indexer/fsutil", "indexer/pgdb", "indexer/store"},
+	"indexer/catalogdb":          {"indexer/catalog", "indexer/fsutil", "indexer/pgdb", "indexer/poll", "indexer/store"},
 	"indexer/store":              {"indexer/catalog", "indexer/derrors", "indexer/feeds", "indexer/feeds/feed", "indexer/fetch", "indexer/frameworks", "indexer/index", "indexer/pgdb", "indexer/fsutil"},
-	"indexer/feedsync":           {"indexer/catalog", "indexer/derrors", "indexer/feeds/feed", "indexer/fetch", "indexer/store", "indexer/pgdb", "indexer/pgdb/pgdbtest", "indexer/fsutil", "indexer/randid"},
+	"indexer/feedsync":           {"indexer/catalog", "indexer/derrors", "indexer/feeds/feed", "indexer/fetch", "indexer/store", "indexer/pgdb", "indexer/pgdb/pgdbtest", "indexer/fsutil", "indexer/poll", "indexer/randid"},
 
 	// recommender: ranking, planning and saved pathways over catalog
 	// snapshots; never the search engine or the store of record.

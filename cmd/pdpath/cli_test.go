@@ -73,6 +73,19 @@ func TestCLIContract(t *testing.T) {
 		}
 	})
 
+	t.Run("commands do not announce the model at INFO", func(t *testing.T) {
+		profile := `{"goals":"discussion"}`
+		for _, args := range [][]string{
+			{"recommend", "--index", dir, "--json", "--profile", "-", "--limit", "1"},
+			{"search", "--index", dir, "--json", "--limit", "1", "discussion"},
+		} {
+			code, _, errOut := runCLI(t, profile, args...)
+			if code != 0 || strings.Contains(errOut, "model swapped in") {
+				t.Errorf("%s: exit %d, stderr:\n%s\nwant 0 and no \"model swapped in\" line", args[0], code, errOut)
+			}
+		}
+	})
+
 	t.Run("empty query counts the catalog", func(t *testing.T) {
 		code, out, _ := runCLI(t, "", "search", "--index", dir, "--json", "--limit", "3", "")
 		var res struct {
@@ -273,6 +286,14 @@ func TestCLIUsageAndFailures(t *testing.T) {
 		{name: "unknown flag is said once", args: []string{"recommend", "--profle", "p.json"}, want: 2,
 			once: []string{"flag provided but not defined: -profle"}},
 		{name: "recommend without profile", args: []string{"recommend"}, want: 2},
+		{name: "serve on a port out of range", args: []string{"serve", "--index", t.TempDir(), "--addr", "127.0.0.1:99999"}, want: 2,
+			stderr: []string{"addr", "port 99999 is out of range"}},
+		{name: "serve on an address without a port", args: []string{"serve", "--index", t.TempDir(), "--addr", "127.0.0.1"}, want: 2,
+			stderr: []string{"addr", "is not HOST:PORT"}},
+		{name: "serve on a port that is not a number", args: []string{"serve", "--index", t.TempDir(), "--addr", "127.0.0.1:80x"}, want: 2,
+			stderr: []string{"addr", `port "80x" is not a number`}},
+		{name: "pprof on a bad port", args: []string{"serve", "--index", t.TempDir(), "--pprof", "127.0.0.1:-1"}, want: 2,
+			stderr: []string{"pprof", "-1"}},
 		{name: "missing input path", args: []string{"ingest", "--index", t.TempDir(), "/no/such/feed.csv"}, want: 1},
 		{name: "recommend on empty catalog", args: []string{"recommend", "--index", t.TempDir(), "--profile", os.DevNull}, want: 1},
 		{name: "ingest of an empty folder fails", args: []string{"ingest", "--index", t.TempDir(), empty}, want: 1,
@@ -291,6 +312,10 @@ func TestCLIUsageAndFailures(t *testing.T) {
 			stderr: []string{"recommender/README.md"}},
 		{name: "serve help points to the API reference", args: []string{"serve", "-h"}, want: 0,
 			stderr: []string{"api/README.md", "/openapi.json"}},
+		{name: "serve help says what the store holds", args: []string{"serve", "-h"}, want: 0,
+			stderr: []string{"catalog of record", "API keys", "feeds and their sync runs", "saved pathways"}},
+		{name: "keys help says what the store holds", args: []string{"keys", "create", "-h"}, want: 0,
+			stderr: []string{"catalog of record", "feeds and their runs"}},
 		{name: "ingest help points to the feed reference", args: []string{"ingest", "-h"}, want: 0,
 			stderr: []string{"indexer/README.md"}},
 	}

@@ -61,9 +61,10 @@ func (fs *flagSet) indexFlag() {
 	fs.StringVar(&fs.index, "index", "", "index directory (env PDPATH_INDEX, default ./var/index)")
 }
 
-// storeFlag adds --store, where shared state (keys, saved pathways) lives.
+// storeFlag adds --store, where the shared state (the catalog of record,
+// keys, feeds and runs, saved pathways) lives.
 func (fs *flagSet) storeFlag() {
-	fs.StringVar(&fs.store, "store", "", "where shared state lives: postgres://USER@HOST:PORT/DB for PostgreSQL (env PDPATH_STORE; default: files in the index directory)")
+	fs.StringVar(&fs.store, "store", "", "where the shared state lives (the catalog of record, API keys, feeds and their runs, saved pathways): postgres://USER@HOST:PORT/DB for PostgreSQL (env PDPATH_STORE; default: files in the index directory)")
 }
 
 // storeURL returns the store setting: flag, else environment, else "" (the
@@ -164,7 +165,8 @@ func openEngine(ctx context.Context, fs *flagSet) (*store.Catalog, *recommender.
 	if err != nil {
 		return nil, nil, err
 	}
-	eng := recommender.New(recommender.Options{Searcher: cat, Logger: fs.logger(), ModelDir: cat.GenerationDir})
+	eng := recommender.New(recommender.Options{Searcher: cat, Logger: fs.logger(), ModelDir: cat.GenerationDir,
+		SwapLogLevel: slog.LevelDebug})
 	if err := eng.Rebuild(ctx, cat.Snapshot()); err != nil {
 		cat.Close()
 		return nil, nil, err

@@ -96,6 +96,10 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "truncated: %s %s: %s\n", r.Source, r.Record, r.Error)
 	}
 	for _, s := range rep.Skipped {
+		if s.Record == "" {
+			fmt.Fprintf(e.stdout, "skipped: %s: %s\n", s.Source, s.Reason)
+			continue
+		}
 		fmt.Fprintf(e.stdout, "skipped: %s %s: %s\n", s.Source, s.Record, s.Reason)
 	}
 	return failed
@@ -151,12 +155,12 @@ func ingestToStore(ctx context.Context, dsn, index string, opts store.Options, p
 		return catalog.Report{}, nil, err
 	}
 	defer cat.Close()
-	inputs, failed, err := cat.ReadInputs(ctx, paths)
+	inputs, unread, err := cat.ReadInputs(ctx, paths)
 	if err != nil {
 		return catalog.Report{}, nil, err
 	}
 	host, _ := os.Hostname()
 	rep, err := catalogdb.NewWriter(catalogdb.NewFollower(log, cat, catalogdb.CatalogDir(index, dsn), opts.Logger), "ingest@"+host).IngestInputs(ctx, inputs)
-	rep.Rejected = append(append([]catalog.Rejection{}, failed...), rep.Rejected...)
+	unread.AddTo(&rep)
 	return rep, duplicateGroups(cat.Snapshot()), err
 }

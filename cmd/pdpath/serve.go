@@ -36,8 +36,9 @@ import (
 // serveSettings are serve's settings after flag, environment and default.
 type serveSettings struct {
 	index, addr, redisURL, cachePrefix string
-	// store is where saved pathways are kept: "" the embedded bbolt file
-	// in the index directory, else a postgres:// DSN.
+	// store is where the shared state (catalog of record, keys, feeds and
+	// runs, saved pathways) is kept: "" the embedded files in the index
+	// directory, else a postgres:// DSN.
 	store                             string
 	openReader, allowPrivate, logJSON bool
 	rate, anonRate                    float64
@@ -250,7 +251,7 @@ func serveFlags(fs *flagSet) {
 	fs.indexFlag()
 	fs.String("addr", "", "listen address (env PDPATH_ADDR, default 127.0.0.1:8080; port 0 picks a free one)")
 	fs.String("redis", "", "Redis URL for the response cache, redis://HOST:PORT/DB (env REDIS_URL; default none: an in-process cache)")
-	fs.String("store", "", "where shared state (API keys, saved pathways) lives: postgres://USER:PASSWORD@HOST:PORT/DB for PostgreSQL, shared by every server, or bolt for files in the index directory (env PDPATH_STORE; default bolt)")
+	fs.String("store", "", "where the shared state lives (the catalog of record: items, sources and versions; API keys; feeds and their sync runs; saved pathways): postgres://USER:PASSWORD@HOST:PORT/DB for PostgreSQL, shared by every server, or bolt for files in the index directory (env PDPATH_STORE; default bolt)")
 	fs.String("pathways-db", "", "older name of --store (env PDPATH_PATHWAYS_DSN, read when PDPATH_STORE is unset)")
 	fs.Bool("open-reader", false, "serve reader routes to requests without a key (env PDPATH_OPEN_READER=true)")
 	fs.Float64("rate-limit", 0, "requests per second per key, keys created with their own rate excepted (env PDPATH_RATE_LIMIT, default 20; 0 from env or flag keeps the default, negative disables)")
@@ -285,6 +286,9 @@ func serveConfig(fs *flagSet) (serveSettings, error) {
 		redisURL: get("redis", "REDIS_URL"),
 	}
 	var errs []error
+	if err := checkListenAddr(st.addr); err != nil {
+		errs = append(errs, fmt.Errorf("addr / PDPATH_ADDR: %w", err))
+	}
 	// --pathways-db is the older name of --store, and PDPATH_PATHWAYS_DSN
 	// of PDPATH_STORE: either flag beats both variables.
 	storeSetting := get("store", "PDPATH_STORE")
@@ -349,6 +353,11 @@ func serveConfig(fs *flagSet) (serveSettings, error) {
 		st.cacheTTL = d
 	}
 	st.pprof = get("pprof", "PDPATH_PPROF")
+	if st.pprof != "" {
+		if err := checkListenAddr(st.pprof); err != nil {
+			errs = append(errs, fmt.Errorf("pprof / PDPATH_PPROF: %w", err))
+		}
+	}
 	st.cachePrefix = get("cache-prefix", "PDPATH_CACHE_PREFIX")
 	if st.cachePrefix == "" {
 		st.cachePrefix = defaultCachePrefix(st.index, st.store)
@@ -364,6 +373,27 @@ func serveConfig(fs *flagSet) (serveSettings, error) {
 		return st, usagef("%v", err)
 	}
 	return st, nil
+}
+
+// checkListenAddr reports an address no listener could take, so that the
+// mistake is a usage error (exit 2) named before anything starts: it must
+// be HOST:PORT (HOST may be empty) with a port from 0 to 65535 or a service
+// name.
+func checkListenAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%q is not HOST:PORT (e.g. 127.0.0.1:8080): %v", addr, err)
+	}
+	if n, err := strconv.ParseUint(port, 10, 64); err == nil {
+		if n > 65535 {
+			return fmt.Errorf("%q: port %s is out of range (0 to 65535)", addr, port)
+		}
+		return nil
+	}
+	if _, err := net.LookupPort("tcp", port); err != nil || port == "" {
+		return fmt.Errorf("%q: port %q is not a number from 0 to 65535", addr, port)
+	}
+	return nil
 }
 
 // parseStore reads the --store setting: "" for the embedded store (none

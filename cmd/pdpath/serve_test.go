@@ -217,6 +217,10 @@ func TestServeSettings(t *testing.T) {
 			func(s serveSettings) bool { return s.store == "postgres://db/old" }},
 		{"PDPATH_STORE beats the older env", nil, map[string]string{"PDPATH_STORE": "bolt", "PDPATH_PATHWAYS_DSN": "postgres://db/old"},
 			func(s serveSettings) bool { return s.store == "" }},
+		{"a port by service name", []string{"--addr", "127.0.0.1:http"}, nil,
+			func(s serveSettings) bool { return s.addr == "127.0.0.1:http" }},
+		{"any host, port 0", []string{"--addr", ":0"}, nil,
+			func(s serveSettings) bool { return s.addr == ":0" }},
 		{"both flags, the same store", []string{"--store", "postgres://db/pd", "--pathways-db", "postgres://db/pd"}, nil,
 			func(s serveSettings) bool { return s.store == "postgres://db/pd" }},
 	}

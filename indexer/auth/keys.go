@@ -18,6 +18,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/pdpath/pdpath/indexer/derrors"
 	"github.com/pdpath/pdpath/indexer/fsutil"
 )
 
@@ -93,25 +94,30 @@ func (s *Store) Path() string { return s.path }
 // a running server within a second. The map lookup is not constant-time,
 // which is safe here: it is keyed by the SHA-256 of the presented secret,
 // and timing reveals nothing about the secrets of stored keys.
-func (s *Store) Lookup(secret string) (Key, bool) {
+func (s *Store) Lookup(_ context.Context, secret string) (Key, error) {
 	h := sha256.Sum256([]byte(strings.TrimSpace(secret)))
 	s.mu.RLock()
 	k, ok := s.byHash[h]
 	stale := time.Since(s.checkedAt) > s.recheck
 	s.mu.RUnlock()
 	if ok && !stale {
-		return k, true
+		return k, nil
 	}
 	if err := s.reload(false); err != nil {
 		// Keep serving the keys already loaded: a half-written file
 		// never appears (writes are atomic), so this is an I/O error
 		// worth logging by the caller, not a reason to lock everyone out.
-		return k, ok
+		if ok {
+			return k, nil
+		}
+		return Key{}, derrors.Wrap(derrors.Unavailable, fmt.Errorf("auth: read key file: %w", err))
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	k, ok = s.byHash[h]
-	return k, ok
+	if k, ok = s.byHash[h]; !ok {
+		return Key{}, ErrNoKey
+	}
+	return k, nil
 }
 
 // List returns every key, oldest first.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -21,8 +22,9 @@ import (
 // Keys is a key store: the key file of an index directory (*Store) or
 // PostgreSQL (*Postgres), shared by `pdpath keys` and every server.
 type Keys interface {
-	// Lookup returns the key whose secret is given.
-	Lookup(secret string) (Key, bool)
+	// Lookup returns the key whose secret is given: ErrNoKey when there
+	// is none, an Unavailable error when the store cannot say.
+	Lookup(ctx context.Context, secret string) (Key, error)
 	// List returns every key, oldest first.
 	List() ([]Key, error)
 	// Create makes a key and returns its secret, shown once.
@@ -156,16 +158,16 @@ func (s *Postgres) reload(ctx context.Context) error {
 }
 
 // Lookup implements Keys.
-func (s *Postgres) Lookup(secret string) (Key, bool) {
+func (s *Postgres) Lookup(ctx context.Context, secret string) (Key, error) {
 	h := sha256.Sum256([]byte(strings.TrimSpace(secret)))
 	s.mu.RLock()
 	k, ok := s.byHash[h]
 	stale := time.Since(s.loadedAt) > s.recheck
 	s.mu.RUnlock()
 	if ok && !stale {
-		return k, true
+		return k, nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	if stale {
 		if err := s.reload(ctx); err != nil {
@@ -174,23 +176,34 @@ func (s *Postgres) Lookup(secret string) (Key, bool) {
 			s.mu.Lock()
 			s.loadedAt = time.Now()
 			s.mu.Unlock()
-			return k, ok
+			if ok {
+				return k, nil
+			}
+			// An unknown secret may be a key created during the
+			// outage: the store cannot say, so neither can we.
+			return Key{}, err
 		}
 		s.mu.RLock()
 		k, ok = s.byHash[h]
 		s.mu.RUnlock()
-		return k, ok
+		if !ok {
+			return Key{}, ErrNoKey
+		}
+		return k, nil
 	}
 	// Fresh copy, unknown secret: perhaps a key another process has just
 	// created. One indexed read answers it.
 	found, err := scanKey(s.pool.QueryRow(ctx, `SELECT `+keyColumns+` FROM api_keys WHERE hash = $1`, hex.EncodeToString(h[:])))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Key{}, ErrNoKey
+	}
 	if err != nil {
-		return Key{}, false
+		return Key{}, fmt.Errorf("auth: look up key: %w", pgdb.Classify(err))
 	}
 	s.mu.Lock()
 	s.byHash[h] = found
 	s.mu.Unlock()
-	return found, true
+	return found, nil
 }
 
 // List implements Keys.

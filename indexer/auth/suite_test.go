@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pdpath/pdpath/indexer/derrors"
 	"github.com/pdpath/pdpath/indexer/pgdb/pgdbtest"
 )
 
@@ -51,11 +52,11 @@ func TestKeyStores(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, ok := b.Lookup(secret)
+			got, ok := found(b.Lookup(context.Background(), secret))
 			if !ok || got.ID != k.ID || got.Role != RoleCoach || got.Label != "district office" || got.RatePerSec != 3 || got.Burst != 6 {
 				t.Fatalf("the other store's Lookup = %+v, %v; want %+v", got, ok, k)
 			}
-			if _, ok := b.Lookup(secret + "x"); ok {
+			if _, ok := found(b.Lookup(context.Background(), secret+"x")); ok {
 				t.Error("a wrong secret was accepted")
 			}
 			secret2, k2, err := b.Create(ctx, RoleReader, CreateOptions{})
@@ -83,7 +84,7 @@ func TestKeyStores(t *testing.T) {
 			// The other store rechecks within a second; poll a while.
 			deadline := time.Now().Add(5 * time.Second)
 			for {
-				if _, ok := b.Lookup(secret2); !ok {
+				if _, ok := found(b.Lookup(context.Background(), secret2)); !ok {
 					break
 				}
 				if time.Now().After(deadline) {
@@ -91,7 +92,7 @@ func TestKeyStores(t *testing.T) {
 				}
 				time.Sleep(50 * time.Millisecond)
 			}
-			if _, ok := a.Lookup(secret); !ok {
+			if _, ok := found(a.Lookup(context.Background(), secret)); !ok {
 				t.Error("revoking one key lost another")
 			}
 
@@ -109,6 +110,66 @@ func TestKeyStores(t *testing.T) {
 				if !errors.Is(m.err, m.want) {
 					t.Errorf("%s: %v, want %v", m.name, m.err, m.want)
 				}
+			}
+		})
+	}
+}
+
+// TestPostgresLookupDuringOutage: while PostgreSQL is down, a key the
+// server has not seen yet (created elsewhere just before) is not called
+// unknown: the store cannot say, so the lookup is Unavailable, while a key
+// already loaded still works.
+func TestPostgresLookupDuringOutage(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgdbtest.Schema(t, "auth_outage")
+	proxy := pgdbtest.NewProxy(t, dsn)
+	server, err := OpenPostgres(ctx, proxy.DSN(dsn))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { server.Close() })
+	cli, err := OpenPostgres(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cli.Close() })
+	known, _, err := cli.Create(ctx, RoleReader, CreateOptions{Label: "known"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := server.Lookup(ctx, known); err != nil {
+		t.Fatalf("Lookup before the outage: %v", err)
+	}
+	fresh, _, err := cli.Create(ctx, RoleReader, CreateOptions{Label: "fresh"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy.Stop()
+
+	tests := []struct {
+		name     string
+		secret   string
+		wantKind derrors.Kind
+		wantErr  bool
+	}{
+		{"key loaded before the outage", known, 0, false},
+		{"key created just before the outage", fresh, derrors.Unavailable, true},
+		{"made-up key", "not-a-key", derrors.Unavailable, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := server.Lookup(ctx, tt.secret)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("Lookup error = %v, want error %v", err, tt.wantErr)
+			}
+			if err == nil {
+				return
+			}
+			if errors.Is(err, ErrNoKey) {
+				t.Errorf("Lookup during an outage = %v, want not ErrNoKey", err)
+			}
+			if k := derrors.KindOf(err); k != tt.wantKind {
+				t.Errorf("Lookup error kind = %v, want %v (%v)", k, tt.wantKind, err)
 			}
 		})
 	}

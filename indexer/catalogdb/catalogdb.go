@@ -33,6 +33,7 @@ import (
 	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/indexer/fsutil"
 	"github.com/pdpath/pdpath/indexer/pgdb"
+	"github.com/pdpath/pdpath/indexer/poll"
 	"github.com/pdpath/pdpath/indexer/store"
 )
 
@@ -278,9 +279,9 @@ func (f *Follower) CatchUp(ctx context.Context) (map[int64]catalog.Report, error
 // connection of its own and also looks every poll (2 s when 0), so a lost
 // notification or a dropped connection delays a batch by one poll at
 // most. onApplied, when set, runs after batches were applied.
-func (f *Follower) Run(ctx context.Context, poll time.Duration, onApplied func()) {
-	if poll <= 0 {
-		poll = 2 * time.Second
+func (f *Follower) Run(ctx context.Context, every time.Duration, onApplied func()) {
+	if every <= 0 {
+		every = 2 * time.Second
 	}
 	wake := make(chan struct{}, 1)
 	var wg sync.WaitGroup
@@ -290,9 +291,7 @@ func (f *Follower) Run(ctx context.Context, poll time.Duration, onApplied func()
 		f.listen(ctx, wake)
 	}()
 	defer wg.Wait()
-	t := time.NewTicker(poll)
-	defer t.Stop()
-	for {
+	poll.Run(ctx, poll.Options{Interval: every, Immediate: true, Trigger: wake}, func(ctx context.Context) {
 		reps, err := f.CatchUp(ctx)
 		if err != nil && ctx.Err() == nil {
 			f.logger.Warn("following the catalog of record failed; serving the version applied", "err", err)
@@ -300,13 +299,7 @@ func (f *Follower) Run(ctx context.Context, poll time.Duration, onApplied func()
 		if len(reps) > 0 && onApplied != nil {
 			onApplied()
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		case <-wake:
-		}
-	}
+	})
 }
 
 // listen wakes Run on every NOTIFY, reconnecting after failures.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
+	"github.com/pdpath/pdpath/indexer/derrors"
 	"github.com/pdpath/pdpath/indexer/fetch"
 	"github.com/pdpath/pdpath/indexer/store"
 )
@@ -472,5 +473,58 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(time.Millisecond)
+	}
+}
+
+// TestUnreadableDocumentFailsTheRun: a sync whose whole document cannot be
+// read (a rejection naming no record) is recorded as failed with the
+// reason, fetched or pushed, and retires nothing the feed published.
+func TestUnreadableDocumentFailsTheRun(t *testing.T) {
+	tests := []struct {
+		name     string
+		push     bool
+		body     string
+		wantKind derrors.Kind
+	}{
+		{"fetched JSON cut short", false, `{"@context": "https://credreg.net/ctdl/schema/context/json", "@graph": [`, derrors.Upstream},
+		{"pushed JSON cut short", true, `{"@context": "https://credreg.net/ctdl/schema/context/json", "@graph": [`, derrors.Invalid},
+		{"pushed binary", true, "\x00\x01\x02\xff\xfe binary", derrors.Invalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			e := newEnv(t)
+			srv := newFeedServer(t, csvOf(feedRows...))
+			f := e.register(t, "agg", srv.URL+"/feed", 0)
+			if _, err := e.syncer.Sync(ctx, "agg", f.ID); err != nil {
+				t.Fatal(err)
+			}
+			var run Run
+			var err error
+			if tt.push {
+				run, err = e.syncer.SyncData(ctx, "agg", f.ID, []byte(tt.body))
+			} else {
+				srv.set(tt.body)
+				run, err = e.syncer.Sync(ctx, "agg", f.ID)
+			}
+			if err == nil || run.Status != StatusFailed || !strings.Contains(run.Error, "unreadable") {
+				t.Fatalf("sync of an unreadable document: status %q, error %q (%v); want failed, saying why", run.Status, run.Error, err)
+			}
+			if k := derrors.KindOf(err); k != tt.wantKind {
+				t.Errorf("error kind = %v, want %v", k, tt.wantKind)
+			}
+			runs, err := e.reg.Runs(ctx, "agg", f.ID, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(runs) != 2 || runs[0].Status != StatusFailed || runs[0].Error == "" {
+				t.Errorf("recorded runs = %+v, want the newest failed with its reason", runs)
+			}
+			for _, id := range []string{"fs-1", "fs-2", "fs-3"} {
+				if c, ok := e.cat.Credential(id); !ok || !c.Active() {
+					t.Errorf("%s retired by an unreadable document", id)
+				}
+			}
+		})
 	}
 }

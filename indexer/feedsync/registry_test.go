@@ -3,6 +3,7 @@ package feedsync
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -138,7 +139,11 @@ func (c *fakeCatalog) IngestInputs(_ context.Context, in []store.Input) (catalog
 	for _, i := range in {
 		c.sources = append(c.sources, i.Source)
 	}
-	return catalog.Report{Unchanged: 1, CatalogVersion: 7, Rejected: make([]catalog.Rejection, MaxStoredRejections+5)}, nil
+	rejected := make([]catalog.Rejection, MaxStoredRejections+5)
+	for i := range rejected {
+		rejected[i] = catalog.Rejection{Source: in[0].Source, Record: fmt.Sprintf("line %d", i+2), Error: "no title"}
+	}
+	return catalog.Report{Unchanged: 1, CatalogVersion: 7, Rejected: rejected}, nil
 }
 
 func (c *fakeCatalog) Version() int64 { return 7 }

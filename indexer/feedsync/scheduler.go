@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/pdpath/pdpath/indexer/poll"
 )
 
 // SchedulerConfig holds a Scheduler's parts. Registry and Syncer are
@@ -56,22 +58,9 @@ func NewScheduler(cfg SchedulerConfig) *Scheduler {
 // coalesced by the Syncer. A slow feed delays the next check by at most
 // the fetch timeout.
 func (s *Scheduler) Run(ctx context.Context) {
-	ticks := s.cfg.Ticks
-	if ticks == nil {
-		t := time.NewTicker(s.cfg.Interval)
-		defer t.Stop()
-		ticks = t.C
-	}
 	s.log.InfoContext(ctx, "feed scheduler started", "interval", s.cfg.Interval)
-	for {
-		s.syncDue(ctx)
-		select {
-		case <-ctx.Done():
-			s.log.InfoContext(ctx, "feed scheduler stopped")
-			return
-		case <-ticks:
-		}
-	}
+	poll.Run(ctx, poll.Options{Interval: s.cfg.Interval, Immediate: true, Ticks: s.cfg.Ticks}, s.syncDue)
+	s.log.InfoContext(ctx, "feed scheduler stopped")
 }
 
 // due reports whether f should be synced at now. A paused feed never is.

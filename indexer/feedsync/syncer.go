@@ -263,6 +263,25 @@ func (s *Syncer) coordinated(ctx context.Context, id string, push []byte) (Run, 
 	}
 }
 
+// unreadable is the failure of a sync whose document could not be read at
+// all: the ingest rejected the whole file (a rejection naming no record),
+// so nothing of it reached the catalog. Its items are kept (a source with
+// rejections retires nothing), but the run is not a success. A pushed
+// document is the caller's mistake; a fetched one the publisher's.
+func unreadable(rep catalog.Report, pushed bool) error {
+	for _, r := range rep.Rejected {
+		if r.Record != "" {
+			continue
+		}
+		kind, whose := derrors.Upstream, "the fetched feed"
+		if pushed {
+			kind, whose = derrors.Invalid, "the pushed document"
+		}
+		return derrors.Wrap(kind, fmt.Errorf("%s is unreadable, nothing of it was imported: %s", whose, r.Error))
+	}
+	return nil
+}
+
 // shared returns the run another server just finished for feed id, as this
 // sync's own result.
 func (s *Syncer) shared(ctx context.Context, l leaser, id string) (Run, error) {
@@ -321,6 +340,9 @@ func (s *Syncer) run(ctx context.Context, id string, push []byte) (Run, error) {
 			run.Report, cause = s.cat.IngestInputs(ctx, input(resp.Data))
 			v = &validators{etag: resp.ETag, lastModified: resp.LastModified}
 		}
+	}
+	if cause == nil {
+		cause = unreadable(run.Report, push != nil)
 	}
 	switch {
 	case cause != nil:

@@ -65,20 +65,38 @@ var ErrNoInput = derrors.New(derrors.NotFound, "store: no such input")
 // cannot be read or parsed is reported in Report.Rejected and the other
 // inputs still land.
 func (c *Catalog) Ingest(ctx context.Context, paths []string) (catalog.Report, error) {
-	inputs, failed, err := c.ReadInputs(ctx, paths)
+	inputs, unread, err := c.ReadInputs(ctx, paths)
 	if err != nil {
 		return catalog.Report{}, err
 	}
 	rep, err := c.IngestInputs(ctx, inputs)
-	rep.Rejected = append(append([]catalog.Rejection{}, failed...), rep.Rejected...)
+	unread.AddTo(&rep)
 	return rep, err
+}
+
+// Unread is what ReadInputs did not turn into inputs: files and URLs that
+// could not be read (rejections naming no record) and files met while
+// walking a folder that are not feed files (a README, an image).
+type Unread struct {
+	Rejected []catalog.Rejection
+	Skipped  []catalog.Skipped
+}
+
+// AddTo puts u in front of the ingest report's rejections and skips.
+func (u Unread) AddTo(rep *catalog.Report) {
+	rep.Rejected = append(append([]catalog.Rejection{}, u.Rejected...), rep.Rejected...)
+	if len(u.Skipped) > 0 {
+		rep.Skipped = append(append([]catalog.Skipped{}, u.Skipped...), rep.Skipped...)
+	}
 }
 
 // ReadInputs reads feed files, folders (recursively) and http(s) URLs
 // into memory, each Input named as given. A path that does not exist
 // is an error; a file or URL that cannot be read is returned as a
-// rejection and the others are read.
-func (c *Catalog) ReadInputs(ctx context.Context, paths []string) ([]Input, []catalog.Rejection, error) {
+// rejection and the others are read; a file in a folder that is not a
+// feed file (by its extension) is returned as skipped, with the reason.
+func (c *Catalog) ReadInputs(ctx context.Context, paths []string) ([]Input, Unread, error) {
+	var unread Unread
 	var files []string
 	var urls []string
 	for _, p := range paths {
@@ -88,7 +106,7 @@ func (c *Catalog) ReadInputs(ctx context.Context, paths []string) ([]Input, []ca
 		}
 		info, err := os.Stat(p)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%w: %s", ErrNoInput, p)
+			return nil, Unread{}, fmt.Errorf("%w: %s", ErrNoInput, p)
 		}
 		if !info.IsDir() {
 			files = append(files, p)
@@ -106,26 +124,33 @@ func (c *Catalog) ReadInputs(ctx context.Context, paths []string) ([]Input, []ca
 				}
 				return nil
 			}
-			if d.Type().IsRegular() && slices.Contains(feedExtensions, strings.ToLower(filepath.Ext(name))) {
+			switch ext := strings.ToLower(filepath.Ext(name)); {
+			case d.IsDir():
+			case !d.Type().IsRegular():
+				unread.Skipped = append(unread.Skipped, catalog.Skipped{Source: path, Reason: "not a feed file: not a regular file"})
+			case slices.Contains(feedExtensions, ext):
 				files = append(files, path)
+			case ext == "":
+				unread.Skipped = append(unread.Skipped, catalog.Skipped{Source: path, Reason: "not a feed file: no extension"})
+			default:
+				unread.Skipped = append(unread.Skipped, catalog.Skipped{Source: path, Reason: "not a feed file: extension " + ext})
 			}
 			return nil
 		})
 		if err != nil {
-			return nil, nil, fmt.Errorf("store: walk %s: %w", p, err)
+			return nil, Unread{}, fmt.Errorf("store: walk %s: %w", p, err)
 		}
 		if len(files) == before {
-			return nil, nil, fmt.Errorf("%w: folder %s holds no feed files (%s)", ErrNoInput, p, strings.Join(feedExtensions, ", "))
+			return nil, Unread{}, fmt.Errorf("%w: folder %s holds no feed files (%s)", ErrNoInput, p, strings.Join(feedExtensions, ", "))
 		}
 	}
 
 	var inputs []Input
-	var failed []catalog.Rejection
 	total := len(files) + len(urls)
 	for i, f := range files {
 		data, err := readLimited(f)
 		if err != nil {
-			failed = append(failed, catalog.Rejection{Source: f, Error: err.Error()})
+			unread.Rejected = append(unread.Rejected, catalog.Rejection{Source: f, Error: err.Error()})
 		} else {
 			inputs = append(inputs, Input{Source: f, Data: data})
 		}
@@ -134,13 +159,13 @@ func (c *Catalog) ReadInputs(ctx context.Context, paths []string) ([]Input, []ca
 	for i, u := range urls {
 		resp, err := c.opts.Fetcher.Get(ctx, u, fetch.Conditional{})
 		if err != nil {
-			failed = append(failed, catalog.Rejection{Source: u, Error: err.Error()})
+			unread.Rejected = append(unread.Rejected, catalog.Rejection{Source: u, Error: err.Error()})
 		} else {
 			inputs = append(inputs, Input{Source: u, Data: resp.Data})
 		}
 		c.progress("reading", len(files)+i+1, total)
 	}
-	return inputs, failed, nil
+	return inputs, unread, nil
 }
 
 func isURL(s string) bool {

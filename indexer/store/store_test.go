@@ -216,6 +216,48 @@ func TestIngestFilesFoldersAndBadFiles(t *testing.T) {
 	}
 }
 
+// TestIngestFolderListsNonFeedFiles: files met while walking a folder that
+// are not feed files are listed as skipped with the reason, and the run
+// goes on; hidden files stay unmentioned.
+func TestIngestFolderListsNonFeedFiles(t *testing.T) {
+	dir := t.TempDir()
+	feeds := filepath.Join(dir, "feeds")
+	os.MkdirAll(filepath.Join(feeds, "img"), 0o755)
+	os.WriteFile(filepath.Join(feeds, "a.csv"), []byte(feedA), 0o644)
+	os.WriteFile(filepath.Join(feeds, "README.md"), []byte("# feeds"), 0o644)
+	os.WriteFile(filepath.Join(feeds, "SOURCE.txt"), []byte("from the issuer"), 0o644)
+	os.WriteFile(filepath.Join(feeds, "LICENSE"), []byte("CC-BY"), 0o644)
+	os.WriteFile(filepath.Join(feeds, "img", "logo.PNG"), []byte("\x89PNG"), 0o644)
+	os.WriteFile(filepath.Join(feeds, ".DS_Store"), []byte("x"), 0o644)
+	c := openTest(t, filepath.Join(dir, "index"))
+	rep, err := c.Ingest(context.Background(), []string{feeds})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Added != 3 || len(rep.Rejected) != 0 {
+		t.Errorf("report = %s %+v; want a.csv's 3 added, nothing rejected", counts(rep), rep.Rejected)
+	}
+	want := map[string]string{
+		"README.md":    "not a feed file: extension .md",
+		"SOURCE.txt":   "not a feed file: extension .txt",
+		"LICENSE":      "not a feed file: no extension",
+		"img/logo.PNG": "not a feed file: extension .png",
+	}
+	got := map[string]string{}
+	for _, s := range rep.Skipped {
+		rel, _ := filepath.Rel(feeds, s.Source)
+		got[filepath.ToSlash(rel)] = s.Reason
+	}
+	for name, reason := range want {
+		if got[name] != reason {
+			t.Errorf("skipped[%s] = %q, want %q", name, got[name], reason)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("skipped = %v, want exactly %v", got, want)
+	}
+}
+
 func TestOtherProcessIngestBecomesVisible(t *testing.T) {
 	dir := t.TempDir()
 	reader := openTest(t, dir)
