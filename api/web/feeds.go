@@ -59,7 +59,8 @@ type feedsData struct {
 	Feeds []feedView
 }
 
-// feeds lists the aggregator's feeds with their last run.
+// feeds lists the aggregator's feeds with their last run and the items
+// of each that are flagged as possible duplicates of other issuers' items.
 func (p *Pages) feeds(w http.ResponseWriter, r *http.Request) error {
 	if s := sessionFrom(r.Context()); s.key == "" {
 		return &pageError{Status: http.StatusUnauthorized, Title: "Sign in needed", SignIn: true,
