@@ -107,7 +107,7 @@ func TestPageStatusesAndMarkers(t *testing.T) {
 		{name: "catalog facet filter", site: open, path: "/catalog?issuer=" + url.QueryEscape("Northwind Teaching Lab"), status: 200,
 			want: []string{"2 items"}},
 		{name: "item page", site: open, path: "/credentials/udl-choice", status: 200,
-			want: []string{"Prerequisites", `href="/credentials/udl-basics"`, "UDL:7.1", "What does this unlock?", "Imported by the operator from the file <code>catalog.csv</code>"},
+			want:    []string{"Prerequisites", `href="/credentials/udl-basics"`, "UDL:7.1", "What does this unlock?", "Imported by the operator from the file <code>catalog.csv</code>"},
 			markers: []string{"udl-choice", "udl-basics"}},
 		{name: "unknown item", site: open, path: "/credentials/no-such-item", status: 404, want: []string{"no-such-item"}},
 		{name: "unknown page for a browser", site: open, path: "/no/such/page", accept: "text/html", status: 404, want: []string{"Page not found", `<html lang="en">`}},
