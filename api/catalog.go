@@ -3,6 +3,8 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"net/url"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/indexer/index"
+	"github.com/pdpath/pdpath/indexer/store"
 	"github.com/pdpath/pdpath/recommender"
 )
 
@@ -160,17 +163,80 @@ func (s *Server) getCredential(c *gin.Context) error {
 	return nil
 }
 
-// publicCredential is a credential as the API shows it: without the feed
-// locations it came from (server file paths, private feed URLs) and the
-// sync's content hash, which are the operator's business.
-func publicCredential(cr *catalog.Credential) catalog.Credential {
-	out := *cr
+// credentialJSON is a credential as GET /v1/credentials/{id} shows it:
+// the catalog's fields, with its sources in the public form of
+// PublishedBy.
+type credentialJSON struct {
+	catalog.Credential
+	PublishedBy []publisher `json:"published_by,omitempty"`
+}
+
+// publisher is one source that publishes an item, as the public may see
+// it: who brought it in (the operator or an aggregator) and the feed's
+// web address, or for a file the operator imported only the file's name.
+type publisher struct {
+	By   string `json:"by"`
+	URL  string `json:"url,omitempty"`
+	File string `json:"file,omitempty"`
+}
+
+// Who brought a source into the catalog.
+const (
+	publishedByOperator   = "operator"
+	publishedByAggregator = "aggregator"
+)
+
+// publicCredential is a credential as the API shows it. The catalog's own
+// names for its sources (server file paths, the key id owning an
+// aggregator's feed) and the sync's content hash are the operator's
+// business; PublishedBy says what of them the public may know.
+func publicCredential(cr *catalog.Credential) credentialJSON {
+	out := credentialJSON{Credential: *cr, PublishedBy: publishers(cr.Sources)}
 	out.Sources = nil
 	out.Hash = ""
 	if out.Status == "" {
 		out.Status = catalog.StatusActive
 	}
 	return out
+}
+
+// publishers turns provenance keys into their public form, each once: an
+// aggregator's feed by its URL without the owning key's id, a URL the
+// operator ingests by that URL, a file the operator imported by its base
+// name. URLs lose any user info, query and fragment (they may carry
+// access tokens); a source that is not an http or https URL shows no
+// address at all.
+func publishers(sources []string) []publisher {
+	var out []publisher
+	for _, key := range sources {
+		owner, src := store.SplitSourceKey(key)
+		p := publisher{By: publishedByOperator}
+		if owner != "" {
+			p.By = publishedByAggregator
+		}
+		if u := publicFeedURL(src); u != "" {
+			p.URL = u
+		} else if owner == "" && !strings.Contains(src, "://") {
+			if base := filepath.Base(src); base != "." && base != string(filepath.Separator) {
+				p.File = base
+			}
+		}
+		if !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// publicFeedURL is raw as a public http or https address, without user
+// info, query or fragment; "" when raw is not such an address.
+func publicFeedURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	u.User, u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = nil, "", false, "", ""
+	return u.String()
 }
 
 // frameworksResponse is the body of GET /v1/frameworks.

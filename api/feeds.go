@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/indexer/feedsync"
 	"github.com/pdpath/pdpath/indexer/fetch"
+	"github.com/pdpath/pdpath/indexer/store"
 )
 
 // Feeds registers aggregators' feeds and syncs them. The feedsync Registry
@@ -48,6 +50,61 @@ type feedJSON struct {
 	Created time.Time  `json:"created"`
 	LastRun *time.Time `json:"last_run,omitempty"`
 	Paused  bool       `json:"paused"`
+	// PossibleDuplicates lists the feed's items that the catalog flags as
+	// possible duplicates of other issuers' items (GET /v1/feeds and
+	// GET /v1/feeds/{id} fill it).
+	PossibleDuplicates []feedDuplicate `json:"possible_duplicates,omitempty"`
+}
+
+// feedDuplicate is one item a feed publishes with the other issuers'
+// items it resembles.
+type feedDuplicate struct {
+	ID    string    `json:"id"`
+	Title string    `json:"title"`
+	Of    []itemRef `json:"of"`
+}
+
+// itemRef names a catalog item; Title and Issuer are empty when the
+// catalog no longer holds it.
+type itemRef struct {
+	ID     string `json:"id"`
+	Title  string `json:"title"`
+	Issuer string `json:"issuer"`
+}
+
+// feedDuplicates finds, in the live catalog, the active items each of the
+// feeds publishes that are flagged as possible duplicates, by feed id, in
+// item id order.
+func (s *Server) feedDuplicates(fs []feedsync.Feed) map[string][]feedDuplicate {
+	bySource := make(map[string]string, len(fs))
+	for _, f := range fs {
+		bySource[store.OwnedSourceKey(f.Owner, f.URL)] = f.ID
+	}
+	out := map[string][]feedDuplicate{}
+	for _, c := range s.cfg.Catalog.Snapshot().Credentials {
+		if len(c.PossibleDuplicates) == 0 || !c.Active() {
+			continue
+		}
+		for _, src := range c.Sources {
+			id, ok := bySource[src]
+			if !ok {
+				continue
+			}
+			d := feedDuplicate{ID: c.ID, Title: c.Title, Of: make([]itemRef, 0, len(c.PossibleDuplicates))}
+			for _, other := range c.PossibleDuplicates {
+				ref := itemRef{ID: other}
+				if o, ok := s.cfg.Catalog.Credential(other); ok {
+					ref.Title, ref.Issuer = o.Title, o.Issuer
+				}
+				d.Of = append(d.Of, ref)
+			}
+			out[id] = append(out[id], d)
+		}
+	}
+	for _, ds := range out {
+		slices.SortFunc(ds, func(a, b feedDuplicate) int { return strings.Compare(a.ID, b.ID) })
+	}
+	return out
 }
 
 func toFeedJSON(f feedsync.Feed) feedJSON {
@@ -144,8 +201,11 @@ func (s *Server) listFeeds(c *gin.Context) error {
 	out := struct {
 		Feeds []feedJSON `json:"feeds"`
 	}{Feeds: make([]feedJSON, 0, len(fs))}
+	dups := s.feedDuplicates(fs)
 	for _, f := range fs {
-		out.Feeds = append(out.Feeds, toFeedJSON(f))
+		fj := toFeedJSON(f)
+		fj.PossibleDuplicates = dups[f.ID]
+		out.Feeds = append(out.Feeds, fj)
 	}
 	writeJSON(c, http.StatusOK, out)
 	return nil
@@ -156,7 +216,9 @@ func (s *Server) getFeed(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(c, http.StatusOK, toFeedJSON(f))
+	fj := toFeedJSON(f)
+	fj.PossibleDuplicates = s.feedDuplicates([]feedsync.Feed{f})[f.ID]
+	writeJSON(c, http.StatusOK, fj)
 	return nil
 }
 

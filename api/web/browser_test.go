@@ -467,9 +467,12 @@ func TestBrowserHostileDescriptionIsInert(t *testing.T) {
 func TestBrowserAggregatorRegistersAndSyncsAFeed(t *testing.T) {
 	feed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/csv")
-		fmt.Fprint(w, "id,issuer,title,competencies,level,cost_usd,hours\n"+
-			"feed-good,Riverbend District,Inclusive Lesson Study,UDL:1,1,0,4\n"+
-			"feed-bad,Riverbend District,Broken Row,UDL:1,one,0,4\n")
+		fmt.Fprint(w, "id,issuer,title,description,competencies,level,cost_usd,hours\n"+
+			"feed-good,Riverbend District,Inclusive Lesson Study,,UDL:1,1,0,4\n"+
+			"feed-bad,Riverbend District,Broken Row,,UDL:1,one,0,4\n"+
+			// udl-basics republished under another issuer.
+			"feed-dup,Riverbend District,Starting with Universal Design for Learning,"+
+			"\"Plan a lesson that offers several ways in, several ways to show learning and several ways to stay engaged.\",UDL:7,1,0,5\n")
 	}))
 	t.Cleanup(feed.Close)
 	s := newSite(t, siteOptions{openReader: true, allowPrivate: true})
@@ -486,11 +489,34 @@ func TestBrowserAggregatorRegistersAndSyncsAFeed(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`.card h3`)),
 	)
 	text := value(t, b, chromedp.Text(chromedp.CSS("main")))
-	for _, want := range []string{"Last run:", "1 added", "1 rejected", "Rejected records", "level"} {
+	for _, want := range []string{"Last run:", "2 added", "1 rejected", "Rejected records", "level", "Possible duplicates"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("feeds page lacks %q:\n%.1500s", want, text)
 		}
 	}
+	// The duplicate pair: both items marked and linked to their pages.
+	type pair struct {
+		IDs   []string `json:"ids"`
+		Links []string `json:"links"`
+	}
+	got := value(t, b, chromedp.Evaluate[[]pair](`[...document.querySelectorAll("table.duplicates tbody tr")].map(tr => ({
+		ids: [...tr.querySelectorAll("[data-credential-id]")].map(e => e.dataset.credentialId),
+		links: [...tr.querySelectorAll("a")].map(a => a.getAttribute("href"))}))`))
+	if len(got) != 1 || strings.Join(got[0].IDs, " ") != "feed-dup udl-basics" ||
+		strings.Join(got[0].Links, " ") != "/credentials/feed-dup /credentials/udl-basics" {
+		t.Errorf("possible duplicates rows %+v, want feed-dup and udl-basics, both linked", got)
+	}
 	b.audit(t, "feeds")
 	b.screenshot(t, "aggregator-feeds")
+
+	// The duplicate's page says which feed publishes it.
+	b.run(t,
+		chromedp.Click(chromedp.CSS(`table.duplicates a[href="/credentials/feed-dup"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`article[data-credential-id="feed-dup"] .publisher`)),
+	)
+	if pub := value(t, b, chromedp.Text(chromedp.CSS(".publisher"))); !strings.Contains(pub, "aggregator's feed") || !strings.Contains(pub, feed.URL+"/catalog.csv") {
+		t.Errorf("provenance reads %q, want the aggregator's feed %s", pub, feed.URL+"/catalog.csv")
+	}
+	b.audit(t, "item from a feed")
+	b.screenshot(t, "item-from-a-feed")
 }

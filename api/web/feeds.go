@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -16,6 +15,17 @@ type feed struct {
 	Every   string     `json:"every"`
 	Created time.Time  `json:"created"`
 	LastRun *time.Time `json:"last_run"`
+	// PossibleDuplicates are the feed's items flagged as near-identical
+	// to other issuers' items.
+	PossibleDuplicates []struct {
+		ID    string `json:"id"`
+		Title string `json:"title"`
+		Of    []struct {
+			ID     string `json:"id"`
+			Title  string `json:"title"`
+			Issuer string `json:"issuer"`
+		} `json:"of"`
+	} `json:"possible_duplicates"`
 }
 
 // run is one sync run with its ingest report.
@@ -38,57 +48,6 @@ type report struct {
 		Record string `json:"record"`
 		Error  string `json:"error"`
 	} `json:"rejected"`
-	// PossibleDuplicates is a count, or (on servers that name them) a
-	// list; DuplicateIDs gathers the ids from either form.
-	PossibleDuplicates json.RawMessage `json:"possible_duplicates"`
-	Duplicates         json.RawMessage `json:"duplicates"`
-}
-
-// DuplicateCount and DuplicateIDs read the report's duplicates in
-// whichever form the server sends them.
-func (r report) DuplicateCount() int {
-	var n int
-	if json.Unmarshal(r.PossibleDuplicates, &n) == nil {
-		return n
-	}
-	return len(r.DuplicateIDs())
-}
-
-func (r report) DuplicateIDs() []string {
-	var out []string
-	for _, raw := range []json.RawMessage{r.PossibleDuplicates, r.Duplicates} {
-		var list []json.RawMessage
-		if json.Unmarshal(raw, &list) != nil {
-			continue
-		}
-		for _, x := range list {
-			var s string
-			if json.Unmarshal(x, &s) == nil {
-				out = append(out, s)
-				continue
-			}
-			var m map[string]any
-			if json.Unmarshal(x, &m) == nil {
-				var ids []string
-				for _, k := range []string{"id", "of", "duplicate_of", "ids"} {
-					switch v := m[k].(type) {
-					case string:
-						ids = append(ids, v)
-					case []any:
-						for _, e := range v {
-							if s, ok := e.(string); ok {
-								ids = append(ids, s)
-							}
-						}
-					}
-				}
-				if len(ids) > 0 {
-					out = append(out, strings.Join(ids, " ≈ "))
-				}
-			}
-		}
-	}
-	return out
 }
 
 type feedView struct {
@@ -100,7 +59,8 @@ type feedsData struct {
 	Feeds []feedView
 }
 
-// feeds lists the aggregator's feeds with their last run.
+// feeds lists the aggregator's feeds with their last run and the items
+// of each that are flagged as possible duplicates of other issuers' items.
 func (p *Pages) feeds(w http.ResponseWriter, r *http.Request) error {
 	if s := sessionFrom(r.Context()); s.key == "" {
 		return &pageError{Status: http.StatusUnauthorized, Title: "Sign in needed", SignIn: true,

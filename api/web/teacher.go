@@ -293,22 +293,26 @@ type credential struct {
 		Name      string `json:"name"`
 		URL       string `json:"url"`
 	} `json:"competencies"`
-	Level              int       `json:"level"`
-	Prerequisites      []string  `json:"prerequisites"`
-	PrerequisitesMin   int       `json:"prerequisites_min"`
-	PartOf             []string  `json:"part_of"`
-	HasPart            []string  `json:"has_part"`
-	SupersededBy       string    `json:"superseded_by"`
-	CostUSD            *float64  `json:"cost_usd"`
-	Hours              *float64  `json:"hours"`
-	Duration           string    `json:"duration"`
-	Format             string    `json:"format"`
-	GradeBands         []string  `json:"grade_bands"`
-	Subjects           []string  `json:"subjects"`
-	Tags               []string  `json:"tags"`
-	ApprovedIn         []string  `json:"approved_in"`
-	AltIDs             []string  `json:"alt_ids"`
-	Sources            []string  `json:"sources"`
+	Level            int      `json:"level"`
+	Prerequisites    []string `json:"prerequisites"`
+	PrerequisitesMin int      `json:"prerequisites_min"`
+	PartOf           []string `json:"part_of"`
+	HasPart          []string `json:"has_part"`
+	SupersededBy     string   `json:"superseded_by"`
+	CostUSD          *float64 `json:"cost_usd"`
+	Hours            *float64 `json:"hours"`
+	Duration         string   `json:"duration"`
+	Format           string   `json:"format"`
+	GradeBands       []string `json:"grade_bands"`
+	Subjects         []string `json:"subjects"`
+	Tags             []string `json:"tags"`
+	ApprovedIn       []string `json:"approved_in"`
+	AltIDs           []string `json:"alt_ids"`
+	PublishedBy      []struct {
+		By   string `json:"by"`
+		URL  string `json:"url"`
+		File string `json:"file"`
+	} `json:"published_by"`
 	FirstSeen          time.Time `json:"first_seen"`
 	LastSeen           time.Time `json:"last_seen"`
 	Status             string    `json:"status"`

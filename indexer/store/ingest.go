@@ -47,9 +47,29 @@ type Input struct {
 // is one source); an owner's source by the owner and the URL.
 func (in Input) key() string {
 	if in.Owner != "" {
-		return "owner:" + in.Owner + " " + in.Source
+		return OwnedSourceKey(in.Owner, in.Source)
 	}
 	return SourceKey(in.Source)
+}
+
+// ownedPrefix starts the provenance key of an owner's source.
+const ownedPrefix = "owner:"
+
+// OwnedSourceKey is how provenance names a source an owner (an
+// aggregator's key id) publishes: the owner and the URL as given.
+func OwnedSourceKey(owner, source string) string {
+	return ownedPrefix + owner + " " + source
+}
+
+// SplitSourceKey reads a provenance key back: the owner (empty for the
+// operator's files and URLs) and the source, a URL or a file path.
+func SplitSourceKey(key string) (owner, source string) {
+	if rest, ok := strings.CutPrefix(key, ownedPrefix); ok {
+		if owner, source, ok := strings.Cut(rest, " "); ok {
+			return owner, source
+		}
+	}
+	return "", key
 }
 
 // feedExtensions are the file endings read when walking a folder; a file
