@@ -73,8 +73,28 @@ func norm(w string) string {
 	if t, ok := semantic.Term(w); ok {
 		return t
 	}
+	if b, ok := inflected[w]; ok {
+		return b
+	}
 	return w
 }
+
+// inflected maps the forms of common verbs the semantic space keeps as
+// stop words, and so does not stem, to one form: "who gets it" meets
+// "who got it".
+var inflected = func() map[string]string {
+	m := map[string]string{}
+	for _, row := range []string{"get gets got getting gotten", "make makes made making",
+		"want wants wanted wanting", "need needs needed needing", "help helps helped helping",
+		"use uses used using", "like likes liked liking", "do does did doing done",
+		"have has had having", "be is are was were been being am"} {
+		f := strings.Fields(row)
+		for _, w := range f {
+			m[w] = f[0]
+		}
+	}
+	return m
+}()
 
 // Parse reads a lexicon table: CSV with a header
 // family,phrases,terms,codes; lines starting with '#' are comments;
