@@ -44,6 +44,8 @@ func conceptCatalog() *catalog.Snapshot {
 			Description: "Daily mental math routines in which students share strategies and explain their reasoning; representations and problem solving."},
 		{ID: "wellbeing", Title: "Educator Well-Being and Secondary Traumatic Stress",
 			Description: "Recognise compassion fatigue and burnout, set boundaries and build a personal sustainability plan."},
+		{ID: "executive-function", Title: "Supporting Executive Function",
+			Description: "Planning, organization and time management routines: visual planners, chunked assignments and self-monitoring checklists."},
 		{ID: "lateral-reading", Title: "Lateral Reading and Source Evaluation",
 			Description: "Teach media literacy: leave an unfamiliar site to check what others say about it, fact-check claims and spot misinformation."},
 	}
@@ -83,6 +85,7 @@ func TestConceptLexicon(t *testing.T) {
 		{"math", "They only want the answer and never say how they got it.", "number-talks", "only want the answer"},
 		{"wellbeing", "I'm burned out and dread Sunday nights.", "wellbeing", "burned out"},
 		{"media literacy", "My students believe everything they see online.", "lateral-reading", "believe everything they see"},
+		{"executive function", "Half my class procrastinates until the last minute.", "executive-function", "procrastinates"},
 	}
 	ctx := context.Background()
 	for _, tc := range tests {

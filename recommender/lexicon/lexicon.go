@@ -11,7 +11,10 @@
 // stemming ("throws" meets "throw"), stop words included, so "hard of
 // hearing" needs all three words; at each position the longest phrase
 // wins and matches do not overlap, so "department chair" is leadership
-// and never the "chairs" of a behaviour phrase.
+// and never the "chairs" of a behaviour phrase. Every negation compares
+// as one word ("doesn't", "do not", "never", "barely" speak English), and
+// up to MaxGap other words may lie inside a phrase within one clause
+// ("don't speak any English").
 package lexicon
 
 import (
@@ -70,8 +73,28 @@ func norm(w string) string {
 	if t, ok := semantic.Term(w); ok {
 		return t
 	}
+	if b, ok := inflected[w]; ok {
+		return b
+	}
 	return w
 }
+
+// inflected maps the forms of common verbs the semantic space keeps as
+// stop words, and so does not stem, to one form: "who gets it" meets
+// "who got it".
+var inflected = func() map[string]string {
+	m := map[string]string{}
+	for _, row := range []string{"get gets got getting gotten", "make makes made making",
+		"want wants wanted wanting", "need needs needed needing", "help helps helped helping",
+		"use uses used using", "like likes liked liking", "do does did doing done",
+		"have has had having", "be is are was were been being am"} {
+		f := strings.Fields(row)
+		for _, w := range f {
+			m[w] = f[0]
+		}
+	}
+	return m
+}()
 
 // Parse reads a lexicon table: CSV with a header
 // family,phrases,terms,codes; lines starting with '#' are comments;
@@ -171,42 +194,95 @@ func Default() *Lexicon {
 // Entries returns the concepts in table order.
 func (l *Lexicon) Entries() []Entry { return l.entries }
 
+// MaxGap is how many words of a text may lie between the words of one
+// phrase ("don't speak any English" meets "don't speak English"); a gap
+// never crosses a clause break (. , ; : ! ? or a dash).
+const MaxGap = 2
+
 // Match finds the lexicon's phrases in text, in text order: at each word
 // the longest phrase starting there, and the search resumes after it.
 // A concept is reported once, at its first phrase.
 func (l *Lexicon) Match(text string) []Match {
 	words := split(text)
-	normed := make([]string, len(words))
-	for k, w := range words {
-		normed[k] = w.norm
-	}
 	var out []Match
 	seen := map[int]bool{}
-	for i := 0; i < len(normed); {
-		n := 0
-		for _, p := range l.byFirst[normed[i]] {
-			if i+len(p.words) > len(normed) || !equal(normed[i:i+len(p.words)], p.words) {
+	for i := 0; i < len(words); {
+		end := -1
+		for _, p := range l.byFirst[words[i].norm] {
+			e, ok := matchAt(words, i, p.words)
+			if !ok {
 				continue
 			}
-			n = len(p.words)
+			end = e
 			if !seen[p.entry] {
 				seen[p.entry] = true
-				out = append(out, Match{Words: text[words[i].start:words[i+n-1].end], Entry: &l.entries[p.entry]})
+				out = append(out, Match{Words: text[words[i].start:words[e].end], Entry: &l.entries[p.entry]})
 			}
 			break
 		}
-		if n == 0 {
-			n = 1
+		if end < 0 {
+			end = i
 		}
-		i += n
+		i = end + 1
 	}
 	return out
+}
+
+// matchAt reports whether phrase starts at words[i] and the index of the
+// text word its last word met. Its words must come in order; at most
+// MaxGap other words may lie between them in all, within one clause.
+func matchAt(words []word, i int, phrase []string) (int, bool) {
+	if words[i].norm != phrase[0] {
+		return 0, false
+	}
+	k, gap := i, 0
+	for _, pw := range phrase[1:] {
+		k++
+		for k < len(words) && words[k].norm != pw && !words[k].brk && gap < MaxGap {
+			k++
+			gap++
+		}
+		if k >= len(words) || words[k].norm != pw || words[k].brk {
+			return 0, false
+		}
+	}
+	return k, true
 }
 
 // word is one word of a text: where it lies and its compared form.
 type word struct {
 	start, end int
 	norm       string
+	raw        string
+	// brk: a clause break (. , ; : ! ? or a dash) lies before it.
+	brk bool
+}
+
+// negation is the compared form of every word that negates what follows
+// ("don't", "never", "can't", "barely"), so "doesn't speak English",
+// "never speak English" and "barely speak English" are one phrase.
+const negation = "not"
+
+var negations = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`not no never dont doesnt didnt cant cannot wont isnt arent
+		wasnt werent havent hasnt hadnt wouldnt couldnt shouldnt barely hardly rarely seldom`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// auxiliaries before "not" fold into it ("do not" is "don't").
+var auxiliaries = map[string]bool{"do": true, "does": true, "did": true, "can": true, "will": true,
+	"would": true, "could": true, "should": true, "is": true, "are": true, "was": true, "were": true,
+	"have": true, "has": true, "had": true}
+
+func isBreak(r rune) bool {
+	switch r {
+	case '.', ',', ';', ':', '!', '?', '(', ')', '—', '–', '\n':
+		return true
+	}
+	return false
 }
 
 // split cuts text into words (letters and digits, with apostrophes inside
@@ -215,6 +291,7 @@ type word struct {
 func split(text string) []word {
 	var out []word
 	start := -1
+	brk := false
 	flush := func(end int) {
 		if start < 0 {
 			return
@@ -226,7 +303,16 @@ func split(text string) []word {
 			return unicode.ToLower(r)
 		}, text[start:end])
 		if w != "" {
-			out = append(out, word{start, end, norm(w)})
+			if negations[w] {
+				w = negation
+				if n := len(out); n > 0 && !brk && auxiliaries[out[n-1].raw] {
+					// "do not": the auxiliary joins the negation.
+					start, brk = out[n-1].start, out[n-1].brk
+					out = out[:n-1]
+				}
+			}
+			out = append(out, word{start: start, end: end, norm: norm(w), brk: brk, raw: w})
+			brk = false
 		}
 		start = -1
 	}
@@ -240,6 +326,9 @@ func split(text string) []word {
 			// inside a word
 		default:
 			flush(i)
+			if isBreak(r) {
+				brk = true
+			}
 		}
 	}
 	flush(len(text))
@@ -250,15 +339,6 @@ func split(text string) []word {
 		}
 	}
 	return out
-}
-
-func equal(a, b []string) bool {
-	for k := range a {
-		if a[k] != b[k] {
-			return false
-		}
-	}
-	return true
 }
 
 // Terms joins the profession's terms of every match, the text a goal is
