@@ -73,6 +73,7 @@ func (ix *Index) UseRecords(lookup func(id string) (*catalog.Credential, bool), 
 func facetTerms(c *catalog.Credential, parent ParentFunc, visit func(field, term string)) {
 	visit(fieldIssuer, c.Issuer)
 	visit(fieldFormat, c.Format)
+	visit(fieldKind, c.ItemKind())
 	if c.Level > 0 {
 		visit(fieldLevelKey, strconv.Itoa(c.Level))
 	} else {
