@@ -300,6 +300,14 @@ func (ix *Index) SearchText(ctx context.Context, text string, limit int) ([]cata
 // holding it is scored; the rarest words carry the ranking.
 const maxTextTerms = 12
 
+// A word the text fields hold more than commonTermShare times the number
+// of items is left out of SearchText's query once minTextTerms rarer
+// words are in it: it would score most of the catalog to add little.
+const (
+	commonTermShare = 0.2
+	minTextTerms    = 4
+)
+
 // textTerm is one distinct analysed word of a query text and how often
 // the text repeats it.
 type textTerm struct {
@@ -370,7 +378,7 @@ func (ix *Index) rarestTerms(ctx context.Context, text string, limit int) ([]tex
 		seen[t] = len(terms)
 		terms = append(terms, textTerm{term: t, n: 1})
 	}
-	if len(terms) <= limit {
+	if len(terms) <= minTextTerms {
 		return terms, nil
 	}
 	adv, err := ix.b.Advanced()
@@ -398,7 +406,18 @@ func (ix *Index) rarestTerms(ctx context.Context, text string, limit int) ([]tex
 		}
 	}
 	slices.SortStableFunc(kept, func(a, b textTerm) int { return cmp.Compare(a.df, b.df) })
-	return kept[:min(len(kept), limit)], nil
+	kept = kept[:min(len(kept), limit)]
+	docs, err := r.DocCount()
+	if err != nil {
+		return nil, fmt.Errorf("index: search %q: %w", text, err)
+	}
+	common := uint64(commonTermShare * float64(docs))
+	for i := minTextTerms; i < len(kept); i++ {
+		if kept[i].df > common {
+			return kept[:i], nil
+		}
+	}
+	return kept, nil
 }
 
 // namesBoost weighs a query that matches a proper name (an issuer, a
