@@ -270,8 +270,9 @@ func finishFacets(out map[string][]FacetCount, names map[string]string, counts m
 // first, scored by BM25 over the text fields. It is the plain-search
 // baseline and the recommender's candidate source, whose text (goals and
 // the names of several competencies) runs to dozens of words: the query
-// takes each distinct word once, and only the maxTextTerms rarest, so a
-// long text costs about what a short one does (see textQuery).
+// takes each distinct word once, only the maxTextTerms rarest, and leaves
+// out words most of the catalog holds once minTextTerms rarer ones are in
+// it, so a long text costs about what a short one does (see textQuery).
 func (ix *Index) SearchText(ctx context.Context, text string, limit int) ([]catalog.Hit, error) {
 	if strings.TrimSpace(text) == "" {
 		return nil, nil
