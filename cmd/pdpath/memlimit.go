@@ -28,7 +28,7 @@ type memoryLimit struct {
 // most of their time collecting.
 const (
 	autoMinHeadroom = 96 << 20
-	autoEvery       = 15 * time.Second
+	autoEvery       = 5 * time.Second
 )
 
 // parseMemoryLimit reads "auto", "off" or a size: bytes, or a number with
