@@ -287,16 +287,23 @@ const apiCSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; for
 // errors and refusals included); the response cache sets hit on the answers
 // it replays.
 func markUncached(c *gin.Context) {
-	c.Writer.Header().Set(cache.HeaderName, "miss")
+	c.Writer.Header()[cache.HeaderName] = missValue
 	c.Next()
 }
 
+// The values of the headers every answer carries, shared by all of them
+// rather than allocated per request: a handler that changes one replaces
+// the slice (Header.Set), and Header.Add on a full slice copies it.
+var (
+	missValue       = []string{"miss"}
+	securityValues  = [...][]string{{"nosniff"}, {"DENY"}, {"no-referrer"}, {apiCSP}, {"same-origin"}}
+	securityHeaderK = [...]string{"X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Content-Security-Policy", "Cross-Origin-Opener-Policy"}
+)
+
 func securityHeaders(c *gin.Context) {
 	h := c.Writer.Header()
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("Content-Security-Policy", apiCSP)
-	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	for i, k := range securityHeaderK {
+		h[k] = securityValues[i]
+	}
 	c.Next()
 }

@@ -144,7 +144,11 @@ func (e *Engine) Rankers() map[string]eval.Ranker {
 			if q == "" {
 				return nil, nil
 			}
-			hits, err := e.opts.Searcher.SearchText(ctx, q, k)
+			search := e.opts.Searcher.SearchText
+			if ps, ok := e.opts.Searcher.(plainSearcher); ok {
+				search = ps.SearchPlain
+			}
+			hits, err := search(ctx, q, k)
 			if err != nil {
 				return nil, err
 			}
@@ -156,6 +160,14 @@ func (e *Engine) Rankers() map[string]eval.Ranker {
 		}
 	}
 	return out
+}
+
+// plainSearcher is a Searcher that also runs the catalog's plain search,
+// every word of the text as people searching get it; the bm25 baseline
+// uses it when there is one, as SearchText trims long texts to their
+// rarest words for the candidates.
+type plainSearcher interface {
+	SearchPlain(ctx context.Context, text string, limit int) ([]catalog.Hit, error)
 }
 
 func (m *Model) ids(idx []int32) []string {

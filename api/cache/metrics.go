@@ -44,15 +44,39 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	return m
 }
 
-func (m *Metrics) lookup(route, result string) {
-	if m != nil {
-		m.Lookups.WithLabelValues(route, result).Inc()
+// lookups are one route's lookup counters, resolved once so a request
+// does not hash its labels.
+type lookups struct {
+	hit, miss, error, shared prometheus.Counter
+}
+
+// forRoute resolves route's counters; nil (and every count a no-op) when m is.
+func (m *Metrics) forRoute(route string) *lookups {
+	if m == nil {
+		return nil
+	}
+	return &lookups{
+		hit:    m.Lookups.WithLabelValues(route, "hit"),
+		miss:   m.Lookups.WithLabelValues(route, "miss"),
+		error:  m.Lookups.WithLabelValues(route, "error"),
+		shared: m.Shared.WithLabelValues(route),
 	}
 }
 
-func (m *Metrics) shared(route string) {
-	if m != nil {
-		m.Shared.WithLabelValues(route).Inc()
+// add counts one lookup with result "hit", "miss", "error" or "shared".
+func (l *lookups) add(result string) {
+	if l == nil {
+		return
+	}
+	switch result {
+	case "hit":
+		l.hit.Inc()
+	case "miss":
+		l.miss.Inc()
+	case "error":
+		l.error.Inc()
+	case "shared":
+		l.shared.Inc()
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -81,32 +82,37 @@ type captured struct {
 // responses other than 200 are never stored, but concurrent identical
 // requests share whatever the first of them computed.
 func (rc *ResponseCache) Handler(route string, ttl time.Duration) gin.HandlerFunc {
+	counts := rc.opts.Metrics.forRoute(route)
+	prefix := "resp:" + route + ":v"
 	return func(c *gin.Context) {
 		body, readErr := readBody(c.Request)
 		if readErr != nil {
 			// Let the handler meet the same error (too large, client
 			// gone) and answer it in its own way.
 			c.Request.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{readErr}))
-			c.Header(HeaderName, "miss")
-			rc.opts.Metrics.lookup(route, "miss")
+			c.Writer.Header()[HeaderName] = missHeader
+			counts.add("miss")
 			c.Next()
 			return
 		}
-		key := rc.key(route, c.Request, body)
+		key := rc.key(prefix, c.Request, body)
 		ctx := c.Request.Context()
 
 		v, err := rc.opts.Cache.Get(ctx, key)
 		switch {
 		case err == nil:
-			rc.opts.Metrics.lookup(route, "hit")
-			c.Header(HeaderName, "hit")
-			c.Data(http.StatusOK, jsonContentType, v)
+			counts.add("hit")
+			h := c.Writer.Header()
+			h[HeaderName] = hitHeader
+			h["Content-Type"] = jsonHeader
+			c.Writer.WriteHeader(http.StatusOK)
+			c.Writer.Write(v)
 			c.Abort()
 			return
 		case errors.Is(err, ErrMiss):
-			rc.opts.Metrics.lookup(route, "miss")
+			counts.add("miss")
 		default:
-			rc.opts.Metrics.lookup(route, "error")
+			counts.add("error")
 			rc.log.Debug("cache get failed; computing", "route", route, "err", err)
 		}
 
@@ -127,7 +133,7 @@ func (rc *ResponseCache) Handler(route string, ttl time.Duration) gin.HandlerFun
 		})
 		res := r.(*captured)
 		if !led {
-			rc.opts.Metrics.shared(route)
+			counts.add("shared")
 			if res.abandoned {
 				res = compute()
 			} else {
@@ -167,10 +173,27 @@ func write(c *gin.Context, res *captured) {
 	c.Writer.Write(res.body)
 }
 
-// key builds "resp:ROUTE:vVERSION:HASH", HASH covering the method, path,
-// canonical query and compacted body.
-func (rc *ResponseCache) key(route string, r *http.Request, body []byte) string {
-	buf := bytes.NewBuffer(make([]byte, 0, 64+len(r.URL.Path)+len(r.URL.RawQuery)+len(body)))
+// The values of the headers a cached answer sets, shared by every answer
+// (net/http only reads them).
+var (
+	hitHeader  = []string{"hit"}
+	missHeader = []string{"miss"}
+	jsonHeader = []string{jsonContentType}
+)
+
+// keyBufs are the buffers keys are hashed from, reused between requests.
+var keyBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// key builds "resp:ROUTE:vVERSION:HASH" (prefix is "resp:ROUTE:v"), HASH
+// covering the method, path, canonical query and compacted body.
+func (rc *ResponseCache) key(prefix string, r *http.Request, body []byte) string {
+	buf := keyBufs.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= 64<<10 { // a rare large body is not kept
+			keyBufs.Put(buf)
+		}
+	}()
 	buf.WriteString(r.Method)
 	buf.WriteByte(0)
 	buf.WriteString(r.URL.Path)
@@ -184,7 +207,12 @@ func (rc *ResponseCache) key(route string, r *http.Request, body []byte) string 
 		buf.Write(body)
 	}
 	sum := sha256.Sum256(buf.Bytes())
-	return "resp:" + route + ":v" + strconv.FormatInt(rc.opts.Version(), 10) + ":" + hex.EncodeToString(sum[:16])
+	out := make([]byte, 0, len(prefix)+20+1+32)
+	out = append(out, prefix...)
+	out = strconv.AppendInt(out, rc.opts.Version(), 10)
+	out = append(out, ':')
+	out = hex.AppendEncode(out, sum[:16])
+	return string(out)
 }
 
 func canonicalQuery(raw string) string {

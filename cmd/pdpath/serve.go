@@ -53,6 +53,8 @@ type serveSettings struct {
 	secureCookies bool
 	// pprof is where the profiling endpoints listen; "" serves none.
 	pprof string
+	// memLimit is the Go runtime's soft memory limit.
+	memLimit memoryLimit
 }
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -237,6 +239,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		feedsync.NewScheduler(feedsync.SchedulerConfig{Registry: feeds, Syncer: syncer, Logger: log}).Run(sctx)
 	}()
 	defer func() { stopScheduler(); <-scheduled }()
+	st.memLimit.apply(ctx, log)
 	return srv.Serve(ctx, ln)
 }
 
@@ -266,6 +269,7 @@ func serveFlags(fs *flagSet) {
 	fs.String("cache-prefix", "", "start of every Redis key (env PDPATH_CACHE_PREFIX; default pdpath:HASH: with HASH from the index directory's path, so servers of different catalogs can share one Redis)")
 	fs.Duration("cache-ttl", 0, "how long a cached response is kept, ±10% (env PDPATH_CACHE_TTL, default 10m)")
 	fs.String("pprof", "", "serve Go profiles (/debug/pprof/) on this separate address, e.g. 127.0.0.1:6060 (env PDPATH_PPROF; default off). Keep it on loopback: profiles reveal the process's internals")
+	fs.String("memory-limit", "", "the Go runtime's soft memory limit: auto keeps it half the live heap (at least 96 MiB) above it, off leaves GOMEMLIMIT and the defaults, or a size such as 512MiB (env PDPATH_MEMORY_LIMIT; default auto, off when GOMEMLIMIT is set)")
 	fs.Bool("log-json", false, "write logs as JSON lines (env PDPATH_LOG_JSON=true; default key=value text)")
 }
 
@@ -357,6 +361,13 @@ func serveConfig(fs *flagSet) (serveSettings, error) {
 		if err := checkListenAddr(st.pprof); err != nil {
 			errs = append(errs, fmt.Errorf("pprof / PDPATH_PPROF: %w", err))
 		}
+	}
+	if v := get("memory-limit", "PDPATH_MEMORY_LIMIT"); v == "" && fs.env.getenv("GOMEMLIMIT") != "" {
+		st.memLimit = memoryLimit{}
+	} else if ml, err := parseMemoryLimit(v); err != nil {
+		errs = append(errs, fmt.Errorf("memory-limit / PDPATH_MEMORY_LIMIT: %w", err))
+	} else {
+		st.memLimit = ml
 	}
 	st.cachePrefix = get("cache-prefix", "PDPATH_CACHE_PREFIX")
 	if st.cachePrefix == "" {

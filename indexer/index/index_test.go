@@ -305,3 +305,29 @@ func TestFacetsFromRecordsMatchTheIndex(t *testing.T) {
 		}
 	}
 }
+
+func TestSearchTextKeepsTheRarestWords(t *testing.T) {
+	ix := newTestIndex(t)
+	// More distinct words than maxTextTerms, most of them in several
+	// credentials or in none: the rare words still find their credential.
+	filler := strings.Repeat("lesson learners students design plan offer choices interest ", 3)
+	tests := []struct {
+		name, text, want string
+	}{
+		{"short text", "socratic seminar", "disc-1"},
+		{"repeated words", "seminar seminar seminar", "disc-1"},
+		{"rare word among common ones", filler + "socratic", "disc-1"},
+		{"rare words after unknown ones", "zyx1 zyx2 zyx3 zyx4 zyx5 zyx6 zyx7 zyx8 zyx9 zyx10 zyx11 zyx12 zyx13 tickets", "assess-1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hits, err := ix.SearchText(context.Background(), tt.text, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.ContainsFunc(hits, func(h catalog.Hit) bool { return h.ID == tt.want }) {
+				t.Errorf("SearchText(%q) = %v, want %s among them", tt.text, hits, tt.want)
+			}
+		})
+	}
+}

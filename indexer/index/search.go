@@ -2,6 +2,7 @@ package index
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -267,20 +268,157 @@ func finishFacets(out map[string][]FacetCount, names map[string]string, counts m
 
 // SearchText returns up to limit credential ids matching free text, best
 // first, scored by BM25 over the text fields. It is the plain-search
-// baseline and the recommender's candidate source.
+// baseline and the recommender's candidate source, whose text (goals and
+// the names of several competencies) runs to dozens of words: the query
+// takes each distinct word once, only the maxTextTerms rarest, and leaves
+// out words most of the catalog holds once minTextTerms rarer ones are in
+// it, so a long text costs about what a short one does (see textQuery).
 func (ix *Index) SearchText(ctx context.Context, text string, limit int) ([]catalog.Hit, error) {
 	if strings.TrimSpace(text) == "" {
 		return nil, nil
 	}
-	res, err := ix.Search(ctx, Request{Query: text, Limit: limit})
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	q, err := ix.textQuery(ctx, text)
 	if err != nil {
 		return nil, err
+	}
+	res, err := ix.b.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, limit, 0, false))
+	if err != nil {
+		return nil, fmt.Errorf("index: search %q: %w", text, err)
 	}
 	hits := make([]catalog.Hit, len(res.Hits))
 	for i, h := range res.Hits {
 		hits[i] = catalog.Hit{ID: h.ID, Score: h.Score}
 	}
 	return hits, nil
+}
+
+// maxTextTerms is how many distinct words of a free text SearchText
+// queries. A word found in most of the catalog ("teaching", "students")
+// ranks little, as its weight is low, yet costs the most, as every item
+// holding it is scored; the rarest words carry the ranking.
+const maxTextTerms = 12
+
+// A word the text fields hold more than commonTermShare times the number
+// of items is left out of SearchText's query once minTextTerms rarer
+// words are in it: it would score most of the catalog to add little.
+const (
+	commonTermShare = 0.2
+	minTextTerms    = 4
+)
+
+// textTerm is one distinct analysed word of a query text and how often
+// the text repeats it.
+type textTerm struct {
+	term string
+	n    int
+	df   uint64
+}
+
+// textQuery is buildQuery's text disjunction for SearchText: over each
+// text field, one term query per distinct word (boosted by how often the
+// text repeats it, as a match query's repeated terms would count) for
+// the maxTextTerms words held by the fewest items, plus the names phrase
+// and the language fields as buildQuery has them.
+func (ix *Index) textQuery(ctx context.Context, text string) (query.Query, error) {
+	langSet, err := ix.languages()
+	if err != nil {
+		return nil, err
+	}
+	langs := slices.Sorted(maps.Keys(langSet))
+	terms, err := ix.rarestTerms(ctx, text, maxTextTerms)
+	if err != nil {
+		return nil, err
+	}
+	if len(terms) == 0 {
+		return buildQuery(Request{Query: text}, langs), nil
+	}
+	var should []query.Query
+	for _, f := range textFields {
+		tqs := make([]query.Query, len(terms))
+		for i, t := range terms {
+			tq := bleve.NewTermQuery(t.term)
+			tq.SetField(f.name)
+			tq.SetBoost(float64(t.n))
+			tqs[i] = tq
+		}
+		dq := bleve.NewDisjunctionQuery(tqs...)
+		dq.SetBoost(f.boost)
+		should = append(should, dq)
+	}
+	pq := bleve.NewMatchPhraseQuery(text)
+	pq.SetField(fieldNames)
+	pq.SetBoost(namesBoost)
+	should = append(should, pq)
+	for _, l := range langs {
+		mq := bleve.NewMatchQuery(text)
+		mq.SetField(fieldLang + "." + l)
+		should = append(should, mq)
+	}
+	return bleve.NewDisjunctionQuery(should...), nil
+}
+
+// rarestTerms analyses text as the text fields are analysed and returns
+// its distinct terms, at most limit of them: those held the fewest times
+// by the text fields, words they do not hold left out.
+func (ix *Index) rarestTerms(ctx context.Context, text string, limit int) ([]textTerm, error) {
+	an := ix.b.Mapping().AnalyzerNamed(textAnalyzer)
+	if an == nil {
+		return nil, fmt.Errorf("index: analyzer %s missing", textAnalyzer)
+	}
+	var terms []textTerm
+	seen := map[string]int{}
+	for _, tok := range an.Analyze([]byte(text)) {
+		t := string(tok.Term)
+		if i, ok := seen[t]; ok {
+			terms[i].n++
+			continue
+		}
+		seen[t] = len(terms)
+		terms = append(terms, textTerm{term: t, n: 1})
+	}
+	if len(terms) <= minTextTerms {
+		return terms, nil
+	}
+	adv, err := ix.b.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("index: search %q: %w", text, err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("index: search %q: %w", text, err)
+	}
+	defer r.Close()
+	kept := terms[:0]
+	for _, t := range terms {
+		for _, f := range textFields {
+			tfr, err := r.TermFieldReader(ctx, []byte(t.term), f.name, false, false, false)
+			if err != nil {
+				return nil, fmt.Errorf("index: search %q: %w", text, err)
+			}
+			t.df += tfr.Count()
+			_ = tfr.Close()
+		}
+		// A word no text field holds matches nothing there.
+		if t.df > 0 {
+			kept = append(kept, t)
+		}
+	}
+	slices.SortStableFunc(kept, func(a, b textTerm) int { return cmp.Compare(a.df, b.df) })
+	kept = kept[:min(len(kept), limit)]
+	docs, err := r.DocCount()
+	if err != nil {
+		return nil, fmt.Errorf("index: search %q: %w", text, err)
+	}
+	common := uint64(commonTermShare * float64(docs))
+	for i := minTextTerms; i < len(kept); i++ {
+		if kept[i].df > common {
+			return kept[:i], nil
+		}
+	}
+	return kept, nil
 }
 
 // namesBoost weighs a query that matches a proper name (an issuer, a

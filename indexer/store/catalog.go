@@ -328,6 +328,21 @@ func (c *Catalog) Search(ctx context.Context, req index.Request) (*index.Result,
 	return guarded(c, ctx, g, func(ix *index.Index) (*index.Result, error) { return ix.Search(ctx, req) })
 }
 
+// SearchPlain returns up to limit active credentials matching text, best
+// first, as the catalog search ranks them (index.Request with Query only):
+// every word of text, unlike SearchText.
+func (c *Catalog) SearchPlain(ctx context.Context, text string, limit int) ([]catalog.Hit, error) {
+	res, err := c.Search(ctx, index.Request{Query: text, Limit: limit})
+	if err != nil {
+		return nil, err
+	}
+	hits := make([]catalog.Hit, len(res.Hits))
+	for i, h := range res.Hits {
+		hits[i] = catalog.Hit{ID: h.ID, Score: h.Score}
+	}
+	return hits, nil
+}
+
 // SearchText returns up to limit active credentials matching text, best
 // first (BM25).
 func (c *Catalog) SearchText(ctx context.Context, text string, limit int) ([]catalog.Hit, error) {
