@@ -1,6 +1,9 @@
 package api
 
 import (
+	"strconv"
+	"sync"
+
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/pdpath/pdpath/api/cache"
@@ -10,7 +13,11 @@ import (
 
 // metrics are the server's Prometheus collectors.
 type metrics struct {
-	requests    *prometheus.HistogramVec
+	requests *prometheus.HistogramVec
+	// observers holds the requests histogram resolved per route, method
+	// and status (requestLabels -> prometheus.Observer), so a request does
+	// not format and hash its labels again.
+	observers   sync.Map
 	rateLimited *prometheus.CounterVec
 	ingestRuns  *prometheus.CounterVec
 	ingested    *prometheus.CounterVec
@@ -85,4 +92,21 @@ func (m *metrics) countRun(status string, rep catalog.Report) {
 	m.ingested.WithLabelValues("unchanged").Add(float64(rep.Unchanged))
 	m.ingested.WithLabelValues("retired").Add(float64(rep.Retired))
 	m.ingested.WithLabelValues("rejected").Add(float64(len(rep.Rejected)))
+}
+
+// requestLabels are the labels of one series of the requests histogram.
+type requestLabels struct {
+	route, method string
+	status        int
+}
+
+// observeRequest records one request's latency in its route, method and
+// status series.
+func (m *metrics) observeRequest(route, method string, status int, seconds float64) {
+	l := requestLabels{route, method, status}
+	o, ok := m.observers.Load(l)
+	if !ok {
+		o, _ = m.observers.LoadOrStore(l, m.requests.WithLabelValues(route, method, strconv.Itoa(status)))
+	}
+	o.(prometheus.Observer).Observe(seconds)
 }

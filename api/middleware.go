@@ -54,10 +54,13 @@ func caller(c *gin.Context) principal {
 func (s *Server) withRequestID(c *gin.Context) {
 	id := c.GetHeader("X-Request-ID")
 	if !validRequestID(id) {
-		id = requestIDPrefix + strconv.FormatUint(requestCounter.Add(1), 36)
+		var buf [32]byte
+		id = string(strconv.AppendUint(append(buf[:0], requestIDPrefix...), requestCounter.Add(1), 36))
 	}
 	c.Set(ctxRequestID, id)
-	c.Header("X-Request-ID", id)
+	// The canonical spelling, set directly: Header.Set would canonicalize
+	// (and copy) the name on every request.
+	c.Writer.Header()[requestIDHeader] = []string{id}
 	c.Next()
 }
 
@@ -65,6 +68,7 @@ func (s *Server) withRequestID(c *gin.Context) {
 // restarts and servers for correlating logs, and far cheaper per request
 // than reading random bytes (ids are not secrets).
 var (
+	requestIDHeader = http.CanonicalHeaderKey("X-Request-ID")
 	requestIDPrefix = func() string {
 		var b [4]byte
 		rand.Read(b[:])
@@ -100,7 +104,7 @@ func (s *Server) observe(c *gin.Context) {
 		route = "unmatched"
 	}
 	status := c.Writer.Status()
-	s.metrics.requests.WithLabelValues(route, c.Request.Method, strconv.Itoa(status)).Observe(elapsed.Seconds())
+	s.metrics.observeRequest(route, c.Request.Method, status, elapsed.Seconds())
 	level := slog.LevelInfo
 	xc := c.Writer.Header().Get(cache.HeaderName)
 	switch {
