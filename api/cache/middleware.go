@@ -207,8 +207,9 @@ func (rc *ResponseCache) key(prefix string, r *http.Request, body []byte) string
 		buf.Write(body)
 	}
 	sum := sha256.Sum256(buf.Bytes())
-	out := make([]byte, 0, len(prefix)+20+1+32)
-	out = append(out, prefix...)
+	// Built on the stack when it fits; only the final string is allocated.
+	var arr [128]byte
+	out := append(arr[:0], prefix...)
 	out = strconv.AppendInt(out, rc.opts.Version(), 10)
 	out = append(out, ':')
 	out = hex.AppendEncode(out, sum[:16])
