@@ -165,20 +165,9 @@ func fail(field, format string, args ...any) error {
 	return &jsonval.FieldError{Field: field, Reason: fmt.Sprintf(format, args...)}
 }
 
-// values splits a cell holding several values.
-func values(s string) []string {
-	sep := "|"
-	if !strings.Contains(s, "|") {
-		sep = ";"
-	}
-	var out []string
-	for _, v := range strings.Split(s, sep) {
-		if v = strings.TrimSpace(v); v != "" {
-			out = append(out, v)
-		}
-	}
-	return out
-}
+// values splits a cell holding several values: on "|" as the bulk-upload
+// templates do, else on ";".
+func values(s string) []string { return csvtable.SplitCell(s, "|", ";") }
 
 var ctidLike = regexp.MustCompile(`(?i)^ce-[0-9a-f-]{36}$`)
 

@@ -147,19 +147,7 @@ func Record(row csvtable.Row) (catalog.Credential, error) {
 // values splits a cell holding several values: on ";" as the layout says, or
 // on "," when the cell has no ";" ("math, science"), as spreadsheets are
 // often filled in.
-func values(cell string) []string {
-	sep := ";"
-	if !strings.Contains(cell, ";") {
-		sep = ","
-	}
-	var out []string
-	for _, v := range strings.Split(cell, sep) {
-		if v = strings.TrimSpace(v); v != "" {
-			out = append(out, v)
-		}
-	}
-	return out
-}
+func values(cell string) []string { return csvtable.SplitCell(cell, ";", ",") }
 
 // Competencies reads a competencies cell: FRAMEWORK:CODE entries separated
 // by ";" (or by "," when every part is an entry or a code, so that a

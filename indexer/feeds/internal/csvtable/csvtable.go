@@ -156,9 +156,22 @@ func (r Row) Get(col string) string { return strings.TrimSpace(r.Raw(col)) }
 
 // Split returns the values of a cell holding several, separated by sep,
 // each trimmed, without empty ones.
-func (r Row) Split(col, sep string) []string {
+func (r Row) Split(col, sep string) []string { return SplitCell(r.Raw(col), sep) }
+
+// SplitCell returns the values of a cell holding several, each trimmed,
+// without empty ones. They are separated by the first of seps the cell
+// contains (the last when it contains none): a layout's own separator
+// first, then what spreadsheets are often filled in with.
+func SplitCell(cell string, seps ...string) []string {
+	sep := seps[len(seps)-1]
+	for _, s := range seps {
+		if strings.Contains(cell, s) {
+			sep = s
+			break
+		}
+	}
 	var out []string
-	for _, v := range strings.Split(r.Raw(col), sep) {
+	for _, v := range strings.Split(cell, sep) {
 		if v = strings.TrimSpace(v); v != "" {
 			out = append(out, v)
 		}
