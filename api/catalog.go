@@ -200,6 +200,10 @@ func publicCredential(cr *catalog.Credential) credentialJSON {
 	return out
 }
 
+// PublicItem is a catalog item exactly as GET /v1/credentials/{id} shows
+// it, for other front ends (the CLI's show) to print the same document.
+func PublicItem(cr *catalog.Credential) any { return publicCredential(cr) }
+
 // publishers turns provenance keys into their public form, each once: an
 // aggregator's feed by its URL without the owning key's id, a URL the
 // operator ingests by that URL, a file the operator imported by its base

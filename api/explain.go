@@ -42,12 +42,9 @@ func (s *Server) whyNot(c *gin.Context) error {
 	if strings.TrimSpace(req.ID) == "" {
 		return badRequest("id: required (the catalog item to explain)")
 	}
-	limit := defaultRecommendLimit
-	if req.Limit != nil {
-		if *req.Limit < 1 || *req.Limit > maxRecommendLimit {
-			return badRequest("limit must be from 1 to %d, got %d", maxRecommendLimit, *req.Limit)
-		}
-		limit = *req.Limit
+	limit, err := recommendLimit(req.Limit)
+	if err != nil {
+		return err
 	}
 	s.ensureModel()
 	model := s.cfg.Recommender.Model()

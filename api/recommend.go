@@ -18,6 +18,18 @@ const (
 	maxRecommendLimit     = 100
 )
 
+// recommendLimit reads a request's list size: the default when absent,
+// else 1 to maxRecommendLimit.
+func recommendLimit(n *int) (int, error) {
+	if n == nil {
+		return defaultRecommendLimit, nil
+	}
+	if *n < 1 || *n > maxRecommendLimit {
+		return 0, badRequest("limit must be from 1 to %d, got %d", maxRecommendLimit, *n)
+	}
+	return *n, nil
+}
+
 // recommendRequest is the body of POST /v1/recommendations. Profile and
 // Backpack stay raw: package profile parses them with its own strict rules
 // and field-naming messages.
@@ -36,12 +48,9 @@ func (s *Server) recommend(c *gin.Context) error {
 	if err := decodeStrict(body, &req); err != nil {
 		return hintBareProfile(body, err)
 	}
-	limit := defaultRecommendLimit
-	if req.Limit != nil {
-		if *req.Limit < 1 || *req.Limit > maxRecommendLimit {
-			return badRequest("limit must be from 1 to %d, got %d", maxRecommendLimit, *req.Limit)
-		}
-		limit = *req.Limit
+	limit, err := recommendLimit(req.Limit)
+	if err != nil {
+		return err
 	}
 	s.ensureModel()
 	model := s.cfg.Recommender.Model()

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/pdpath/pdpath/api"
 	"github.com/pdpath/pdpath/indexer/catalog"
 )
 
@@ -26,25 +27,15 @@ func runShow(ctx context.Context, e *env, args []string) error {
 	if !ok {
 		return fmt.Errorf("no catalog item with id %q (ids are the issuer's own, byte for byte; `pdpath search` lists them)", pos[0])
 	}
-	item := shownItem(c)
 	if fs.json {
-		return writeJSON(e.stdout, item)
+		return writeJSON(e.stdout, api.PublicItem(c))
+	}
+	item := *c
+	if item.Status == "" {
+		item.Status = catalog.StatusActive
 	}
 	printItem(e.stdout, &item)
 	return nil
-}
-
-// shownItem is a catalog item as `show` and GET /v1/credentials/{id} show
-// it: every field, without the feed locations it came from and the sync's
-// content hash, which are the operator's business.
-func shownItem(c *catalog.Credential) catalog.Credential {
-	out := *c
-	out.Sources = nil
-	out.Hash = ""
-	if out.Status == "" {
-		out.Status = catalog.StatusActive
-	}
-	return out
 }
 
 // printItem writes every stated field of c, one per line; a number the
