@@ -69,7 +69,8 @@ var allowedImports = map[string][]string{
 	"indexer/derrors":            nil,
 	"indexer/fetch":              {"indexer/derrors"},
 	"indexer/pgdb":               {"indexer/derrors"},
-	"indexer/pgdb/pgdbtest":      {"indexer/pgdb"},
+	"indexer/pgdb/pgdbtest":      {"indexer/pgdb", "indexer/tcpproxy"},
+	"indexer/tcpproxy":           nil,
 	"indexer/auth":               {"indexer/derrors", "indexer/pgdb", "indexer/fsutil", "indexer/randid"},
 	"indexer/fsutil":             nil,
 	"indexer/randid":             nil,
@@ -102,7 +103,7 @@ var allowedImports = map[string][]string{
 
 	// api: HTTP only.
 	"api/cache":               {"indexer/derrors"},
-	"api/internal/redistest":  nil,
+	"api/internal/redistest":  {"indexer/tcpproxy"},
 	"api/openapi":             nil,
 	"api/ratelimit":           nil,
 	"api/openapi/openapitest": {"api/openapi"},

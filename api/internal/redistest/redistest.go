@@ -9,15 +9,14 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"io"
-	"net"
 	"net/url"
 	"os"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/pdpath/pdpath/indexer/tcpproxy"
 )
 
 // DefaultURL is used when PDPATH_TEST_REDIS is unset: database 15, which
@@ -73,17 +72,9 @@ func Prefix(t testing.TB, c *redis.Client) string {
 	return p
 }
 
-// Proxy forwards TCP connections to the test Redis until stopped.
-type Proxy struct {
-	target string
-	addr   string
-
-	mu    sync.Mutex
-	ln    net.Listener
-	conns map[net.Conn]bool
-	// stalled: connections are accepted and read, never answered.
-	stalled bool
-}
+// Proxy forwards TCP connections to the test Redis until stopped (see
+// package tcpproxy: Stop, Stall and Start play an outage).
+type Proxy struct{ *tcpproxy.Proxy }
 
 // NewProxy starts a proxy in front of the test Redis; it is closed when the
 // test ends.
@@ -93,118 +84,12 @@ func NewProxy(t testing.TB) *Proxy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &Proxy{target: u.Host, conns: map[net.Conn]bool{}}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.addr = ln.Addr().String()
-	p.serve(ln)
-	t.Cleanup(p.Stop)
-	return p
+	return &Proxy{tcpproxy.New(t, u.Host)}
 }
 
 // URL returns the proxied Redis URL (same database as URL()).
 func (p *Proxy) URL() string {
 	u, _ := url.Parse(URL())
-	u.Host = p.addr
+	u.Host = p.Addr()
 	return u.String()
-}
-
-// Stop closes the listener and every open connection: Redis is gone.
-func (p *Proxy) Stop() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.ln != nil {
-		p.ln.Close()
-		p.ln = nil
-	}
-	for c := range p.conns {
-		c.Close()
-	}
-	p.conns = map[net.Conn]bool{}
-}
-
-// Stall drops the open connections and answers nothing on new ones until
-// Start: Redis is there but hangs.
-func (p *Proxy) Stall() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.stalled = true
-	for c := range p.conns {
-		c.Close()
-	}
-	p.conns = map[net.Conn]bool{}
-}
-
-// Start listens again on the same address, or stops stalling: Redis is back.
-func (p *Proxy) Start(t testing.TB) {
-	t.Helper()
-	p.mu.Lock()
-	wasStalled, listening := p.stalled, p.ln != nil
-	p.stalled = false
-	for c := range p.conns {
-		c.Close()
-	}
-	p.conns = map[net.Conn]bool{}
-	p.mu.Unlock()
-	if wasStalled && listening {
-		return
-	}
-	var ln net.Listener
-	var err error
-	for range 50 {
-		if ln, err = net.Listen("tcp", p.addr); err == nil {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if err != nil {
-		t.Fatalf("proxy: listen again on %s: %v", p.addr, err)
-	}
-	p.serve(ln)
-}
-
-func (p *Proxy) serve(ln net.Listener) {
-	p.mu.Lock()
-	p.ln = ln
-	p.mu.Unlock()
-	go func() {
-		for {
-			in, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			p.mu.Lock()
-			if p.stalled {
-				p.conns[in] = true
-				p.mu.Unlock()
-				go io.Copy(io.Discard, in)
-				continue
-			}
-			p.mu.Unlock()
-			out, err := net.Dial("tcp", p.target)
-			if err != nil {
-				in.Close()
-				continue
-			}
-			p.mu.Lock()
-			if p.ln != ln {
-				p.mu.Unlock()
-				in.Close()
-				out.Close()
-				return
-			}
-			p.conns[in], p.conns[out] = true, true
-			p.mu.Unlock()
-			go pipe(in, out)
-			go pipe(out, in)
-		}
-	}()
-}
-
-func pipe(dst, src net.Conn) {
-	io.Copy(dst, src)
-	dst.Close()
-	src.Close()
 }
