@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
@@ -51,6 +52,9 @@ type Index struct {
 	// records, when set, finds the credential behind a hit, so facets are
 	// counted from memory (see UseRecords).
 	records func(id string) (*catalog.Credential, bool)
+	// searchLangs caches searchLanguages on a read-only index, whose
+	// languages never change: every query needs them.
+	searchLangs atomic.Pointer[[]string]
 }
 
 // UseRecords gives the index the credentials it was built from: lookup
@@ -173,6 +177,24 @@ func (ix *Index) languages() (map[string]bool, error) {
 		out[l] = true
 	}
 	return out, nil
+}
+
+// searchLanguages returns the lang sub-fields a query searches, sorted.
+// A read-only index reads them once; a writable one on every call, as an
+// ingest may add languages.
+func (ix *Index) searchLanguages() ([]string, error) {
+	if p := ix.searchLangs.Load(); p != nil {
+		return *p, nil
+	}
+	set, err := ix.languages()
+	if err != nil {
+		return nil, err
+	}
+	langs := slices.Sorted(maps.Keys(set))
+	if ix.readOnly {
+		ix.searchLangs.Store(&langs)
+	}
+	return langs, nil
 }
 
 // DocCount returns the number of indexed credentials.

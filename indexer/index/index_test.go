@@ -284,7 +284,7 @@ func TestFacetsFromRecordsMatchTheIndex(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		withRecords := *ix
+		withRecords := &Index{b: ix.b, parent: ix.parent, readOnly: ix.readOnly}
 		withRecords.UseRecords(func(id string) (*catalog.Credential, bool) { c, ok := byID[id]; return c, ok }, udlParent)
 		fromRecords, err := withRecords.Search(ctx, req)
 		if err != nil {
@@ -294,7 +294,7 @@ func TestFacetsFromRecordsMatchTheIndex(t *testing.T) {
 			t.Errorf("%q: facets from records %v, from the index %v", q, fromRecords.Facets, fromIndex.Facets)
 		}
 		// A record missing from the lookup falls back to the index.
-		partial := *ix
+		partial := &Index{b: ix.b, parent: ix.parent, readOnly: ix.readOnly}
 		partial.UseRecords(func(id string) (*catalog.Credential, bool) { return nil, false }, udlParent)
 		fallback, err := partial.Search(ctx, req)
 		if err != nil {

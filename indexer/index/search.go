@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -96,11 +95,10 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	if limit <= 0 {
 		limit = DefaultLimit
 	}
-	langSet, err := ix.languages()
+	langs, err := ix.searchLanguages()
 	if err != nil {
 		return nil, err
 	}
-	langs := slices.Sorted(maps.Keys(langSet))
 	offset := max(req.Offset, 0)
 	size, from := limit, offset
 	if req.Facets {
@@ -323,11 +321,10 @@ type textTerm struct {
 // the maxTextTerms words held by the fewest items, plus the names phrase
 // and the language fields as buildQuery has them.
 func (ix *Index) textQuery(ctx context.Context, text string) (query.Query, error) {
-	langSet, err := ix.languages()
+	langs, err := ix.searchLanguages()
 	if err != nil {
 		return nil, err
 	}
-	langs := slices.Sorted(maps.Keys(langSet))
 	terms, err := ix.rarestTerms(ctx, text, maxTextTerms)
 	if err != nil {
 		return nil, err
