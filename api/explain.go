@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -12,7 +11,6 @@ import (
 	"github.com/pdpath/pdpath/api/cache"
 	"github.com/pdpath/pdpath/recommender"
 	"github.com/pdpath/pdpath/recommender/pathways"
-	"github.com/pdpath/pdpath/recommender/profile"
 )
 
 // Similar list sizes.
@@ -46,16 +44,7 @@ func (s *Server) whyNot(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	s.ensureModel()
-	model := s.cfg.Recommender.Model()
-	if model == nil {
-		return unavailable(recommender.ErrNotReady, "the recommender model is still being built; retry shortly")
-	}
-	raw := bytes.TrimSpace(req.Profile)
-	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
-		raw = []byte("{}")
-	}
-	p, err := profile.ParseAndValidate(raw, model)
+	p, _, err := s.requestProfile(req.Profile)
 	if err != nil {
 		return err
 	}

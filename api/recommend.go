@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/pdpath/pdpath/api/cache"
+	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/recommender"
 	"github.com/pdpath/pdpath/recommender/profile"
 )
@@ -28,6 +29,23 @@ func recommendLimit(n *int) (int, error) {
 		return 0, badRequest("limit must be from 1 to %d, got %d", maxRecommendLimit, *n)
 	}
 	return *n, nil
+}
+
+// requestProfile reads the profile of a request body (absent or null is
+// the empty profile) against the live model, which knows every framework
+// of its catalog version, so it canonicalises gap frameworks and checks
+// their codes. No model yet is a 503.
+func (s *Server) requestProfile(raw json.RawMessage) (catalog.Profile, *recommender.Model, error) {
+	s.ensureModel()
+	model := s.cfg.Recommender.Model()
+	if model == nil {
+		return catalog.Profile{}, nil, unavailable(recommender.ErrNotReady, "the recommender model is still being built; retry shortly")
+	}
+	if t := bytes.TrimSpace(raw); len(t) == 0 || bytes.Equal(t, []byte("null")) {
+		raw = []byte("{}")
+	}
+	p, err := profile.ParseAndValidate(raw, model)
+	return p, model, err
 }
 
 // recommendRequest is the body of POST /v1/recommendations. Profile and
@@ -52,18 +70,7 @@ func (s *Server) recommend(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	s.ensureModel()
-	model := s.cfg.Recommender.Model()
-	if model == nil {
-		return unavailable(recommender.ErrNotReady, "the recommender model is still being built; retry shortly")
-	}
-	raw := []byte(req.Profile)
-	if len(bytes.TrimSpace(raw)) == 0 || bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
-		raw = []byte("{}")
-	}
-	// The model knows every framework of its catalog version, so it
-	// canonicalises gap frameworks and checks their codes.
-	p, err := profile.ParseAndValidate(raw, model)
+	p, model, err := s.requestProfile(req.Profile)
 	if err != nil {
 		return err
 	}
