@@ -71,9 +71,11 @@ type features struct {
 	// lexicon expands her goals with the profession's terms for the
 	// everyday phrases the concept lexicon knows (package lexicon).
 	lexicon bool
+	// fit prefers items written for her grade bands and subjects (fit.go).
+	fit bool
 }
 
-var allFeatures = features{stopwords: true, stage: true, reach: true, crosswalk: true, goalStandards: true, lexicon: true}
+var allFeatures = features{stopwords: true, stage: true, reach: true, crosswalk: true, goalStandards: true, lexicon: true, fit: true}
 
 // Engine serves recommendations from the current model and rebuilds it
 // when the catalog changes. It is safe for concurrent use.

@@ -68,6 +68,9 @@ type Model struct {
 	// (isInduction); her career stage steers them.
 	induction     []bool
 	inductionList []int32
+	// bandsNamed are the grade bands each credential's title, tags and
+	// opening name (fit.go), for items whose feed states none.
+	bandsNamed []bandSet
 
 	prior      []float32
 	priorOrder []int32
@@ -183,12 +186,14 @@ func buildModel(ctx context.Context, snap *catalog.Snapshot, opt BuildOptions, s
 	m.keys = make([][]string, n)
 	m.titles = make([]string, n)
 	m.induction = make([]bool, n)
+	m.bandsNamed = make([]bandSet, n)
 	m.semDoc = make([]int32, n)
 	var docs []semantic.Document
 	ndocs := 0
 	for i, c := range m.creds {
 		m.titles[i] = normTitle(c.Title)
 		m.induction[i] = isInduction(c)
+		m.bandsNamed[i] = bandsNamedIn(fitText(c))
 		if m.induction[i] && c.Active() {
 			m.inductionList = append(m.inductionList, int32(i))
 		}

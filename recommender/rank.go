@@ -151,6 +151,9 @@ type request struct {
 	relDone  bool
 	affinity []float32
 	prefs    prefs
+	// fit scores how closely an item is written for her grade bands and
+	// subjects.
+	fit fitter
 	// exp is her career stage, from years_experience or her goals.
 	exp experience
 	// goalPlan holds the framework codes nearest her goals, as soft gaps;
@@ -195,8 +198,10 @@ type cand struct {
 	steps int
 	// goalStd is how well its codes meet the framework codes nearest her
 	// goals; goalCov says which.
-	goalStd  float64
-	goalCov  []competency.Coverage
+	goalStd float64
+	goalCov []competency.Coverage
+	// fit is how closely it is written for her bands and subjects.
+	fit      float64
 	unstated []string
 	violates []violation
 	score    float64
@@ -276,6 +281,9 @@ func (e *Engine) newRequestWith(ctx context.Context, m *Model, p catalog.Profile
 		}
 	}
 	r.prefs = newPrefs(p.Preferences, m)
+	if r.feat.fit {
+		r.fit = newFitter(p.Preferences)
+	}
 	if search && r.searchText != "" && e.opts.Searcher != nil {
 		hits, err := e.opts.Searcher.SearchText(ctx, r.searchText, searchCandidates)
 		if err != nil {
@@ -582,6 +590,9 @@ func (r *request) score(cs []*cand) {
 				c.affinity = max(0, float64(semantic.Dot(r.affinity, v)))
 			}
 		}
+		if r.fit.active() {
+			c.fit = r.fit.score(m, c.idx)
+		}
 		c.missing, c.missingIDs = r.missingPrereqs(c.idx)
 		if len(c.missing) > 0 {
 			c.steps = max(1, r.stepsAway(c.idx, 0))
@@ -598,9 +609,14 @@ func (r *request) score(cs []*cand) {
 			sem = c.sem / maxSem
 		}
 		s := w.Lexical*lex + w.Semantic*sem + w.Competency*c.comp + w.NextStep*c.next +
-			w.Affinity*c.affinity + w.Prior*float64(m.prior[c.idx]) + w.GoalStandards*c.goalStd
+			w.Affinity*c.affinity + w.Prior*float64(m.prior[c.idx]) + w.GoalStandards*c.goalStd + w.Fit*c.fit
 		if r.cold() {
 			s = float64(m.prior[c.idx])
+			if r.fit.active() {
+				// With nothing else to go on, who an item is written
+				// for is what her preferences say.
+				s = (1-w.ColdFit)*s + w.ColdFit*c.fit
+			}
 		}
 		if m.induction[c.idx] {
 			switch r.exp.stage {

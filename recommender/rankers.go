@@ -111,6 +111,7 @@ func (e *Engine) Rankers() map[string]eval.Ranker {
 		"crosswalk":      func(f *features) { f.crosswalk = false },
 		"goal-standards": func(f *features) { f.goalStandards = false },
 		"lexicon":        func(f *features) { f.lexicon = false },
+		"fit":            func(f *features) { f.fit = false },
 	}
 	for name, off := range ablations {
 		feat := e.feat

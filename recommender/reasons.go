@@ -44,6 +44,9 @@ import (
 //     on; ranked lower.
 //   - "relaxed": the item violates Preference, relaxed because nothing met
 //     every preference.
+//   - "fit": the item is written for her grade bands or subjects
+//     (Preference "grade_bands" or "subjects", Terms the ones it is for):
+//     stated for hers alone, or named in its title or tags.
 //   - "cold_start": her profile says nothing to rank by.
 //   - "similar" (similar items only): Relation "near_copy", "shares"
 //     (Codes), "series" or "topic".
@@ -113,6 +116,7 @@ func (r *request) reasons(c *cand) ([]string, []Why) {
 		lead = append(lead, reason{fmt.Sprintf("Prerequisite for %s, which also matches your profile", u.Title),
 			Why{Kind: "prerequisite_for", Credential: u.ID}, 0.05})
 	}
+	lead = append(lead, r.fitReasons(c)...)
 	slices.SortStableFunc(lead, func(a, b reason) int { return cmp.Compare(b.weight, a.weight) })
 	if e := r.experienceReason(c); e.text != "" {
 		tail = append(tail, e)
@@ -142,6 +146,39 @@ func (r *request) reasons(c *cand) ([]string, []Why) {
 		texts[k], whys[k] = x.text, x.why
 	}
 	return texts, whys
+}
+
+// fitReasons say which of her grade bands and subjects the item is
+// written for, when it is written for hers rather than for everyone.
+func (r *request) fitReasons(c *cand) []reason {
+	if !r.fit.active() || c.fit <= 0 {
+		return nil
+	}
+	m := r.m
+	cr := m.creds[c.idx]
+	var out []reason
+	if f := r.fit; f.bands != 0 {
+		stated := bandsOf(cr.GradeBands)
+		which, how := stated, "For"
+		if stated == 0 {
+			which, how = m.bandsNamed[c.idx], "Written for"
+		}
+		if which != 0 && which&^f.bands == 0 {
+			var names []string
+			for k, g := range catalog.GradeBands {
+				if which&(1<<k) != 0 {
+					names = append(names, g)
+				}
+			}
+			out = append(out, reason{fmt.Sprintf("%s %s, your grade band%s", how, strings.Join(names, ", "), plural(len(names))),
+				Why{Kind: "fit", Preference: prefGradeBands, Terms: names}, r.w.Fit * c.fit})
+		}
+	}
+	if f := r.fit; len(f.subjects) > 0 && f.subjectFit(cr) >= 0.8 {
+		out = append(out, reason{fmt.Sprintf("For %s, your subject", strings.Join(f.subjects, ", ")),
+			Why{Kind: "fit", Preference: prefSubjects, Terms: f.subjects}, r.w.Fit * c.fit})
+	}
+	return out
 }
 
 // semShare and lexShare are a candidate's semantic and lexical features

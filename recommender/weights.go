@@ -55,6 +55,13 @@ type Weights struct {
 	NewTeacher float64 `json:"new_teacher"`
 	// Veteran multiplies the score of such an item for a veteran.
 	Veteran float64 `json:"veteran"`
+	// Fit weighs how closely an item is written for the grade bands and
+	// subjects she teaches (stated for hers alone, or named in its title),
+	// beyond passing her filters.
+	Fit float64 `json:"fit"`
+	// ColdFit is fit's share of the score, beside the prior, when her
+	// profile has no goals, gaps or credentials.
+	ColdFit float64 `json:"cold_fit"`
 	// Diversity is how much maximal marginal relevance discounts a
 	// candidate for resembling an item already picked: its relevance is
 	// multiplied by 1 − Diversity·similarity (0 = no diversity).
@@ -78,5 +85,7 @@ var DefaultWeights = Weights{
 	Unstated:            0.85,
 	NewTeacher:          0.1,
 	Veteran:             0.3,
+	Fit:                 0.1,
+	ColdFit:             0.5,
 	Diversity:           0.5,
 }

@@ -1,0 +1,120 @@
+package recommender
+
+import (
+	"context"
+	"testing"
+
+	"github.com/pdpath/pdpath/indexer/catalog"
+)
+
+func TestBandsNamedIn(t *testing.T) {
+	cases := []struct {
+		text string
+		want bandSet
+	}{
+		{"Play-Based Learning Centers | PreK | early literacy", bandPreK},
+		{"Pre-Kindergarten Read-Alouds", bandPreK},
+		{"Kindergarten Writing Workshop", bandK2},
+		{"for middle school science teachers", band68},
+		{"High School Algebra: Modeling with Functions", band912},
+		{"Upper Elementary Book Clubs", band35},
+		{"Elementary Math Talks", bandK2 | band35},
+		{"Coaching across K-12", bandsSchool},
+		{"Reading Workshop (K-5)", bandK2 | band35},
+		// Words inside other words name no band.
+		{"Prekeys and kindergartenish toys", 0},
+		{"Secondary sources in history", band68 | band912},
+		{"Formative assessment for every classroom", 0},
+	}
+	for _, c := range cases {
+		if got := bandsNamedIn(c.text); got != c.want {
+			t.Errorf("bandsNamedIn(%q) = %06b, want %06b", c.text, got, c.want)
+		}
+	}
+}
+
+func TestBandFit(t *testing.T) {
+	f := fitter{bands: bandK2}
+	cases := []struct {
+		name          string
+		stated, named bandSet
+		want          float64
+	}{
+		{"stated for her band only", bandK2, 0, 1},
+		{"stated for two bands", bandPreK | bandK2, 0, 0.5},
+		{"stated for every band", bandsSchool, 0, 0.2},
+		{"stated beats what the text names", bandK2, band912, 1},
+		{"text names her band", 0, bandK2, 0.8},
+		{"text names her band and another", 0, bandK2 | band35, 0.4},
+		{"text names only another band", 0, band912, 0},
+		{"says nothing", 0, 0, 0.3},
+	}
+	for _, c := range cases {
+		if got := f.bandFit(c.stated, c.named); got != c.want {
+			t.Errorf("%s: bandFit = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// fitCatalog has items for different grade bands and subjects with the
+// same prior, so only who they are written for tells them apart.
+func fitCatalog() *catalog.Snapshot {
+	free, short := catalog.Float(0), catalog.Float(5)
+	cs := []*catalog.Credential{
+		{ID: "prek-play", Issuer: "A", Title: "Play Centers That Teach", GradeBands: []string{"PreK"},
+			Description: "Plan learning centers where play builds language and number sense."},
+		{ID: "every-band", Issuer: "B", Title: "Formative Checks for Understanding", GradeBands: []string{"PreK", "K-2", "3-5", "6-8", "9-12"},
+			Description: "Quick checks that show who understands the lesson."},
+		{ID: "read-aloud", Issuer: "C", Title: "Interactive Read-Aloud", Tags: []string{"PreK", "K-2"},
+			Description: "Plan stopping points and questions for a picture book read-aloud."},
+		{ID: "hs-algebra", Issuer: "D", Title: "High School Algebra: Modeling with Functions",
+			Description: "Students model situations with linear and exponential functions."},
+		{ID: "lab-inquiry", Issuer: "E", Title: "Inquiry Lab Investigations", Subjects: []string{"science"},
+			Description: "Students plan investigations, collect data and argue from evidence about questions they ask."},
+		{ID: "general-inquiry", Issuer: "F", Title: "Inquiry Investigations Across the Curriculum", Subjects: []string{"general"},
+			Description: "Students plan investigations, collect data and argue from evidence about questions they ask."},
+	}
+	for _, c := range cs {
+		c.Status = catalog.StatusActive
+		c.CostUSD, c.Hours, c.Level = free, short, 1
+	}
+	return &catalog.Snapshot{Version: 1, Credentials: cs}
+}
+
+func TestFitOrdersByWhoItemsAreFor(t *testing.T) {
+	e := New(Options{})
+	if err := e.Rebuild(context.Background(), fitCatalog()); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+
+	// A PreK teacher who says nothing else: the item stated for PreK
+	// alone leads, the one for every band and the high-school one trail.
+	prek := catalog.Profile{ID: "prek", Preferences: catalog.Preferences{GradeBands: []string{"PreK"}}}
+	res, err := e.Recommend(ctx, prek, RecommendOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(res); len(got) == 0 || got[0] != "prek-play" {
+		t.Fatalf("PreK teacher: want prek-play first, got %v", got)
+	}
+	if pa, pe := position(res, "read-aloud"), position(res, "every-band"); pa < 0 || pe >= 0 && pa > pe {
+		t.Errorf("PreK teacher: the read-aloud tagged PreK should come before the item for every band: %v", ids(res))
+	}
+	if ph, pr := position(res, "hs-algebra"), position(res, "read-aloud"); ph >= 0 && ph < pr {
+		t.Errorf("PreK teacher: a high-school item outranks one tagged PreK: %v", ids(res))
+	}
+
+	// A science teacher: of two items with the same words, the one for
+	// science comes first; the general one still passes her filter.
+	sci := catalog.Profile{ID: "sci", Goals: "students plan investigations and argue from evidence",
+		Preferences: catalog.Preferences{Subjects: []string{"science"}}}
+	res, err = e.Recommend(ctx, sci, RecommendOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, pg := position(res, "lab-inquiry"), position(res, "general-inquiry")
+	if ps < 0 || pg < 0 || ps > pg {
+		t.Errorf("science teacher: want lab-inquiry before general-inquiry, both listed; got %v", ids(res))
+	}
+}
