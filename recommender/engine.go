@@ -73,9 +73,12 @@ type features struct {
 	lexicon bool
 	// fit prefers items written for her grade bands and subjects (fit.go).
 	fit bool
+	// unwanted drops what her goals say she does not want
+	// (wantedGoals).
+	unwanted bool
 }
 
-var allFeatures = features{stopwords: true, stage: true, reach: true, crosswalk: true, goalStandards: true, lexicon: true, fit: true}
+var allFeatures = features{stopwords: true, stage: true, reach: true, crosswalk: true, goalStandards: true, lexicon: true, fit: true, unwanted: true}
 
 // Engine serves recommendations from the current model and rebuilds it
 // when the catalog changes. It is safe for concurrent use.

@@ -2,6 +2,7 @@ package recommender
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
@@ -116,5 +117,38 @@ func TestFitOrdersByWhoItemsAreFor(t *testing.T) {
 	ps, pg := position(res, "lab-inquiry"), position(res, "general-inquiry")
 	if ps < 0 || pg < 0 || ps > pg {
 		t.Errorf("science teacher: want lab-inquiry before general-inquiry, both listed; got %v", ids(res))
+	}
+}
+
+func TestWantedGoals(t *testing.T) {
+	cases := []struct {
+		goals        string
+		keep, remove []string
+	}{
+		{"I want to mentor new teachers, but I don't want to be their evaluator.",
+			[]string{"mentor new teachers"}, []string{"evaluator"}},
+		{"My principal keeps asking me to help the younger teachers on my team.",
+			[]string{"help the younger teachers", "team"}, []string{"principal"}},
+		{"I'm not looking for a leadership title; I want better discussions in class.",
+			[]string{"better discussions"}, []string{"leadership"}},
+		{"Help colleagues grow without being their boss or evaluator. Coaching cycles appeal to me.",
+			[]string{"Help colleagues grow", "Coaching cycles"}, []string{"boss", "evaluator"}},
+		// The students' refusals are the situation, not her wishes.
+		{"The kids won't speak Spanish to each other and don't want to read aloud.",
+			[]string{"won't speak Spanish", "don't want to read aloud"}, nil},
+		{"I am applying to be a principal next year.", []string{"principal"}, nil},
+	}
+	for _, c := range cases {
+		got := wantedGoals(c.goals)
+		for _, k := range c.keep {
+			if !strings.Contains(got, k) {
+				t.Errorf("wantedGoals(%q) = %q, lost %q", c.goals, got, k)
+			}
+		}
+		for _, r := range c.remove {
+			if strings.Contains(strings.ToLower(got), r) {
+				t.Errorf("wantedGoals(%q) = %q, kept %q", c.goals, got, r)
+			}
+		}
 	}
 }

@@ -62,6 +62,48 @@ func goalQueryText(goals string) string {
 	return strings.Join(kept, " ")
 }
 
+// unwantedCue starts what she says she does not want: "I don't want to
+// be their boss", "without being their evaluator", "I'm not looking for a
+// leadership title". Only her own wishes count: "the kids won't speak
+// Spanish" describes the situation she wants help with and stays.
+var unwantedCue = regexp.MustCompile(`(?i)\b(?:(?:i|we)\s+(?:really\s+|just\s+)?(?:don'?t|do\s+not|won'?t|will\s+not|never|didn'?t|did\s+not)\s+(?:want|wish|mean|plan|intend)|(?:i'?m|i\s+am|we'?re|we\s+are)\s+not\s+(?:looking\s+for|interested\s+in|asking\s+(?:for|about)|trying\s+to\s+(?:be|become)|after)|without\s+(?:being|becoming|having\s+to\s+be|turning\s+into)|rather\s+than\s+(?:being|becoming)|no\s+interest\s+in|not\s+interested\s+in)\b`)
+
+// clauseEnd ends the stretch an unwanted cue covers.
+var clauseEnd = regexp.MustCompile(`[.;!?,]|\bbut\b`)
+
+// bossMention is a person she answers to, named as context ("my
+// principal keeps asking me", "our admin wants"): who asks is not what
+// she wants to learn, and the role's name would pull in leadership items
+// for a teacher who never asked to lead.
+var bossMention = regexp.MustCompile(`(?i)\b(?:my|our)\s+(?:new\s+|assistant\s+|vice\s+)?(?:principal|principals|admin|admins|administrator|administrators|administration|ap|superintendent|boss|evaluator|district)\b`)
+
+// wantedGoals is her goals without what she says she does not want, from
+// each cue to the end of its clause, and without the people she answers
+// to named as context. Words she rules out must not pull the items she
+// ruled out to the top.
+func wantedGoals(goals string) string {
+	goals = bossMention.ReplaceAllString(goals, " ")
+	locs := unwantedCue.FindAllStringIndex(goals, -1)
+	if locs == nil {
+		return goals
+	}
+	var b strings.Builder
+	prev := 0
+	for _, loc := range locs {
+		if loc[0] < prev {
+			continue
+		}
+		b.WriteString(goals[prev:loc[0]])
+		end := len(goals)
+		if e := clauseEnd.FindStringIndex(goals[loc[1]:]); e != nil {
+			end = loc[1] + e[0]
+		}
+		prev = end
+	}
+	b.WriteString(goals[prev:])
+	return b.String()
+}
+
 // conceptsIn finds the concept lexicon's phrases in her goals, leaving out
 // a single word that is a domain stop word ("grades" is where she teaches
 // far more often than what she marks). A longer phrase of common words

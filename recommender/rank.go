@@ -230,9 +230,13 @@ func (e *Engine) newRequestWith(ctx context.Context, m *Model, p catalog.Profile
 	if r.feat.stage {
 		r.exp = readExperience(p)
 	}
-	goals := p.Goals
+	wanted := p.Goals
+	if r.feat.unwanted {
+		wanted = wantedGoals(p.Goals)
+	}
+	goals := wanted
 	if r.feat.stopwords {
-		goals = goalQueryText(p.Goals)
+		goals = goalQueryText(wanted)
 	}
 	parts := []semantic.Part{{Text: goals, Weight: 1}}
 	for _, g := range p.Gaps {
@@ -252,7 +256,7 @@ func (e *Engine) newRequestWith(ctx context.Context, m *Model, p catalog.Profile
 	}
 	r.plan = m.space.NewPlan(gaps)
 	if r.feat.lexicon && r.w.Lexicon > 0 {
-		r.concepts = conceptsIn(p.Goals)
+		r.concepts = conceptsIn(wanted)
 		r.expansion = lexicon.Terms(r.concepts)
 	}
 	if r.expansion != "" {
@@ -951,7 +955,7 @@ func (r *request) relatedTerms() map[string]float32 {
 		return nil
 	}
 	r.related = map[string]float32{}
-	gq := r.m.sem.Query(semantic.Part{Text: goalQueryText(r.p.Goals)})
+	gq := r.m.sem.Query(semantic.Part{Text: goalQueryText(wantedGoals(r.p.Goals))})
 	for _, rt := range r.m.sem.Related(gq, 24, 0.5) {
 		if r.m.sem.IDF(rt.Term) < minReasonIDF {
 			// A word in a quarter of the catalog ("plan", "submit")

@@ -112,6 +112,7 @@ func (e *Engine) Rankers() map[string]eval.Ranker {
 		"goal-standards": func(f *features) { f.goalStandards = false },
 		"lexicon":        func(f *features) { f.lexicon = false },
 		"fit":            func(f *features) { f.fit = false },
+		"unwanted":       func(f *features) { f.unwanted = false },
 	}
 	for name, off := range ablations {
 		feat := e.feat
