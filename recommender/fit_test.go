@@ -152,3 +152,22 @@ func TestWantedGoals(t *testing.T) {
 		}
 	}
 }
+
+func TestSpellNotation(t *testing.T) {
+	cases := []struct {
+		goals     string
+		fractions bool
+	}{
+		{"My 7th graders think 1/8 is bigger than 1/6.", true},
+		{"They add 3 / 4 and 1 / 2 and get 4/6", true},
+		{"Conferences are on 9/12/2025.", false},
+		{"Students use and/or misuse commas", false},
+		{"No numbers here", false},
+	}
+	for _, c := range cases {
+		got := strings.HasSuffix(spellNotation(c.goals), " fractions")
+		if got != c.fractions {
+			t.Errorf("spellNotation(%q) adds fractions = %v, want %v", c.goals, got, c.fractions)
+		}
+	}
+}

@@ -104,6 +104,20 @@ func wantedGoals(goals string) string {
 	return b.String()
 }
 
+// fractionNotation is a fraction written in digits ("1/8", "3 / 4"); a
+// date ("9/12/2025") is not one.
+var fractionNotation = regexp.MustCompile(`(?:^|[^\d/])(\d{1,2}\s?/\s?\d{1,2})(?:$|[^\d/])`)
+
+// spellNotation names what digits written as a fraction are about ("they
+// think 1/8 is bigger than 1/6"): the practice is fractions, a word the
+// goal never writes.
+func spellNotation(goals string) string {
+	if !strings.Contains(goals, "/") || !fractionNotation.MatchString(goals) {
+		return goals
+	}
+	return goals + " fractions"
+}
+
 // conceptsIn finds the concept lexicon's phrases in her goals, leaving out
 // a single word that is a domain stop word ("grades" is where she teaches
 // far more often than what she marks). A longer phrase of common words

@@ -232,7 +232,7 @@ func (e *Engine) newRequestWith(ctx context.Context, m *Model, p catalog.Profile
 	}
 	wanted := p.Goals
 	if r.feat.unwanted {
-		wanted = wantedGoals(p.Goals)
+		wanted = spellNotation(wantedGoals(p.Goals))
 	}
 	goals := wanted
 	if r.feat.stopwords {
