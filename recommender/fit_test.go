@@ -137,6 +137,12 @@ func TestWantedGoals(t *testing.T) {
 		{"The kids won't speak Spanish to each other and don't want to read aloud.",
 			[]string{"won't speak Spanish", "don't want to read aloud"}, nil},
 		{"I am applying to be a principal next year.", []string{"principal"}, nil},
+		// What she already has is not what she is looking for.
+		{"I've built exit tickets into my classes. Now our team wants common assessments.",
+			[]string{"common assessments"}, []string{"exit tickets"}},
+		{"We already use rubrics, but students ignore the feedback.",
+			[]string{"students ignore the feedback"}, []string{"rubrics"}},
+		{"I've tried exit tickets and they don't tell me much.", []string{"exit tickets"}, nil},
 	}
 	for _, c := range cases {
 		got := wantedGoals(c.goals)
@@ -169,5 +175,44 @@ func TestSpellNotation(t *testing.T) {
 		if got != c.fractions {
 			t.Errorf("spellNotation(%q) adds fractions = %v, want %v", c.goals, got, c.fractions)
 		}
+	}
+}
+
+// A leveled prerequisite chain of one issuer is a stack whatever its
+// titles say: holding its first two levels makes the third the next level,
+// named after the higher one she holds.
+func TestLeveledChainIsAStack(t *testing.T) {
+	cs := []*catalog.Credential{
+		{ID: "a1", Issuer: "T", Title: "Assessment Foundations: Exit Tickets", Level: 1},
+		{ID: "a2", Issuer: "T", Title: "Assessment Practitioner: Rubrics", Level: 2, Prerequisites: []string{"a1"}},
+		{ID: "a3", Issuer: "T", Title: "Assessment Leader: Common Assessment Cycles", Level: 3, Prerequisites: []string{"a2"}},
+		{ID: "other", Issuer: "U", Title: "Common Assessments in Teams", Level: 2, Prerequisites: []string{"a2"}},
+	}
+	for _, c := range cs {
+		c.Status = catalog.StatusActive
+	}
+	e := New(Options{})
+	if err := e.Rebuild(context.Background(), &catalog.Snapshot{Version: 1, Credentials: cs}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.Recommend(context.Background(), catalog.Profile{ID: "p", Earned: []string{"a1", "a2"}}, RecommendOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := position(res, "a3")
+	if k < 0 {
+		t.Fatalf("a3 not suggested: %v", ids(res))
+	}
+	var next *Why
+	for i, w := range res.Items[k].Why {
+		if w.Kind == "next_step" {
+			next = &res.Items[k].Why[i]
+		}
+	}
+	if next == nil || next.Relation != "next_level" || next.Credential != "a2" {
+		t.Errorf("a3's next-step reason = %+v, want next_level after a2", next)
+	}
+	if o := position(res, "other"); o >= 0 && o < k {
+		t.Errorf("another issuer's item that builds on a2 outranks the stack's next level: %v", ids(res))
 	}
 }

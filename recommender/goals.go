@@ -62,11 +62,12 @@ func goalQueryText(goals string) string {
 	return strings.Join(kept, " ")
 }
 
-// unwantedCue starts what she says she does not want: "I don't want to
+// unwantedCue starts what she says she does not want ("I don't want to
 // be their boss", "without being their evaluator", "I'm not looking for a
-// leadership title". Only her own wishes count: "the kids won't speak
+// leadership title") or already has ("I've built exit tickets into my
+// classes", "we already use rubrics"). Only her own wishes count: "the kids won't speak
 // Spanish" describes the situation she wants help with and stays.
-var unwantedCue = regexp.MustCompile(`(?i)\b(?:(?:i|we)\s+(?:really\s+|just\s+)?(?:don'?t|do\s+not|won'?t|will\s+not|never|didn'?t|did\s+not)\s+(?:want|wish|mean|plan|intend)|(?:i'?m|i\s+am|we'?re|we\s+are)\s+not\s+(?:looking\s+for|interested\s+in|asking\s+(?:for|about)|trying\s+to\s+(?:be|become)|after)|without\s+(?:being|becoming|having\s+to\s+be|turning\s+into)|rather\s+than\s+(?:being|becoming)|no\s+interest\s+in|not\s+interested\s+in)\b`)
+var unwantedCue = regexp.MustCompile(`(?i)\b(?:(?:i|we)\s+(?:really\s+|just\s+)?(?:don'?t|do\s+not|won'?t|will\s+not|never|didn'?t|did\s+not)\s+(?:want|wish|mean|plan|intend)|(?:i'?m|i\s+am|we'?re|we\s+are)\s+not\s+(?:looking\s+for|interested\s+in|asking\s+(?:for|about)|trying\s+to\s+(?:be|become)|after)|without\s+(?:being|becoming|having\s+to\s+be|turning\s+into)|rather\s+than\s+(?:being|becoming)|no\s+interest\s+in|not\s+interested\s+in|(?:i'?ve|i\s+have|we'?ve|we\s+have)\s+(?:already\s+)?(?:built|made|created|mastered|done|earned|completed|finished|been\s+using|been\s+doing)|(?:i|we)\s+already\s+(?:use|do|have|know|built|made|run|teach))\b`)
 
 // clauseEnd ends the stretch an unwanted cue covers.
 var clauseEnd = regexp.MustCompile(`[.;!?,]|\bbut\b`)

@@ -451,8 +451,9 @@ func (m *Model) titleMatch(title, issuer string, byTitle map[string][]int32) (in
 
 // buildGraph resolves prerequisites (fields, else prose), infers levels
 // from titles where feeds give none, and groups credentials into series:
-// a stack named in PartOf/HasPart, or one issuer's titles that share a
-// name before a level marker ("Formative Assessment, Level 1: …").
+// a stack named in PartOf/HasPart, one issuer's leveled prerequisite
+// chain, or one issuer's titles that share a name before a level marker
+// ("Formative Assessment, Level 1: …").
 func (m *Model) buildGraph() {
 	n := len(m.creds)
 	m.prereqs = make([][]int32, n)
@@ -526,6 +527,39 @@ func (m *Model) buildGraph() {
 			groups[k] = append(groups[k], int32(i))
 		case m.levels[i] > 0:
 			k := "title|" + seriesKeys[i]
+			groups[k] = append(groups[k], int32(i))
+		}
+	}
+	// A leveled prerequisite chain of one issuer is a stack too
+	// ("Assessment Foundations" 1 → "Assessment Practitioner" 2 →
+	// "Assessment Leader" 3), whatever its titles say.
+	chain := make([]int32, n)
+	for i := range chain {
+		chain[i] = int32(i)
+	}
+	var root func(i int32) int32
+	root = func(i int32) int32 {
+		for chain[i] != i {
+			chain[i] = chain[chain[i]]
+			i = chain[i]
+		}
+		return i
+	}
+	linked := make([]bool, n)
+	for i, c := range m.creds {
+		if m.levels[i] <= 0 {
+			continue
+		}
+		for _, j := range m.prereqs[i] {
+			if m.levels[j] > 0 && m.levels[j] < m.levels[i] && strings.EqualFold(m.creds[j].Issuer, c.Issuer) {
+				chain[root(int32(i))] = root(j)
+				linked[i], linked[j] = true, true
+			}
+		}
+	}
+	for i := range m.creds {
+		if linked[i] {
+			k := "chain|" + m.creds[root(int32(i))].ID
 			groups[k] = append(groups[k], int32(i))
 		}
 	}

@@ -703,7 +703,7 @@ func (r *request) nextStepScores() map[int32]nextScore {
 	}
 	for _, e := range r.earnedOrder {
 		ec := m.creds[e]
-		if s := m.series[e]; s >= 0 {
+		if s := m.series[e]; s >= 0 && !r.holdsHigher(e) {
 			// The lowest unearned level above hers is the next step.
 			var best int32 = -1
 			for _, j := range m.seriesMembers[s] {
@@ -728,6 +728,18 @@ func (r *request) nextStepScores() map[int32]nextScore {
 		}
 	}
 	return out
+}
+
+// holdsHigher reports whether she holds a higher level of e's series than
+// e: the next step is then named after that one.
+func (r *request) holdsHigher(e int32) bool {
+	m := r.m
+	for _, j := range m.seriesMembers[m.series[e]] {
+		if r.earned[j] && m.levels[j] > m.levels[e] {
+			return true
+		}
+	}
+	return false
 }
 
 // missingPrereqs names the prerequisites of i she has not earned (titles,
