@@ -2,6 +2,7 @@ package recommender
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -98,6 +99,12 @@ func TestFitOrdersByWhoItemsAreFor(t *testing.T) {
 	}
 	if got := ids(res); len(got) == 0 || got[0] != "prek-play" {
 		t.Fatalf("PreK teacher: want prek-play first, got %v", got)
+	}
+	if !hasWhy(res.Items[0], Why{Kind: "fit", Preference: "grade_bands", Terms: []string{"PreK"}}) {
+		t.Errorf("PreK teacher: prek-play should say it is for PreK; why = %+v", res.Items[0].Why)
+	}
+	if k := position(res, "every-band"); k >= 0 && hasWhy(res.Items[k], Why{Kind: "fit", Preference: "grade_bands"}) {
+		t.Errorf("an item for every band claims to fit her band: %+v", res.Items[k].Why)
 	}
 	if pa, pe := position(res, "read-aloud"), position(res, "every-band"); pa < 0 || pe >= 0 && pa > pe {
 		t.Errorf("PreK teacher: the read-aloud tagged PreK should come before the item for every band: %v", ids(res))
@@ -215,4 +222,16 @@ func TestLeveledChainIsAStack(t *testing.T) {
 	if o := position(res, "other"); o >= 0 && o < k {
 		t.Errorf("another issuer's item that builds on a2 outranks the stack's next level: %v", ids(res))
 	}
+}
+
+// hasWhy reports whether item holds a reason of want's kind and
+// preference (and terms, when want names some).
+func hasWhy(item Item, want Why) bool {
+	for _, w := range item.Why {
+		if w.Kind == want.Kind && w.Preference == want.Preference &&
+			(want.Terms == nil || slices.Equal(w.Terms, want.Terms)) {
+			return true
+		}
+	}
+	return false
 }

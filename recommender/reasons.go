@@ -159,9 +159,9 @@ func (r *request) fitReasons(c *cand) []reason {
 	var out []reason
 	if f := r.fit; f.bands != 0 {
 		stated := bandsOf(cr.GradeBands)
-		which, how := stated, "For"
+		which, how := stated, "For %s, your grade band%s"
 		if stated == 0 {
-			which, how = m.bandsNamed[c.idx], "Written for"
+			which, how = m.bandsNamed[c.idx], "Its title, tags or description name %s, your grade band%s"
 		}
 		if which != 0 && which&^f.bands == 0 {
 			var names []string
@@ -170,13 +170,22 @@ func (r *request) fitReasons(c *cand) []reason {
 					names = append(names, g)
 				}
 			}
-			out = append(out, reason{fmt.Sprintf("%s %s, your grade band%s", how, strings.Join(names, ", "), plural(len(names))),
+			out = append(out, reason{fmt.Sprintf(how, strings.Join(names, ", "), plural(len(names))),
 				Why{Kind: "fit", Preference: prefGradeBands, Terms: names}, r.w.Fit * c.fit})
 		}
 	}
-	if f := r.fit; len(f.subjects) > 0 && f.subjectFit(cr) >= 0.8 {
-		out = append(out, reason{fmt.Sprintf("For %s, your subject", strings.Join(f.subjects, ", ")),
-			Why{Kind: "fit", Preference: prefSubjects, Terms: f.subjects}, r.w.Fit * c.fit})
+	if f := r.fit; len(f.subjects) > 0 {
+		how := ""
+		switch f.subjectFit(cr) {
+		case 1:
+			how = "For %s, your subject"
+		case 0.8:
+			how = "Its title or tags name %s, your subject"
+		}
+		if how != "" {
+			out = append(out, reason{fmt.Sprintf(how, strings.Join(f.subjects, ", ")),
+				Why{Kind: "fit", Preference: prefSubjects, Terms: f.subjects}, r.w.Fit * c.fit})
+		}
 	}
 	return out
 }
