@@ -1,7 +1,9 @@
 package recommender
 
 import (
+	"cmp"
 	"math/bits"
+	"slices"
 	"strings"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
@@ -67,21 +69,90 @@ var bandPhrases = []struct {
 	{"community college", bandAdult},
 }
 
-// bandsNamedIn returns the grade bands a text names ("for middle school
-// science teachers", a "PreK" tag).
-func bandsNamedIn(text string) bandSet {
-	text = strings.ToLower(text)
-	var out bandSet
+// bandPhraseIndex maps a phrase's first word to the phrases starting
+// with it, longest first, each as its words.
+var bandPhraseIndex = func() map[string][]bandPhrase {
+	idx := map[string][]bandPhrase{}
 	for _, p := range bandPhrases {
-		if containsWord(text, p.words) {
-			out |= p.bands
-			// A matched phrase is not read again inside a shorter one:
-			// "pre-kindergarten" is not also "kindergarten", nor "upper
-			// elementary" "elementary".
-			text = strings.ReplaceAll(text, p.words, " ")
+		words := strings.Fields(p.words)
+		idx[words[0]] = append(idx[words[0]], bandPhrase{words, p.bands})
+	}
+	for _, list := range idx {
+		slices.SortStableFunc(list, func(a, b bandPhrase) int { return cmp.Compare(len(b.words), len(a.words)) })
+	}
+	return idx
+}()
+
+type bandPhrase struct {
+	words []string
+	bands bandSet
+}
+
+// bandsNamedIn returns the grade bands the texts name ("for middle school
+// science teachers", a "PreK" tag). Each text is read word by word: at
+// each word the longest phrase starting there wins and its words are not
+// read again, so "upper elementary" is not also "elementary" and
+// "pre-kindergarten" (one word) not "kindergarten". It runs for every
+// credential of a model build, so it allocates nothing per word; a text
+// is read up to its first 512 bytes.
+func bandsNamedIn(texts ...string) bandSet {
+	var out bandSet
+	var buf [512]byte
+	var spans [128][2]int
+	for _, text := range texts {
+		// Lower-case ASCII into buf and cut it into words: runs of
+		// letters, digits, '-' and non-ASCII bytes.
+		lower := buf[:0]
+		n := 0
+		start := -1
+		for k := 0; k < len(text) && len(lower) < len(buf); k++ {
+			b := text[k]
+			if b >= 'A' && b <= 'Z' {
+				b += 'a' - 'A'
+			}
+			lower = append(lower, b)
+			if wordByte(b) {
+				if start < 0 {
+					start = len(lower) - 1
+				}
+				continue
+			}
+			if start >= 0 && n < len(spans) {
+				spans[n] = [2]int{start, len(lower) - 1}
+				n++
+			}
+			start = -1
+		}
+		if start >= 0 && n < len(spans) {
+			spans[n] = [2]int{start, len(lower)}
+			n++
+		}
+		for k := 0; k < n; k++ {
+			list, ok := bandPhraseIndex[string(lower[spans[k][0]:spans[k][1]])]
+			if !ok {
+				continue
+			}
+			for _, p := range list {
+				if k+len(p.words) > n || !wordsAt(lower, spans[k+1:k+len(p.words)], p.words[1:]) {
+					continue
+				}
+				out |= p.bands
+				k += len(p.words) - 1
+				break
+			}
 		}
 	}
 	return out
+}
+
+// wordsAt reports whether the words of text at spans are want.
+func wordsAt(text []byte, spans [][2]int, want []string) bool {
+	for j, w := range want {
+		if string(text[spans[j][0]:spans[j][1]]) != w {
+			return false
+		}
+	}
+	return true
 }
 
 // containsWord reports whether phrase occurs in text between word
@@ -105,14 +176,30 @@ func wordByte(b byte) bool {
 	return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '-' || b >= 0x80
 }
 
-// fitText is the text whose words say who a credential is written for: its
-// title, tags and the opening of its description.
-func fitText(c *catalog.Credential) string {
+// namedBands returns the grade bands credential i's text names, read once
+// and cached.
+func (m *Model) namedBands(i int32) bandSet {
+	const read = 1 << 8
+	v := m.bandsNamed[i].Load()
+	if v&read == 0 {
+		v = read | uint32(bandsNamedBy(m.creds[i]))
+		m.bandsNamed[i].Store(v)
+	}
+	return bandSet(v)
+}
+
+// bandsNamedBy reads who a credential is written for from its title, tags
+// and the opening of its description.
+func bandsNamedBy(c *catalog.Credential) bandSet {
 	desc := c.Description
 	if len(desc) > 300 {
 		desc = desc[:300]
 	}
-	return c.Title + " | " + strings.Join(c.Tags, " | ") + " | " + desc
+	out := bandsNamedIn(c.Title, desc)
+	for _, t := range c.Tags {
+		out |= bandsNamedIn(t)
+	}
+	return out
 }
 
 // subjectWords are words that name a subject in a title or tag, by the
@@ -165,7 +252,12 @@ func (f fitter) score(m *Model, i int32) float64 {
 	c := m.creds[i]
 	if f.bands != 0 {
 		n++
-		sum += f.bandFit(bandsOf(c.GradeBands), m.bandsNamed[i])
+		stated := bandsOf(c.GradeBands)
+		var named bandSet
+		if stated == 0 {
+			named = m.namedBands(i)
+		}
+		sum += f.bandFit(stated, named)
 	}
 	if len(f.subjects) > 0 {
 		n++

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
@@ -68,9 +69,11 @@ type Model struct {
 	// (isInduction); her career stage steers them.
 	induction     []bool
 	inductionList []int32
-	// bandsNamed are the grade bands each credential's title, tags and
-	// opening name (fit.go), for items whose feed states none.
-	bandsNamed []bandSet
+	// bandsNamed caches the grade bands each credential's title, tags and
+	// opening name (fit.go), for items whose feed states none: read on
+	// first use, as only candidates of requests with a grade band need
+	// it, and reading every credential would slow every model build.
+	bandsNamed []atomic.Uint32
 
 	prior      []float32
 	priorOrder []int32
@@ -186,14 +189,13 @@ func buildModel(ctx context.Context, snap *catalog.Snapshot, opt BuildOptions, s
 	m.keys = make([][]string, n)
 	m.titles = make([]string, n)
 	m.induction = make([]bool, n)
-	m.bandsNamed = make([]bandSet, n)
+	m.bandsNamed = make([]atomic.Uint32, n)
 	m.semDoc = make([]int32, n)
 	var docs []semantic.Document
 	ndocs := 0
 	for i, c := range m.creds {
 		m.titles[i] = normTitle(c.Title)
 		m.induction[i] = isInduction(c)
-		m.bandsNamed[i] = bandsNamedIn(fitText(c))
 		if m.induction[i] && c.Active() {
 			m.inductionList = append(m.inductionList, int32(i))
 		}

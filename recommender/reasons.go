@@ -161,7 +161,7 @@ func (r *request) fitReasons(c *cand) []reason {
 		stated := bandsOf(cr.GradeBands)
 		which, how := stated, "For %s, your grade band%s"
 		if stated == 0 {
-			which, how = m.bandsNamed[c.idx], "Its title, tags or description name %s, your grade band%s"
+			which, how = m.namedBands(c.idx), "Its title, tags or description name %s, your grade band%s"
 		}
 		if which != 0 && which&^f.bands == 0 {
 			var names []string
