@@ -105,6 +105,7 @@ func TestTuneWeights(t *testing.T) {
 		"lexical": {0, 0.1, 0.2, 0.3, 0.45}, "semantic": {0, 0.1, 0.25, 0.4}, "competency": {0, 0.15, 0.3, 0.45},
 		"next_step": {0, 0.1, 0.2, 0.3}, "affinity": {0, 0.02, 0.05}, "prior": {0, 0.03, 0.08},
 		"diversity": {0, 0.5, 0.8}, "missing_prerequisite": {0.4, 0.6, 0.8, 1}, "unstated": {0.7, 0.85, 1},
+		"lexicon": {0.3, 0.5, 0.7, 1}, "fit": {0, 0.1, 0.2}, "goal_standards": {0, 0.1, 0.2},
 	}
 	names := slices.Sorted(func(yield func(string) bool) {
 		for k := range grid {
@@ -131,6 +132,12 @@ func TestTuneWeights(t *testing.T) {
 			return &w.Diversity
 		case "unstated":
 			return &w.Unstated
+		case "lexicon":
+			return &w.Lexicon
+		case "fit":
+			return &w.Fit
+		case "goal_standards":
+			return &w.GoalStandards
 		default:
 			return &w.MissingPrerequisite
 		}
