@@ -23,11 +23,18 @@ import (
 	"github.com/pdpath/pdpath/indexer/auth"
 )
 
-// Gin context keys.
-const (
-	ctxRequestID = "pdpath.request_id"
-	ctxPrincipal = "pdpath.principal"
-)
+// ctxRequest is the Gin context key of a request's *requestState.
+const ctxRequest = "pdpath.request"
+
+// requestState is what the middleware learns about one request: its id
+// and its caller. One value under one key, so a request allocates it once
+// rather than a boxed value for each.
+type requestState struct {
+	// id is X-Request-ID's value as the response header holds it (one
+	// element, shared with the header map); id[0] is the id.
+	id     [1]string
+	caller principal
+}
 
 // principal is who is calling: a key, or an anonymous reader.
 type principal struct {
@@ -40,27 +47,53 @@ type principal struct {
 	Anonymous bool
 }
 
-func requestID(c *gin.Context) string { return c.GetString(ctxRequestID) }
+func stateOf(c *gin.Context) *requestState {
+	v, _ := c.Get(ctxRequest)
+	st, _ := v.(*requestState)
+	return st
+}
+
+func requestID(c *gin.Context) string {
+	if st := stateOf(c); st != nil {
+		return st.id[0]
+	}
+	return ""
+}
 
 func caller(c *gin.Context) principal {
-	p, _ := c.Get(ctxPrincipal)
-	pr, _ := p.(principal)
-	return pr
+	if st := stateOf(c); st != nil {
+		return st.caller
+	}
+	return principal{}
+}
+
+// setCaller records who require admitted.
+func setCaller(c *gin.Context, p principal) {
+	st := stateOf(c)
+	if st == nil {
+		st = &requestState{}
+		c.Set(ctxRequest, st)
+	}
+	st.caller = p
 }
 
 // withRequestID gives every request an id, echoed in X-Request-ID and
 // written in every log line about it. A well-formed incoming id (from a
 // proxy) is kept so logs on both sides match.
 func (s *Server) withRequestID(c *gin.Context) {
-	id := c.GetHeader("X-Request-ID")
+	st := &requestState{}
+	// Indexed under the canonical name: GetHeader would canonicalize
+	// "X-Request-ID" (and allocate) on every request.
+	id := firstValue(c.Request.Header[requestIDHeader])
 	if !validRequestID(id) {
 		var buf [32]byte
 		id = string(strconv.AppendUint(append(buf[:0], requestIDPrefix...), requestCounter.Add(1), 36))
 	}
-	c.Set(ctxRequestID, id)
+	st.id[0] = id
+	c.Set(ctxRequest, st)
 	// The canonical spelling, set directly: Header.Set would canonicalize
 	// (and copy) the name on every request.
-	c.Writer.Header()[requestIDHeader] = []string{id}
+	c.Writer.Header()[requestIDHeader] = st.id[:]
 	c.Next()
 }
 
@@ -76,6 +109,15 @@ var (
 	}()
 	requestCounter atomic.Uint64
 )
+
+// firstValue is a header's first value, "" when it has none: Header.Get
+// for a name already in canonical form, without canonicalizing it again.
+func firstValue(vs []string) string {
+	if len(vs) == 0 {
+		return ""
+	}
+	return vs[0]
+}
 
 func validRequestID(id string) bool {
 	if id == "" || len(id) > 64 {
@@ -106,7 +148,7 @@ func (s *Server) observe(c *gin.Context) {
 	status := c.Writer.Status()
 	s.metrics.observeRequest(route, c.Request.Method, status, elapsed.Seconds())
 	level := slog.LevelInfo
-	xc := c.Writer.Header().Get(cache.HeaderName)
+	xc := firstValue(c.Writer.Header()[cache.HeaderName])
 	switch {
 	case status >= 500 && status != http.StatusServiceUnavailable:
 		level = slog.LevelWarn
@@ -167,14 +209,15 @@ func (s *Server) withTimeout(c *gin.Context) {
 
 // limitBody caps the request body at n bytes. A declared length over the
 // cap is refused before anything is read; an undeclared one fails when the
-// handler reads past it, with the same 413.
+// handler reads past it, with the same 413. A declared length within the
+// cap needs no reader of its own: the server's body stops there.
 func (s *Server) limitBody(n int64) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if c.Request.ContentLength > n {
 			s.writeError(c, &http.MaxBytesError{Limit: n})
 			return
 		}
-		if c.Request.Body != nil {
+		if b := c.Request.Body; b != nil && b != http.NoBody && c.Request.ContentLength <= 0 {
 			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, n)
 		}
 		c.Next()
@@ -187,14 +230,14 @@ func (s *Server) limitBody(n int64) gin.HandlerFunc {
 // key whose role does not allow the route).
 func (s *Server) require(need auth.Role) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		secret, present, err := bearer(c.GetHeader("Authorization"))
+		secret, present, err := bearer(firstValue(c.Request.Header["Authorization"]))
 		if err != nil {
 			s.unauthorized(c, err.Error())
 			return
 		}
 		if !present {
 			if need == auth.RoleReader && s.cfg.OpenReader {
-				c.Set(ctxPrincipal, principal{ID: "anon:" + c.ClientIP(), Role: auth.RoleReader, Anonymous: true})
+				setCaller(c, principal{ID: "anon:" + c.ClientIP(), Role: auth.RoleReader, Anonymous: true})
 				c.Next()
 				return
 			}
@@ -215,7 +258,7 @@ func (s *Server) require(need auth.Role) gin.HandlerFunc {
 			s.writeError(c, forbidden("%s %s key may not use this route (it needs %s)", article(string(key.Role)), key.Role, need))
 			return
 		}
-		c.Set(ctxPrincipal, principal{ID: key.ID, Role: key.Role, Key: key})
+		setCaller(c, principal{ID: key.ID, Role: key.Role, Key: key})
 		c.Next()
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -85,22 +86,25 @@ func (rc *ResponseCache) Handler(route string, ttl time.Duration) gin.HandlerFun
 	counts := rc.opts.Metrics.forRoute(route)
 	prefix := "resp:" + route + ":v"
 	return func(c *gin.Context) {
-		body, readErr := readBody(c.Request)
+		buf := reqBufs.Get().(*reqBuf)
+		key, body, readErr := rc.key(prefix, buf, c.Request)
 		if readErr != nil {
 			// Let the handler meet the same error (too large, client
-			// gone) and answer it in its own way.
+			// gone) and answer it in its own way. The buffer is not
+			// returned to the pool: body lives in it.
 			c.Request.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{readErr}))
 			c.Writer.Header()[HeaderName] = missHeader
 			counts.add("miss")
 			c.Next()
 			return
 		}
-		key := rc.key(prefix, c.Request, body)
 		ctx := c.Request.Context()
 
 		v, err := rc.opts.Cache.Get(ctx, key)
 		switch {
 		case err == nil:
+			// A hit needed the body only for the key.
+			buf.release()
 			counts.add("hit")
 			h := c.Writer.Header()
 			h[HeaderName] = hitHeader
@@ -116,6 +120,8 @@ func (rc *ResponseCache) Handler(route string, ttl time.Duration) gin.HandlerFun
 			rc.log.Debug("cache get failed; computing", "route", route, "err", err)
 		}
 
+		// From here the handler reads body, so its buffer stays out of
+		// the pool (a miss is rare next to a hit, and costs far more).
 		compute := func() *captured {
 			c.Request.Body = io.NopCloser(bytes.NewReader(body))
 			res := rc.capture(c)
@@ -181,39 +187,92 @@ var (
 	jsonHeader = []string{jsonContentType}
 )
 
-// keyBufs are the buffers keys are hashed from, reused between requests.
-var keyBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+// reqBuf holds what a request's key is hashed from: method, path, query
+// and the body as read. Pooled, so a cache hit (which needs the body only
+// for its key) allocates nothing for either.
+type reqBuf struct{ b []byte }
 
-// key builds "resp:ROUTE:vVERSION:HASH" (prefix is "resp:ROUTE:v"), HASH
-// covering the method, path, canonical query and compacted body.
-func (rc *ResponseCache) key(prefix string, r *http.Request, body []byte) string {
-	buf := keyBufs.Get().(*bytes.Buffer)
-	buf.Reset()
-	defer func() {
-		if buf.Cap() <= 64<<10 { // a rare large body is not kept
-			keyBufs.Put(buf)
-		}
-	}()
-	buf.WriteString(r.Method)
-	buf.WriteByte(0)
-	buf.WriteString(r.URL.Path)
-	buf.WriteByte(0)
+var reqBufs = sync.Pool{New: func() any { return &reqBuf{b: make([]byte, 0, 1024)} }}
+
+// release returns the buffer to the pool; nothing may use what it holds
+// afterwards. A rare large body is not kept.
+func (b *reqBuf) release() {
+	if cap(b.b) <= 64<<10 {
+		reqBufs.Put(b)
+	}
+}
+
+// key reads r's body into buf and builds "resp:ROUTE:vVERSION:HASH"
+// (prefix is "resp:ROUTE:v"), HASH covering the method, path, canonical
+// query and compacted body. body is the body as read (in buf), also when
+// reading it failed with err.
+func (rc *ResponseCache) key(prefix string, buf *reqBuf, r *http.Request) (key string, body []byte, err error) {
+	b := append(buf.b[:0], r.Method...)
+	b = append(b, 0)
+	b = append(b, r.URL.Path...)
+	b = append(b, 0)
 	// Encode sorts by parameter name, so ?a=1&b=2 and ?b=2&a=1 share an
 	// entry.
-	buf.WriteString(canonicalQuery(r.URL.RawQuery))
-	buf.WriteByte(0)
-	if n := buf.Len(); len(body) > 0 && json.Compact(buf, body) != nil {
-		buf.Truncate(n)
-		buf.Write(body)
+	b = append(b, canonicalQuery(r.URL.RawQuery)...)
+	b = append(b, 0)
+	n := len(b)
+	b, err = appendBody(b, r)
+	buf.b = b
+	body = b[n:]
+	if err != nil {
+		return "", body, err
 	}
-	sum := sha256.Sum256(buf.Bytes())
+	var sum [sha256.Size]byte
+	if isCompact(body) {
+		// What json.Compact would return (or, for a body that is not
+		// JSON, what the key is built from when Compact fails): the
+		// body as sent.
+		sum = sha256.Sum256(b)
+	} else {
+		h := sha256.New()
+		h.Write(b[:n])
+		var compact bytes.Buffer
+		if json.Compact(&compact, body) == nil {
+			h.Write(compact.Bytes())
+		} else {
+			h.Write(body)
+		}
+		h.Sum(sum[:0])
+	}
 	// Built on the stack when it fits; only the final string is allocated.
 	var arr [128]byte
 	out := append(arr[:0], prefix...)
 	out = strconv.AppendInt(out, rc.opts.Version(), 10)
 	out = append(out, ':')
 	out = hex.AppendEncode(out, sum[:16])
-	return string(out)
+	return string(out), body, nil
+}
+
+// isCompact reports whether b holds no space, tab or line break outside
+// JSON strings: then json.Compact would return it unchanged, and the key
+// skips validating it. Clients that encode JSON with a library send it
+// this way; the scan is a fraction of what Compact costs.
+func isCompact(b []byte) bool {
+	inString := false
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if inString {
+			switch c {
+			case '\\':
+				i++ // the escaped character, a quote included
+			case '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case ' ', '\t', '\n', '\r':
+			return false
+		}
+	}
+	return true
 }
 
 func canonicalQuery(raw string) string {
@@ -236,22 +295,33 @@ func (rc *ResponseCache) ttl(base time.Duration) time.Duration {
 	return max(time.Duration(float64(base)*f), time.Second)
 }
 
-// readBody reads the whole request body (the body limit set earlier in the
-// chain still applies) so it can be part of the key and replayed.
-func readBody(r *http.Request) ([]byte, error) {
+// appendBody appends the whole request body to b (the body limit set
+// earlier in the chain still applies) so it can be part of the key and
+// replayed, returning what was read also when reading fails.
+func appendBody(b []byte, r *http.Request) ([]byte, error) {
 	if r.Body == nil || r.Body == http.NoBody {
-		return nil, nil
+		return b, nil
 	}
 	if n := r.ContentLength; n > 0 && n <= 1<<20 {
 		// The server's body reader stops at the declared length, so one
 		// exact read is the whole body.
-		body := make([]byte, n)
-		if _, err := io.ReadFull(r.Body, body); err != nil {
-			return nil, err
-		}
-		return body, nil
+		b = slices.Grow(b, int(n))
+		m, err := io.ReadFull(r.Body, b[len(b):len(b)+int(n)])
+		return b[:len(b)+m], err
 	}
-	return io.ReadAll(r.Body)
+	for {
+		if len(b) == cap(b) {
+			b = slices.Grow(b, 512)
+		}
+		m, err := r.Body.Read(b[len(b):cap(b)])
+		b = b[:len(b)+m]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
 }
 
 type errReader struct{ err error }

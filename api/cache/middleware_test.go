@@ -1,7 +1,12 @@
 package cache
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -233,5 +238,54 @@ func TestTTLJitter(t *testing.T) {
 	}
 	if len(seen) < 50 {
 		t.Errorf("only %d distinct TTLs in 200: no jitter", len(seen))
+	}
+}
+
+// TestKeyCompactsBody checks that a request's key covers its body exactly
+// as json.Compact has it (or as sent, when it is not JSON), whether the
+// body needed compacting or was sent compact already.
+func TestKeyCompactsBody(t *testing.T) {
+	rc := NewResponseCache(Options{Version: func() int64 { return 7 }})
+	cases := []struct{ name, body string }{
+		{"empty", ""},
+		{"compact", `{"profile":{"goals":"lead better classroom discussion"},"limit":5}`},
+		{"spaced", `{"profile": {"goals": "lead better classroom discussion"}, "limit": 5}`},
+		{"line breaks and tabs", "{\n\t\"limit\":\r\n 5\n}\n"},
+		{"escaped quote before a space", `{"goals":"say \"hi\" now","limit":5}`},
+		{"escaped quote, then a space outside", `{"a":"x\"","b": 1}`},
+		{"escaped backslash ends the string", `{"a":"x\\","b": 1}`},
+		{"unicode escape", `{"a":"\u0020 \u00e9"}`},
+		{"not JSON, no spaces", `{"a":`},
+		{"not JSON, spaces", `{"a": tru e}`},
+		{"unterminated string", `{"a":"x y`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var want bytes.Buffer
+			want.WriteString("POST\x00/r\x00a=1&b=2\x00")
+			if c.body != "" && json.Compact(&want, []byte(c.body)) != nil {
+				want.Truncate(len("POST\x00/r\x00a=1&b=2\x00"))
+				want.WriteString(c.body)
+			}
+			sum := sha256.Sum256(want.Bytes())
+			wantKey := "resp:r:v7:" + hex.EncodeToString(sum[:16])
+
+			var body io.Reader
+			if c.body != "" {
+				body = strings.NewReader(c.body)
+			}
+			req := httptest.NewRequest("POST", "/r?b=2&a=1", body)
+			buf := &reqBuf{}
+			key, got, err := rc.key("resp:r:v", buf, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if key != wantKey {
+				t.Errorf("key %s, want %s", key, wantKey)
+			}
+			if string(got) != c.body {
+				t.Errorf("body read %q, want %q", got, c.body)
+			}
+		})
 	}
 }

@@ -89,5 +89,13 @@ func HashSecret(secret string) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// secretDigest is the raw SHA-256 of a presented key, what the stores'
+// maps are keyed by. It hashes from a stack buffer: converting a key (47
+// bytes) to []byte would allocate on every request.
+func secretDigest(secret string) [sha256.Size]byte {
+	var buf [64]byte
+	return sha256.Sum256(append(buf[:0], strings.TrimSpace(secret)...))
+}
+
 // newID returns a fresh random id (package randid).
 func newID() (string, error) { return randid.New("key_", 8), nil }

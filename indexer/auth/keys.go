@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -95,7 +94,7 @@ func (s *Store) Path() string { return s.path }
 // which is safe here: it is keyed by the SHA-256 of the presented secret,
 // and timing reveals nothing about the secrets of stored keys.
 func (s *Store) Lookup(_ context.Context, secret string) (Key, error) {
-	h := sha256.Sum256([]byte(strings.TrimSpace(secret)))
+	h := secretDigest(secret)
 	s.mu.RLock()
 	k, ok := s.byHash[h]
 	stale := time.Since(s.checkedAt) > s.recheck

@@ -159,7 +159,7 @@ func (s *Postgres) reload(ctx context.Context) error {
 
 // Lookup implements Keys.
 func (s *Postgres) Lookup(ctx context.Context, secret string) (Key, error) {
-	h := sha256.Sum256([]byte(strings.TrimSpace(secret)))
+	h := secretDigest(secret)
 	s.mu.RLock()
 	k, ok := s.byHash[h]
 	stale := time.Since(s.loadedAt) > s.recheck
