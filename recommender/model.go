@@ -15,6 +15,7 @@ import (
 	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/indexer/frameworks"
 	"github.com/pdpath/pdpath/recommender/competency"
+	"github.com/pdpath/pdpath/recommender/lexicon"
 	"github.com/pdpath/pdpath/recommender/semantic"
 )
 
@@ -33,6 +34,9 @@ type Model struct {
 	// semantic space's documents after them are framework items.
 	docCred []int32
 	items   []string
+	// lexDocs name the concept lexicon's documents, after the framework
+	// items'.
+	lexDocs []string
 
 	sem   *semantic.Model
 	space *competency.Space
@@ -230,6 +234,22 @@ func buildModel(ctx context.Context, snap *catalog.Snapshot, opt BuildOptions, s
 			if sem == nil {
 				docs = append(docs, semantic.Document{Title: it.Name, Body: it.Description, Extra: codeTerms(m.space, []string{key})})
 			}
+		}
+	}
+	// The concept lexicon's rows join as documents too: a teacher's
+	// everyday words ("scrolling", "earbuds") then have a place in the
+	// space, beside the profession's terms for the practice, even when
+	// her goal words them in a way no phrase of the table matches.
+	for k, e := range lexicon.Default().Entries() {
+		m.lexDocs = append(m.lexDocs, "lexicon:"+strconv.Itoa(k))
+		ndocs++
+		if sem == nil {
+			var keys []string
+			for _, c := range e.Codes {
+				fw, code, _ := strings.Cut(c, ":")
+				keys = append(keys, m.space.Canonical(fw, code))
+			}
+			docs = append(docs, semantic.Document{Title: e.Terms, Body: strings.Join(e.Phrases, ". "), Extra: codeTerms(m.space, keys)})
 		}
 	}
 	if err := ctx.Err(); err != nil {
@@ -753,6 +773,10 @@ func (m *Model) resolve(id string) (int32, bool) {
 	}
 	return i, ok
 }
+
+// otherDocs is how many documents of the semantic space are not
+// credentials: a search for k credentials asks for k+otherDocs.
+func (m *Model) otherDocs() int { return len(m.items) + len(m.lexDocs) }
 
 // vec returns a credential's semantic vector, nil when it has none.
 func (m *Model) vec(i int32) []float32 {

@@ -10,10 +10,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
+	"github.com/pdpath/pdpath/recommender/lexicon"
 	"github.com/pdpath/pdpath/recommender/semantic"
 )
 
@@ -66,7 +68,8 @@ func OpenModel(ctx context.Context, dir string, snap *catalog.Snapshot, opt Buil
 }
 
 // documentTag names the documents of the semantic space, in order: the
-// active credentials' ids, then the framework items' keys.
+// active credentials' ids, then the framework items' keys, then the
+// concept lexicon's rows.
 func (m *Model) documentTag() []byte {
 	h := sha256.New()
 	for _, i := range m.docCred {
@@ -76,6 +79,17 @@ func (m *Model) documentTag() []byte {
 	h.Write([]byte{1})
 	for _, k := range m.items {
 		h.Write([]byte(k))
+		h.Write([]byte{0})
+	}
+	// The lexicon's documents, by their text: a space built with another
+	// table is rebuilt.
+	h.Write([]byte{2})
+	for _, e := range lexicon.Default().Entries() {
+		h.Write([]byte(e.Terms))
+		h.Write([]byte{0})
+		h.Write([]byte(strings.Join(e.Phrases, ";")))
+		h.Write([]byte{0})
+		h.Write([]byte(strings.Join(e.Codes, ";")))
 		h.Write([]byte{0})
 	}
 	return h.Sum(nil)

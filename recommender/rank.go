@@ -238,7 +238,12 @@ func (e *Engine) newRequestWith(ctx context.Context, m *Model, p catalog.Profile
 	if r.feat.stopwords {
 		goals = goalQueryText(wanted)
 	}
-	parts := []semantic.Part{{Text: goals, Weight: 1}}
+	// The semantic query keeps her words whole: the space weighs each by
+	// how rare it is, and with the concept lexicon's rows among its
+	// documents, words a teacher uses everywhere ("first", "new",
+	// "finish") sit near the practices they are part of. Search and the
+	// reasons' quoted words drop the domain stop words.
+	parts := []semantic.Part{{Text: wanted, Weight: 1}}
 	for _, g := range p.Gaps {
 		key := m.space.Canonical(g.Framework, g.Code)
 		w := g.Weight
@@ -377,7 +382,7 @@ func (r *request) gather() {
 	if m.sem != nil && !r.query.Empty() {
 		var near []semantic.Scored
 		if len(m.active) <= exactScanLimit {
-			near = m.sem.Nearest(r.query.Vec, semanticCandidates+len(m.items))
+			near = m.sem.Nearest(r.query.Vec, semanticCandidates+m.otherDocs())
 		} else {
 			near = m.sem.Candidates(r.query, semanticCandidates, expansionTerms)
 		}

@@ -61,7 +61,7 @@ func (e *Engine) Rankers() map[string]eval.Ranker {
 				return nil, err
 			}
 			var out []int32
-			for _, s := range m.sem.Nearest(r.query.Vec, k+len(m.items)) {
+			for _, s := range m.sem.Nearest(r.query.Vec, k+m.otherDocs()) {
 				if int(s.Doc) < len(m.docCred) && len(out) < k {
 					out = append(out, m.docCred[s.Doc])
 				}

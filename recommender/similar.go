@@ -35,7 +35,7 @@ func (e *Engine) Similar(ctx context.Context, id string, limit int) (Result, err
 	if m.sem != nil {
 		var near []semantic.Scored
 		if len(m.active) <= exactScanLimit && vec != nil {
-			near = m.sem.Nearest(vec, 4*limit+len(m.items))
+			near = m.sem.Nearest(vec, 4*limit+m.otherDocs())
 		} else {
 			q := m.sem.Query(semantic.Part{Text: src.Title, Weight: 2}, semantic.Part{Text: src.Description + " " + strings.Join(src.Tags, " ")})
 			near = m.sem.Candidates(q, 8*limit, expansionTerms)
