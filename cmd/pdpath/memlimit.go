@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/pdpath/pdpath/recommender"
 )
 
 // memoryLimit is serve's --memory-limit: "auto" follows the live heap,
@@ -104,6 +106,30 @@ func (ml memoryLimit) apply(ctx context.Context, log *slog.Logger) {
 			case <-t.C:
 			}
 			tune()
+		}
+	}()
+}
+
+// releaseAfterModels calls release each time a new recommender model is
+// in place, checking every autoEvery until ctx ends. The catalog keeps
+// its records' prose in their mapped file (store.Catalog.ReleaseRecordPages);
+// loading a generation and deriving its model read all of it, and the
+// pages read stay counted as the server's memory until released.
+func releaseAfterModels(ctx context.Context, model func() *recommender.Model, release func()) {
+	go func() {
+		t := time.NewTicker(autoEvery)
+		defer t.Stop()
+		var last *recommender.Model
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			if m := model(); m != nil && m != last {
+				last = m
+				release()
+			}
 		}
 	}()
 }

@@ -204,7 +204,7 @@ func loadGeneration(dir, name string) (*generation, error) {
 		return newGeneration("", &state{Sources: map[string]*SourceInfo{}}, reg, nil), nil
 	}
 	genDir := filepath.Join(dir, name)
-	st, err := loadState(genDir)
+	st, err := readState(genDir, true)
 	if err != nil {
 		return nil, err
 	}
@@ -352,6 +352,13 @@ func (c *Catalog) SearchText(ctx context.Context, text string, limit int) ([]cat
 	}
 	return guarded(c, ctx, g, func(ix *index.Index) ([]catalog.Hit, error) { return ix.SearchText(ctx, text, limit) })
 }
+
+// ReleaseRecordPages hands the pages of the records files read so far
+// back to the page cache: a loaded catalog's prose stays in its records
+// file (mapped, not copied), and loading the catalog and deriving its
+// model read all of it once. A server calls it once that work is done;
+// prose read later is mapped back in as answers show it.
+func (c *Catalog) ReleaseRecordPages() { releaseRecordPages() }
 
 // Close releases the live generation's index.
 func (c *Catalog) Close() error {

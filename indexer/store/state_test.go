@@ -3,9 +3,12 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"unsafe"
@@ -151,5 +154,107 @@ func TestDetachStringsKeepsValues(t *testing.T) {
 	}
 	if _, ok := seen[long]; ok {
 		t.Error("a long string was interned")
+	}
+}
+
+// mappedBy returns the records mapping holding s's bytes, nil when s is
+// on the heap.
+func mappedBy(s string) []byte {
+	if s == "" {
+		return nil
+	}
+	p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+	mappedRecords.Lock()
+	defer mappedRecords.Unlock()
+	for _, data := range mappedRecords.m {
+		lo := uintptr(unsafe.Pointer(&data[0]))
+		if p >= lo && p+uintptr(len(s)) <= lo+uintptr(len(data)) {
+			return data
+		}
+	}
+	return nil
+}
+
+func TestServedStateKeepsProseInTheRecordsFile(t *testing.T) {
+	long := strings.Repeat("Educators plan lessons together. ", 8)
+	tests := []struct {
+		name   string
+		cred   catalog.Credential
+		mapped []string // which of description, criteria, descriptions[en] are views of the file
+	}{
+		{"plain prose", catalog.Credential{ID: "a-1", Title: "One", Description: long, Criteria: "Submit a unit plan."},
+			[]string{"description", "criteria"}},
+		{"escaped prose is copied", catalog.Credential{ID: "a-2", Title: "Two", Description: "Plans <b>&amp;</b> \"quotes\"\nand lines",
+			Criteria: "Plain criteria."}, []string{"criteria"}},
+		{"language maps", catalog.Credential{ID: "a-3", Title: "Three", Description: long,
+			Titles:       map[string]string{"en": "Three", "es": "Tres"},
+			Descriptions: map[string]string{"en": long, "es": "Los docentes planifican."}},
+			[]string{"description", "descriptions[en]", "descriptions[es]"}},
+		{"no prose", catalog.Credential{ID: "a-4", Title: "Four", Tags: []string{"x"}}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			cred := tc.cred
+			st := &state{Version: 3, Sources: map[string]*SourceInfo{}, Credentials: []*catalog.Credential{&cred}}
+			if err := writeState(dir, st); err != nil {
+				t.Fatal(err)
+			}
+			heap, err := loadState(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			served, err := readState(dir, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(served, st) || !reflect.DeepEqual(heap, st) {
+				t.Fatalf("served %+v, heap %+v, want %+v", served.Credentials[0], heap.Credentials[0], st.Credentials[0])
+			}
+			got := served.Credentials[0]
+			fields := map[string]string{"description": got.Description, "criteria": got.Criteria,
+				"descriptions[en]": got.Descriptions["en"], "descriptions[es]": got.Descriptions["es"],
+				"title": got.Title, "titles[es]": got.Titles["es"], "id": got.ID}
+			for name, s := range fields {
+				if want := slices.Contains(tc.mapped, name); (mappedBy(s) != nil) != want {
+					t.Errorf("%s %q: in the records file %v, want %v", name, s, !want, want)
+				}
+			}
+			for _, s := range []string{heap.Credentials[0].Description, heap.Credentials[0].Criteria} {
+				if mappedBy(s) != nil {
+					t.Errorf("an ingest's base state holds %q in a mapping", s)
+				}
+			}
+			// Released pages read back from the file.
+			releaseRecordPages()
+			if got.Description != cred.Description || got.Criteria != cred.Criteria || !maps.Equal(got.Descriptions, cred.Descriptions) {
+				t.Errorf("after releasing the pages: %+v", got)
+			}
+			runtime.KeepAlive(served)
+		})
+	}
+}
+
+func TestDetachStringsCopiesLanguageMaps(t *testing.T) {
+	line := []byte(`{"id":"a-1","titles":{"en":"Coaching cycles","es":"Ciclos de coaching"}}`)
+	var c catalog.Credential
+	if err := json.Unmarshal(line, &c); err != nil {
+		t.Fatal(err)
+	}
+	// Point the map at line's bytes, as a decoder that does not copy would.
+	text := unsafe.String(&line[0], len(line))
+	view := func(s string) string { i := strings.Index(text, s); return text[i : i+len(s)] }
+	c.Titles = map[string]string{view("en"): view("Coaching cycles"), view("es"): view("Ciclos de coaching")}
+	detachStrings(reflect.ValueOf(&c).Elem(), map[string]string{})
+	lo, hi := uintptr(unsafe.Pointer(&line[0])), uintptr(unsafe.Pointer(&line[0]))+uintptr(len(line))
+	if !maps.Equal(c.Titles, map[string]string{"en": "Coaching cycles", "es": "Ciclos de coaching"}) {
+		t.Fatalf("titles %v", c.Titles)
+	}
+	for k, v := range c.Titles {
+		for _, s := range []string{k, v} {
+			if p := uintptr(unsafe.Pointer(unsafe.StringData(s))); p >= lo && p < hi {
+				t.Errorf("%q still points into the decoded line", s)
+			}
+		}
 	}
 }
