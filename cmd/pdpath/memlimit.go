@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/pdpath/pdpath/recommender"
 )
 
 // memoryLimit is serve's --memory-limit: "auto" follows the live heap,
@@ -110,26 +108,25 @@ func (ml memoryLimit) apply(ctx context.Context, log *slog.Logger) {
 	}()
 }
 
-// releaseAfterModels calls release each time a new recommender model is
-// in place, checking every autoEvery until ctx ends. The catalog keeps
-// its records' prose in their mapped file (store.Catalog.ReleaseRecordPages);
-// loading a generation and deriving its model read all of it, and the
-// pages read stay counted as the server's memory until released.
-func releaseAfterModels(ctx context.Context, model func() *recommender.Model, release func()) {
+// releasePages calls release every autoEvery until ctx ends. The catalog
+// keeps its records' prose in their mapped file
+// (store.Catalog.ReleaseRecordPages): loading a generation and deriving
+// its model read all of it, and each answer that shows an item reads its
+// prose, the kernel mapping in the run of cached pages around it. Those
+// pages count as the server's resident memory until it releases them; they
+// stay in the page cache, so the next read of them costs a page fault, not
+// a disk read.
+func releasePages(ctx context.Context, release func()) {
 	go func() {
 		t := time.NewTicker(autoEvery)
 		defer t.Stop()
-		var last *recommender.Model
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case <-t.C:
 			}
-			if m := model(); m != nil && m != last {
-				last = m
-				release()
-			}
+			release()
 		}
 	}()
 }

@@ -240,7 +240,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}()
 	defer func() { stopScheduler(); <-scheduled }()
 	st.memLimit.apply(ctx, log)
-	releaseAfterModels(ctx, engine.Model, cat.ReleaseRecordPages)
+	releasePages(ctx, cat.ReleaseRecordPages)
 	return srv.Serve(ctx, ln)
 }
 

@@ -268,6 +268,14 @@ func detachStrings(v reflect.Value, seen map[string]string) {
 		}
 		v.Set(m)
 	case reflect.Slice, reflect.Array:
+		if v.Kind() == reflect.Slice && v.CanSet() && v.Cap() > v.Len() {
+			// The decoder grows slices as it goes; a record keeps
+			// its lists for as long as it is served, so they get
+			// exactly the room they use.
+			exact := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+			reflect.Copy(exact, v)
+			v.Set(exact)
+		}
 		for i := 0; i < v.Len(); i++ {
 			detachStrings(v.Index(i), seen)
 		}

@@ -14,6 +14,7 @@ import (
 	"unsafe"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
+	"github.com/pdpath/pdpath/indexer/frameworks"
 )
 
 func TestStateRoundTripKeepsEveryField(t *testing.T) {
@@ -256,5 +257,58 @@ func TestDetachStringsCopiesLanguageMaps(t *testing.T) {
 				t.Errorf("%q still points into the decoded line", s)
 			}
 		}
+	}
+}
+
+func TestGenerationResolvesIdsBeforeAlternativeURIs(t *testing.T) {
+	reg, err := frameworks.Bundled()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := &state{Version: 1, Sources: map[string]*SourceInfo{}, Credentials: []*catalog.Credential{
+		{ID: "a-1", AltIDs: []string{"urn:one", "a-2", "urn:shared"}},
+		{ID: "a-2", AltIDs: []string{"urn:two", "urn:shared"}},
+	}}
+	c := &Catalog{}
+	c.cur.Store(newGeneration("gen-000001", st, reg, nil))
+	tests := []struct {
+		ask, want string
+		found     bool
+	}{
+		{"a-1", "a-1", true},
+		{"a-2", "a-2", true}, // an id wins over another item's alternative URI
+		{"urn:one", "a-1", true},
+		{"urn:two", "a-2", true},
+		{"urn:shared", "a-1", true}, // the first item listing it
+		{"urn:none", "", false},
+		{"", "", false},
+	}
+	for _, tc := range tests {
+		id, ok := c.Resolve(tc.ask)
+		if id != tc.want || ok != tc.found {
+			t.Errorf("Resolve(%q) = %q, %v; want %q, %v", tc.ask, id, ok, tc.want, tc.found)
+		}
+		cred, ok := c.Credential(tc.ask)
+		if ok != tc.found || (ok && cred.ID != tc.want) {
+			t.Errorf("Credential(%q) = %v, %v; want %q", tc.ask, cred, ok, tc.want)
+		}
+	}
+}
+
+func TestDetachStringsGivesListsExactRoom(t *testing.T) {
+	tags := make([]string, 2, 8)
+	tags[0], tags[1] = "a", "b"
+	empty := make([]string, 0, 4)
+	c := catalog.Credential{ID: "a-1", Tags: tags, Subjects: empty,
+		Competencies: append(make([]catalog.Competency, 0, 5), catalog.Competency{Framework: "InTASC", Code: "8"})}
+	detachStrings(reflect.ValueOf(&c).Elem(), map[string]string{})
+	for name, got := range map[string][2]int{"tags": {len(c.Tags), cap(c.Tags)}, "subjects": {len(c.Subjects), cap(c.Subjects)},
+		"competencies": {len(c.Competencies), cap(c.Competencies)}} {
+		if got[0] != got[1] {
+			t.Errorf("%s: len %d cap %d", name, got[0], got[1])
+		}
+	}
+	if !slices.Equal(c.Tags, []string{"a", "b"}) || c.Subjects == nil || c.Competencies[0].Code != "8" {
+		t.Errorf("values changed: %+v", c)
 	}
 }
