@@ -25,9 +25,11 @@ type memoryLimit struct {
 // headroom (as much again as the live heap) is mostly room for garbage.
 // A tighter limit costs CPU: every collection marks the whole catalog,
 // and with a quarter a 100k catalog's searches and cached answers spent
-// most of their time collecting.
+// most of their time collecting. The floor matters for catalogs up to a
+// few hundred thousand items, whose records (their prose in the mapped
+// records file, off the heap) leave a live heap of a few hundred MB.
 const (
-	autoMinHeadroom = 96 << 20
+	autoMinHeadroom = 64 << 20
 	autoEvery       = 5 * time.Second
 )
 
