@@ -16,9 +16,9 @@ import (
 	"github.com/pdpath/pdpath/indexer/catalog"
 )
 
-// A served generation keeps its records' prose — descriptions, criteria
-// and the language maps of descriptions, most of a record's bytes — where
-// records.jsonl already holds it: a read-only mapping of the file, the
+// A served generation keeps its records' prose — titles, descriptions,
+// criteria, their language maps and links, most of a record's bytes —
+// where records.jsonl already holds it: a read-only mapping of the file, the
 // strings views of it. Those pages belong to the kernel's page cache, not
 // the Go heap: the collector neither counts nor marks them, and the kernel
 // reads them back when an answer shows them after it has reclaimed them.
@@ -107,25 +107,46 @@ func releaseRecordPages() {
 }
 
 // detachKeepingProse is detachStrings for a record decoded from line, a
-// line of a mapped records file: its prose becomes views of line, the
-// rest gets heap memory of its own.
+// line of a mapped records file: its prose (proseOf) becomes views of
+// line, the rest gets heap memory of its own.
 func detachKeepingProse(c *catalog.Credential, line []byte, seen map[string]string) {
-	desc, crit, descs := c.Description, c.Criteria, c.Descriptions
-	c.Description, c.Criteria, c.Descriptions = "", "", nil
+	fields, maps := proseOf(c)
+	texts := make([]string, len(fields))
+	for i, f := range fields {
+		texts[i], *f = *f, ""
+	}
+	langs := make([]map[string]string, len(maps))
+	for i, m := range maps {
+		langs[i], *m = *m, nil
+	}
 	detachStrings(reflect.ValueOf(c).Elem(), seen)
 	text := unsafe.String(unsafe.SliceData(line), len(line))
-	c.Description, c.Criteria = viewOf(text, desc), viewOf(text, crit)
-	if descs != nil {
-		c.Descriptions = make(map[string]string, len(descs))
-		for lang, d := range descs {
+	for i, f := range fields {
+		*f = viewOf(text, texts[i])
+	}
+	for i, m := range maps {
+		if langs[i] == nil {
+			continue
+		}
+		*m = make(map[string]string, len(langs[i]))
+		for lang, s := range langs[i] {
 			own, ok := seen[lang]
 			if !ok {
 				own = strings.Clone(lang)
 				seen[own] = own
 			}
-			c.Descriptions[own] = viewOf(text, d)
+			(*m)[own] = viewOf(text, s)
 		}
 	}
+}
+
+// proseOf lists the fields of c whose text a served record leaves in its
+// records file: what answers show, which ranking reads only for the items
+// it keeps and no two records share. Ids,
+// issuers, codes and tags stay on the heap: they are map keys and shared.
+func proseOf(c *catalog.Credential) (fields []*string, maps []*map[string]string) {
+	return []*string{&c.Title, &c.Description, &c.Criteria, &c.URL, &c.Image, &c.Hash},
+		[]*map[string]string{&c.Titles, &c.Descriptions}
 }
 
 // viewOf returns s as a view of the same bytes in text, the JSON line s

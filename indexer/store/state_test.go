@@ -183,15 +183,16 @@ func TestServedStateKeepsProseInTheRecordsFile(t *testing.T) {
 		cred   catalog.Credential
 		mapped []string // which of description, criteria, descriptions[en] are views of the file
 	}{
-		{"plain prose", catalog.Credential{ID: "a-1", Title: "One", Description: long, Criteria: "Submit a unit plan."},
-			[]string{"description", "criteria"}},
-		{"escaped prose is copied", catalog.Credential{ID: "a-2", Title: "Two", Description: "Plans <b>&amp;</b> \"quotes\"\nand lines",
-			Criteria: "Plain criteria."}, []string{"criteria"}},
+		{"plain prose", catalog.Credential{ID: "a-1", Title: "One", Description: long, Criteria: "Submit a unit plan.",
+			URL: "https://example.org/a-1", Issuer: "Example"},
+			[]string{"title", "description", "criteria", "url"}},
+		{"escaped prose is copied", catalog.Credential{ID: "a-2", Title: "Two & more", Description: "Plans <b>&amp;</b> \"quotes\"\nand lines",
+			Criteria: "Plain criteria.", Provenance: catalog.Provenance{Hash: "0123456789abcdef"}}, []string{"criteria", "hash"}},
 		{"language maps", catalog.Credential{ID: "a-3", Title: "Three", Description: long,
 			Titles:       map[string]string{"en": "Three", "es": "Tres"},
 			Descriptions: map[string]string{"en": long, "es": "Los docentes planifican."}},
-			[]string{"description", "descriptions[en]", "descriptions[es]"}},
-		{"no prose", catalog.Credential{ID: "a-4", Title: "Four", Tags: []string{"x"}}, nil},
+			[]string{"title", "titles[es]", "description", "descriptions[en]", "descriptions[es]"}},
+		{"no prose", catalog.Credential{ID: "a-4", Issuer: "Example", Tags: []string{"x"}}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -215,7 +216,8 @@ func TestServedStateKeepsProseInTheRecordsFile(t *testing.T) {
 			got := served.Credentials[0]
 			fields := map[string]string{"description": got.Description, "criteria": got.Criteria,
 				"descriptions[en]": got.Descriptions["en"], "descriptions[es]": got.Descriptions["es"],
-				"title": got.Title, "titles[es]": got.Titles["es"], "id": got.ID}
+				"title": got.Title, "titles[es]": got.Titles["es"], "id": got.ID, "url": got.URL, "hash": got.Hash,
+				"issuer": got.Issuer, "tag": strings.Join(got.Tags, "")}
 			for name, s := range fields {
 				if want := slices.Contains(tc.mapped, name); (mappedBy(s) != nil) != want {
 					t.Errorf("%s %q: in the records file %v, want %v", name, s, !want, want)
