@@ -100,9 +100,7 @@ func releaseRecordPages() {
 	mappedRecords.Lock()
 	defer mappedRecords.Unlock()
 	for _, data := range mappedRecords.m {
-		// MADV_DONTNEED on a read-only file mapping drops only this
-		// process's page table entries; the data is the file's.
-		syscall.Madvise(data, syscall.MADV_DONTNEED)
+		dropPages(data)
 	}
 }
 
