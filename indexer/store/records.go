@@ -29,7 +29,7 @@ import (
 // unmapDelay is how long a mapping stays after its records became
 // unreachable: a copy of a record taken just before (an answer being
 // written) still reads its prose meanwhile.
-const unmapDelay = time.Minute
+var unmapDelay = time.Minute
 
 // mappedRecords are the live mappings of records files, for
 // releaseRecordPages.
@@ -79,8 +79,9 @@ func mapRecords(path string) ([]*catalog.Credential, error) {
 	mappedRecords.Unlock()
 	// decodeRecords puts every record in one array: any record reachable
 	// keeps all of them, and with them the mapping, alive.
+	delay := unmapDelay
 	runtime.AddCleanup(creds[0], func(data []byte) {
-		time.AfterFunc(unmapDelay, func() {
+		time.AfterFunc(delay, func() {
 			mappedRecords.Lock()
 			delete(mappedRecords.m, &data[0])
 			mappedRecords.Unlock()

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unsafe"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
@@ -312,5 +313,41 @@ func TestDetachStringsGivesListsExactRoom(t *testing.T) {
 	}
 	if !slices.Equal(c.Tags, []string{"a", "b"}) || c.Subjects == nil || c.Competencies[0].Code != "8" {
 		t.Errorf("values changed: %+v", c)
+	}
+}
+
+func TestServedRecordsGiveUpTheirMapping(t *testing.T) {
+	defer func(d time.Duration) { unmapDelay = d }(unmapDelay)
+	unmapDelay = 0
+	dir := t.TempDir()
+	st := &state{Version: 1, Sources: map[string]*SourceInfo{},
+		Credentials: []*catalog.Credential{{ID: "a-1", Title: "One", Description: strings.Repeat("Plan lessons. ", 10)}}}
+	if err := writeState(dir, st); err != nil {
+		t.Fatal(err)
+	}
+	served, err := readState(dir, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := mappedBy(served.Credentials[0].Description)
+	if data == nil {
+		t.Fatal("the description is not in the records file")
+	}
+	key := &data[0]
+	mapped := func() bool {
+		mappedRecords.Lock()
+		defer mappedRecords.Unlock()
+		_, ok := mappedRecords.m[key]
+		return ok
+	}
+	served, data = nil, nil
+	// The cleanup runs after a collection finds the records unreachable;
+	// a few collections give it the chance.
+	for i := 0; i < 100 && mapped(); i++ {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	if mapped() {
+		t.Error("the records file is still mapped after its records became unreachable")
 	}
 }
