@@ -25,9 +25,11 @@ type memoryLimit struct {
 // headroom (as much again as the live heap) is mostly room for garbage.
 // A tighter limit costs CPU: every collection marks the whole catalog,
 // and with a quarter a 100k catalog's searches and cached answers spent
-// most of their time collecting.
+// most of their time collecting. The floor matters for catalogs up to a
+// few hundred thousand items, whose records (their prose in the mapped
+// records file, off the heap) leave a live heap of a few hundred MB.
 const (
-	autoMinHeadroom = 96 << 20
+	autoMinHeadroom = 64 << 20
 	autoEvery       = 5 * time.Second
 )
 
@@ -104,6 +106,29 @@ func (ml memoryLimit) apply(ctx context.Context, log *slog.Logger) {
 			case <-t.C:
 			}
 			tune()
+		}
+	}()
+}
+
+// releasePages calls release every autoEvery until ctx ends. The catalog
+// keeps its records' prose in their mapped file
+// (store.Catalog.ReleaseRecordPages): loading a generation and deriving
+// its model read all of it, and each answer that shows an item reads its
+// prose, the kernel mapping in the run of cached pages around it. Those
+// pages count as the server's resident memory until it releases them; they
+// stay in the page cache, so the next read of them costs a page fault, not
+// a disk read.
+func releasePages(ctx context.Context, release func()) {
+	go func() {
+		t := time.NewTicker(autoEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			release()
 		}
 	}()
 }

@@ -240,6 +240,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}()
 	defer func() { stopScheduler(); <-scheduled }()
 	st.memLimit.apply(ctx, log)
+	releasePages(ctx, cat.ReleaseRecordPages)
 	return srv.Serve(ctx, ln)
 }
 
@@ -269,7 +270,7 @@ func serveFlags(fs *flagSet) {
 	fs.String("cache-prefix", "", "start of every Redis key (env PDPATH_CACHE_PREFIX; default pdpath:HASH: with HASH from the index directory's path, so servers of different catalogs can share one Redis)")
 	fs.Duration("cache-ttl", 0, "how long a cached response is kept, ±10% (env PDPATH_CACHE_TTL, default 10m)")
 	fs.String("pprof", "", "serve Go profiles (/debug/pprof/) on this separate address, e.g. 127.0.0.1:6060 (env PDPATH_PPROF; default off). Keep it on loopback: profiles reveal the process's internals")
-	fs.String("memory-limit", "", "the Go runtime's soft memory limit: auto keeps it half the live heap (at least 96 MiB) above it, off leaves GOMEMLIMIT and the defaults, or a size such as 512MiB (env PDPATH_MEMORY_LIMIT; default auto, off when GOMEMLIMIT is set)")
+	fs.String("memory-limit", "", "the Go runtime's soft memory limit: auto keeps it half the live heap (at least 64 MiB) above it, off leaves GOMEMLIMIT and the defaults, or a size such as 512MiB (env PDPATH_MEMORY_LIMIT; default auto, off when GOMEMLIMIT is set)")
 	fs.Bool("log-json", false, "write logs as JSON lines (env PDPATH_LOG_JSON=true; default key=value text)")
 }
 

@@ -78,7 +78,8 @@ type generation struct {
 	name string
 	snap *catalog.Snapshot
 	byID map[string]*catalog.Credential
-	// alias maps every id and alternative URI to a credential id.
+	// alias maps the alternative URIs that are no credential's own id to
+	// a credential id (byID holds the ids themselves).
 	alias   map[string]string
 	reg     *frameworks.Registry
 	ix      *index.Index // nil for the empty catalog
@@ -204,7 +205,7 @@ func loadGeneration(dir, name string) (*generation, error) {
 		return newGeneration("", &state{Sources: map[string]*SourceInfo{}}, reg, nil), nil
 	}
 	genDir := filepath.Join(dir, name)
-	st, err := loadState(genDir)
+	st, err := readState(genDir, true)
 	if err != nil {
 		return nil, err
 	}
@@ -256,7 +257,7 @@ func newGeneration(name string, st *state, reg *frameworks.Registry, ix *index.I
 		},
 	}
 	g.byID = g.snap.ByID()
-	g.alias = aliasMap(st.Credentials)
+	g.alias = altIDMap(st.Credentials, g.byID)
 	if ix != nil {
 		// Facets are counted from these records, not the index's doc values.
 		byID := g.byID
@@ -280,6 +281,33 @@ func aliasMap(creds []*catalog.Credential) map[string]string {
 		m[c.ID] = c.ID
 	}
 	return m
+}
+
+// altIDMap is aliasMap without the ids themselves, which byID already
+// holds: a large catalog's items rarely have alternative URIs, and a map
+// entry per id would double what the ids cost.
+func altIDMap(creds []*catalog.Credential, byID map[string]*catalog.Credential) map[string]string {
+	m := map[string]string{}
+	for _, c := range creds {
+		for _, alt := range c.AltIDs {
+			if _, isID := byID[alt]; isID {
+				continue
+			}
+			if _, taken := m[alt]; !taken {
+				m[alt] = c.ID
+			}
+		}
+	}
+	return m
+}
+
+// resolve maps an id or alternative URI to the credential id it names.
+func (g *generation) resolve(idOrURI string) (string, bool) {
+	if _, ok := g.byID[idOrURI]; ok {
+		return idOrURI, true
+	}
+	id, ok := g.alias[idOrURI]
+	return id, ok
 }
 
 // GenerationDir returns the folder of the generation holding catalog
@@ -306,17 +334,20 @@ func (c *Catalog) Frameworks() *frameworks.Registry { return c.cur.Load().reg }
 // URI a feed used for it.
 func (c *Catalog) Credential(id string) (*catalog.Credential, bool) {
 	g := c.cur.Load()
-	if canon, ok := g.alias[id]; ok {
-		id = canon
+	if cred, ok := g.byID[id]; ok {
+		return cred, true
 	}
-	cred, ok := g.byID[id]
+	canon, ok := g.alias[id]
+	if !ok {
+		return nil, false
+	}
+	cred, ok := g.byID[canon]
 	return cred, ok
 }
 
 // Resolve maps an id or alternative URI to the credential id it names.
 func (c *Catalog) Resolve(idOrURI string) (string, bool) {
-	id, ok := c.cur.Load().alias[idOrURI]
-	return id, ok
+	return c.cur.Load().resolve(idOrURI)
 }
 
 // Search runs a catalog search on the live generation.
@@ -352,6 +383,13 @@ func (c *Catalog) SearchText(ctx context.Context, text string, limit int) ([]cat
 	}
 	return guarded(c, ctx, g, func(ix *index.Index) ([]catalog.Hit, error) { return ix.SearchText(ctx, text, limit) })
 }
+
+// ReleaseRecordPages hands the pages of the records files read so far
+// back to the page cache: a loaded catalog's prose stays in its records
+// file (mapped, not copied), and loading the catalog, deriving its model
+// and showing items read it. A server calls it now and then; prose read
+// later is mapped back in from the page cache.
+func (c *Catalog) ReleaseRecordPages() { releaseRecordPages() }
 
 // Close releases the live generation's index.
 func (c *Catalog) Close() error {

@@ -28,7 +28,10 @@
 // leaves the previous complete catalog; the next ingest removes the partial
 // folder and does the work again. Readers open a generation read-only and
 // move to a newer one when CURRENT changes (Refresh), so an ingest by another
-// process becomes visible without a restart.
+// process becomes visible without a restart. A generation opened for
+// reading keeps its records' prose in a read-only mapping of records.jsonl
+// rather than on the heap (see mapRecords); one an ingest builds on, and
+// one it installs, hold everything on the heap.
 //
 // # Owners and limits
 //

@@ -94,8 +94,14 @@ func readCurrent(dir string) (string, error) {
 }
 
 // loadState reads a generation's state: meta.json and records.jsonl, or
-// the single state.json of generations written before.
-func loadState(genDir string) (*state, error) {
+// the single state.json of generations written before. Every string of
+// its records is on the heap, so the state may be copied and changed (an
+// ingest builds the next generation from it).
+func loadState(genDir string) (*state, error) { return readState(genDir, false) }
+
+// readState is loadState; with prose set, the records' prose is left in a
+// read-only mapping of records.jsonl (see mapRecords) instead of the heap.
+func readState(genDir string, prose bool) (*state, error) {
 	metaPath := filepath.Join(genDir, metaFile)
 	b, err := os.ReadFile(metaPath)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -112,16 +118,14 @@ func loadState(genDir string) (*state, error) {
 		return nil, fmt.Errorf("%w: %s does not parse: %w", ErrCorrupt, metaPath, err)
 	}
 	recPath := filepath.Join(genDir, recordsFile)
-	data, err := os.ReadFile(recPath)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%w: %s is missing", ErrCorrupt, recPath)
+	var creds []*catalog.Credential
+	if prose {
+		creds, err = mapRecords(recPath)
+	} else {
+		creds, err = readRecords(recPath)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: read %s: %w", ErrCorrupt, recPath, err)
-	}
-	creds, err := decodeRecords(data)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s does not parse: %w", ErrCorrupt, recPath, err)
+		return nil, err
 	}
 	if len(creds) != meta.Records {
 		return nil, fmt.Errorf("%w: %s holds %d records, %s says %d (truncated?)", ErrCorrupt, recPath, len(creds), metaPath, meta.Records)
@@ -149,9 +153,27 @@ func loadLegacyState(genDir string) (*state, error) {
 	return &st, nil
 }
 
+// readRecords reads and decodes records.jsonl at path onto the heap.
+func readRecords(path string) ([]*catalog.Credential, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w: %s is missing", ErrCorrupt, path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: read %s: %w", ErrCorrupt, path, err)
+	}
+	creds, err := decodeRecords(data, false)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s does not parse: %w", ErrCorrupt, path, err)
+	}
+	return creds, nil
+}
+
 // decodeRecords decodes one credential a line, the lines shared out among
-// the cores. A bad line is an error naming it.
-func decodeRecords(data []byte) ([]*catalog.Credential, error) {
+// the cores. A bad line is an error naming it. With prose set, the
+// records' prose (proseFields) is left in data, which must then outlive
+// every record and every copy of their prose (mapRecords sees to that).
+func decodeRecords(data []byte, prose bool) ([]*catalog.Credential, error) {
 	var lines [][]byte
 	for len(data) > 0 {
 		i := bytes.IndexByte(data, '\n')
@@ -179,7 +201,11 @@ func decodeRecords(data []byte) ([]*catalog.Credential, error) {
 					errs[w] = fmt.Errorf("record %d: %w", i+1, err)
 					return
 				}
-				detachStrings(reflect.ValueOf(&recs[i]).Elem(), seen)
+				if prose {
+					detachKeepingProse(&recs[i], lines[i], seen)
+				} else {
+					detachStrings(reflect.ValueOf(&recs[i]).Elem(), seen)
+				}
 				out[i] = &recs[i]
 			}
 		}()
@@ -224,7 +250,32 @@ func detachStrings(v reflect.Value, seen map[string]string) {
 				detachStrings(f, seen)
 			}
 		}
+	case reflect.Map:
+		// Language maps (titles, descriptions): a map's entries cannot
+		// be set in place, so the map is rebuilt from detached copies.
+		t := v.Type()
+		if v.IsNil() || !v.CanSet() || t.Key().Kind() != reflect.String || t.Elem().Kind() != reflect.String {
+			return
+		}
+		m := reflect.MakeMapWithSize(t, v.Len())
+		for it := v.MapRange(); it.Next(); {
+			k, e := reflect.New(t.Key()).Elem(), reflect.New(t.Elem()).Elem()
+			k.Set(it.Key())
+			e.Set(it.Value())
+			detachStrings(k, seen)
+			detachStrings(e, seen)
+			m.SetMapIndex(k, e)
+		}
+		v.Set(m)
 	case reflect.Slice, reflect.Array:
+		if v.Kind() == reflect.Slice && v.CanSet() && v.Cap() > v.Len() {
+			// The decoder grows slices as it goes; a record keeps
+			// its lists for as long as it is served, so they get
+			// exactly the room they use.
+			exact := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+			reflect.Copy(exact, v)
+			v.Set(exact)
+		}
 		for i := 0; i < v.Len(); i++ {
 			detachStrings(v.Index(i), seen)
 		}
