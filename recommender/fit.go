@@ -67,6 +67,15 @@ var bandPhrases = []struct {
 	{"k-12", bandsSchool}, {"prek-12", bandsSchool}, {"all grade levels", bandsSchool}, {"all grades", bandsSchool},
 	{"adult learners", bandAdult}, {"adult education", bandAdult}, {"higher education", bandAdult},
 	{"community college", bandAdult},
+	{"kinder", bandK2}, {"kindergartens", bandK2}, {"1st grade", bandK2}, {"2nd grade", bandK2}, {"1st graders", bandK2}, {"2nd graders", bandK2},
+	{"3rd grade", band35}, {"4th grade", band35}, {"5th grade", band35}, {"3rd graders", band35}, {"4th graders", band35}, {"5th graders", band35},
+	{"6th grade", band68}, {"7th grade", band68}, {"8th grade", band68}, {"6th graders", band68}, {"7th graders", band68}, {"8th graders", band68},
+	{"sixth graders", band68}, {"seventh graders", band68}, {"eighth graders", band68}, {"middle schoolers", band68},
+	{"9th grade", band912}, {"10th grade", band912}, {"11th grade", band912}, {"12th grade", band912},
+	{"9th graders", band912}, {"10th graders", band912}, {"11th graders", band912}, {"12th graders", band912},
+	{"ninth graders", band912}, {"tenth grade", band912}, {"eleventh grade", band912}, {"twelfth grade", band912},
+	{"freshmen", band912}, {"sophomores", band912}, {"high schoolers", band912},
+	{"preschoolers", bandPreK}, {"four-year-olds", bandPreK}, {"three-year-olds", bandPreK},
 }
 
 // bandPhraseIndex maps a phrase's first word to the phrases starting
@@ -222,14 +231,23 @@ var subjectWords = map[string][]string{
 
 // fitter scores one request's fit; zero when she named no band or subject.
 type fitter struct {
-	bands    bandSet
-	subjects []string
+	bands bandSet
+	// bandsFromGoals: bands were read from her goals, not her preferences.
+	bandsFromGoals bool
+	subjects       []string
 	// words are the words naming her subjects, lower-cased.
 	words []string
 }
 
-func newFitter(p catalog.Preferences) fitter {
+func newFitter(p catalog.Preferences, goals string) fitter {
 	f := fitter{bands: bandsOf(p.GradeBands)}
+	if f.bands == 0 {
+		// "My 7th graders…": the grades she teaches, read from her goals
+		// when she set no grade band; they rank, never filter.
+		if f.bands = bandsNamedIn(goals); f.bands != 0 {
+			f.bandsFromGoals = true
+		}
+	}
 	for _, s := range p.Subjects {
 		s = strings.ToLower(strings.TrimSpace(s))
 		if s == "" || containsFold(allSubjects, s) {

@@ -235,3 +235,24 @@ func hasWhy(item Item, want Why) bool {
 	}
 	return false
 }
+
+func TestFitterReadsGradesFromGoals(t *testing.T) {
+	cases := []struct {
+		name      string
+		prefs     catalog.Preferences
+		goals     string
+		bands     bandSet
+		fromGoals bool
+	}{
+		{"goals name the grade", catalog.Preferences{}, "My 7th graders still think 1/8 is bigger than 1/6.", band68, true},
+		{"high school words", catalog.Preferences{}, "Juniors and sophomores in my chemistry labs", band912, true},
+		{"preferences win over goals", catalog.Preferences{GradeBands: []string{"K-2"}}, "I used to teach high school", bandK2, false},
+		{"no grade anywhere", catalog.Preferences{}, "Parents email me angrily at night", 0, false},
+	}
+	for _, c := range cases {
+		f := newFitter(c.prefs, c.goals)
+		if f.bands != c.bands || f.bandsFromGoals != c.fromGoals {
+			t.Errorf("%s: bands %06b from goals %v, want %06b %v", c.name, f.bands, f.bandsFromGoals, c.bands, c.fromGoals)
+		}
+	}
+}

@@ -291,7 +291,7 @@ func (e *Engine) newRequestWith(ctx context.Context, m *Model, p catalog.Profile
 	}
 	r.prefs = newPrefs(p.Preferences, m)
 	if r.feat.fit {
-		r.fit = newFitter(p.Preferences)
+		r.fit = newFitter(p.Preferences, wanted)
 	}
 	if search && r.searchText != "" && e.opts.Searcher != nil {
 		hits, err := e.opts.Searcher.SearchText(ctx, r.searchText, searchCandidates)

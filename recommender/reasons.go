@@ -163,6 +163,9 @@ func (r *request) fitReasons(c *cand) []reason {
 		if stated == 0 {
 			which, how = m.namedBands(c.idx), "Its title, tags or description name %s, your grade band%s"
 		}
+		if f.bandsFromGoals {
+			how = strings.Replace(how, "your grade band%s", "the grade%s your goals name", 1)
+		}
 		if which != 0 && which&^f.bands == 0 {
 			var names []string
 			for k, g := range catalog.GradeBands {
