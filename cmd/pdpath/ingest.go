@@ -15,7 +15,7 @@ import (
 	"github.com/pdpath/pdpath/indexer/store"
 )
 
-func runIngest(ctx context.Context, e *env, args []string) error {
+func runIngest(ctx context.Context, e *env, args []string) (err error) {
 	fs := newFlagSet(e, "ingest", "[--index DIR] [--store URL] [--json] PATH_OR_URL...\n\n"+
 		"The command trusts its operator: http(s) URLs are fetched from any address, loopback and\n"+
 		"private networks included, and redirects are followed there too. Feeds registered through\n"+
@@ -24,10 +24,20 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	fs.docs = "Feed formats ingest reads, with examples: indexer/README.md in the pdpath repository."
 	fs.indexFlag()
 	fs.storeFlag()
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the ingest to this file (read it with `go tool pprof FILE`)")
 	inputs, err := fs.parse(args, 1, -1)
 	if err != nil {
 		return err
 	}
+	stopProfile, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if perr := stopProfile(); err == nil {
+			err = perr
+		}
+	}()
 	for _, in := range inputs {
 		if strings.HasPrefix(in, "http://") || strings.HasPrefix(in, "https://") {
 			fs.logger().Info("fetching URLs as the operator: loopback and private addresses are allowed, redirects included")

@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"os"
+	rpprof "runtime/pprof"
 	"time"
 )
 
@@ -36,4 +38,28 @@ func serveProfiles(addr string, log *slog.Logger) (func(), error) {
 	}()
 	log.Info("serving Go profiles", "addr", ln.Addr().String(), "path", "/debug/pprof/")
 	return func() { srv.Close() }, nil
+}
+
+// startCPUProfile writes a CPU profile of the rest of the command to path
+// (read with `go tool pprof FILE`) and returns the function that ends it;
+// an empty path profiles nothing.
+func startCPUProfile(path string) (func() error, error) {
+	if path == "" {
+		return func() error { return nil }, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	if err := rpprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	return func() error {
+		rpprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("--cpuprofile: %w", err)
+		}
+		return nil
+	}, nil
 }

@@ -153,6 +153,11 @@ func newMapping() (mapping.IndexMapping, error) {
 		f.Store = store
 		f.IncludeTermVectors = store // highlighting needs positions
 		f.IncludeInAll = false
+		// Facets and sorting never read text fields, so they keep no
+		// doc values, which would copy every term of every document
+		// into the segment a second time (a 100k index: 165 MB with
+		// them, 153 MB without).
+		f.DocValues = false
 		return f
 	}
 	kw := func() *mapping.FieldMapping {
@@ -180,6 +185,7 @@ func newMapping() (mapping.IndexMapping, error) {
 	exact.Store = false
 	exact.IncludeTermVectors = true
 	exact.IncludeInAll = false
+	exact.DocValues = false
 
 	doc := bleve.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt(fieldNames, exact)
