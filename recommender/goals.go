@@ -275,28 +275,42 @@ var (
 // coaches or leaders.
 func isInduction(c *catalog.Credential) bool {
 	head := strings.ToLower(c.Title + " | " + strings.Join(c.Tags, " | "))
-	if mayNameInduction(head) {
-		if forMentors.MatchString(head) {
+	named := mayNameInduction(head) && inductionIn(head)
+	if !named {
+		desc := c.Description
+		if len(desc) > 300 {
+			desc = desc[:300]
+		}
+		desc = strings.ToLower(desc)
+		if !mayNameInduction(desc) || !inductionIn(desc) || forMentors.MatchString(desc) {
 			return false
 		}
-		if inductionIn(head) {
-			return true
-		}
 	}
-	desc := c.Description
-	if len(desc) > 300 {
-		desc = desc[:300]
-	}
-	desc = strings.ToLower(desc)
-	return mayNameInduction(desc) && inductionIn(desc) && !forMentors.MatchString(desc)
+	// Whichever names it, an item whose title or tags say it prepares
+	// mentors, coaches or leaders is for them.
+	return !forMentors.MatchString(head)
 }
 
 // mayNameInduction is a cheap test that lower-cased text could match
 // inductionMarker, so the regular expressions run on few items of a large
 // catalog.
 func mayNameInduction(text string) bool {
-	return strings.Contains(text, "induction") || strings.Contains(text, "year") ||
-		strings.Contains(text, "new to") || strings.Contains(text, "teacher")
+	switch {
+	case strings.Contains(text, "induction"), strings.Contains(text, "new to"):
+		return true
+	case strings.Contains(text, "year"):
+		// "year one", "first year(s)", "first-year teachers".
+		if strings.Contains(text, "year one") || strings.Contains(text, "year-one") ||
+			strings.Contains(text, "first year") || strings.Contains(text, "first-year") {
+			return true
+		}
+	}
+	if !strings.Contains(text, "teacher") {
+		return false
+	}
+	// "new", "beginning", "novice" or "early career" teachers.
+	return strings.Contains(text, "new") || strings.Contains(text, "beginning") ||
+		strings.Contains(text, "novice") || strings.Contains(text, "early")
 }
 
 // notTeacherInduction are words before "induction" that make it a topic
