@@ -295,23 +295,18 @@ func isInduction(c *catalog.Credential) bool {
 // inductionMarker, so the regular expressions run on few items of a large
 // catalog.
 func mayNameInduction(text string) bool {
-	switch {
-	case strings.Contains(text, "induction"), strings.Contains(text, "new to"):
-		return true
-	case strings.Contains(text, "year"):
-		// "year one", "first year(s)", "first-year teachers".
-		if strings.Contains(text, "year one") || strings.Contains(text, "year-one") ||
-			strings.Contains(text, "first year") || strings.Contains(text, "first-year") {
+	for _, marker := range inductionWords {
+		if strings.Contains(text, marker) {
 			return true
 		}
 	}
-	if !strings.Contains(text, "teacher") {
-		return false
-	}
-	// "new", "beginning", "novice" or "early career" teachers.
-	return strings.Contains(text, "new") || strings.Contains(text, "beginning") ||
-		strings.Contains(text, "novice") || strings.Contains(text, "early")
+	return false
 }
+
+// inductionWords are the plain words every match of inductionMarker
+// contains (with one space where it allows several).
+var inductionWords = []string{"induction", "new to", "year one", "year-one", "first year", "first-year",
+	"new teacher", "beginning teacher", "novice teacher", "early career teacher", "early-career teacher"}
 
 // notTeacherInduction are words before "induction" that make it a topic
 // taught, not a programme for new teachers ("electromagnetic induction",

@@ -325,6 +325,47 @@ func codeTerms(space *competency.Space, keys []string) []string {
 	return out
 }
 
+// levelWords are the words levelMarker's first form needs.
+var levelWords = []string{"level", "part", "stage", "tier", "step"}
+
+// mayNameLevel is a cheap test that levelMarker could match title: it
+// holds one of levelWords, or a roman numeral of at most four letters
+// right before a colon or dash. Titles are read for every credential of
+// every model build, and the regular expression is most of that work.
+func mayNameLevel(title string) bool {
+	lower := strings.ToLower(title)
+	for _, w := range levelWords {
+		if strings.Contains(lower, w) {
+			return true
+		}
+	}
+	for k := 0; k < len(lower); k++ {
+		switch lower[k] {
+		case ':', '-':
+		case 0xe2: // the first byte of "–" and "—"
+		default:
+			continue
+		}
+		j := k
+		for j > 0 && lower[j-1] == ' ' {
+			j--
+		}
+		n := 0
+		for j > 0 && strings.IndexByte("ivx", lower[j-1]) >= 0 {
+			j--
+			n++
+		}
+		if n >= 1 && n <= 4 && (j == 0 || !isASCIIWordByte(lower[j-1])) {
+			return true
+		}
+	}
+	return false
+}
+
+func isASCIIWordByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '_'
+}
+
 // levelMarker finds the step a title names: "Level 2", "Part II", or a
 // roman numeral before a colon ("Clinical Practice II: Co-Teaching").
 var levelMarker = regexp.MustCompile(`(?i)\b(?:level|part|stage|tier|step)\s*([0-9]+|[ivx]+)\b|\b([IVX]{1,4})\s*[:\-–—]`)
@@ -353,6 +394,9 @@ func romanOrNumber(s string) int {
 // "structured academic talk"), or 0 and "" when it names none. Feeds that
 // have no level field (Open Badges) put it there.
 func titleLevel(title string) (int, string) {
+	if !mayNameLevel(title) {
+		return 0, ""
+	}
 	loc := levelMarker.FindStringSubmatchIndex(title)
 	if loc == nil {
 		return 0, ""
