@@ -197,9 +197,15 @@ func buildModel(ctx context.Context, snap *catalog.Snapshot, opt BuildOptions, s
 	m.semDoc = make([]int32, n)
 	var docs []semantic.Document
 	ndocs := 0
+	// Titles and induction markers are read on every core: they are text
+	// work over every credential of every build and start.
+	parallelRange(n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			m.titles[i] = normTitle(m.creds[i].Title)
+			m.induction[i] = isInduction(m.creds[i])
+		}
+	})
 	for i, c := range m.creds {
-		m.titles[i] = normTitle(c.Title)
-		m.induction[i] = isInduction(c)
 		if m.induction[i] && c.Active() {
 			m.inductionList = append(m.inductionList, int32(i))
 		}
@@ -667,14 +673,48 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// seriesNumbering is what seriesKey drops from a title.
-var seriesNumbering = regexp.MustCompile(`\b([0-9]+|[IVX]+)\b|[:\-–—(),]`)
-
 // seriesKey names a leveled credential's sequence when its title carries
-// no level marker: the issuer and the title without numbering.
+// no level marker: the issuer and the title without numbering — a run of
+// ASCII letters and digits that is all digits or all capital roman
+// numerals ("2", "IV"), and the punctuation : - – — ( ) , — lower-cased.
+// A hand-written scan: it runs for most credentials of every build.
 func seriesKey(c *catalog.Credential) string {
-	t := seriesNumbering.ReplaceAllString(c.Title, " ")
-	return strings.ToLower(c.Issuer) + "|" + strings.Join(strings.Fields(strings.ToLower(t)), " ")
+	t := c.Title
+	var b strings.Builder
+	b.Grow(len(t))
+	for i := 0; i < len(t); {
+		ch := t[i]
+		if isASCIIWordChar(ch) {
+			j := i
+			for j < len(t) && isASCIIWordChar(t[j]) {
+				j++
+			}
+			if run := t[i:j]; strings.Trim(run, "0123456789") == "" || strings.Trim(run, "IVX") == "" {
+				b.WriteByte(' ')
+			} else {
+				b.WriteString(run)
+			}
+			i = j
+			continue
+		}
+		switch {
+		case strings.IndexByte(":-(),", ch) >= 0:
+			b.WriteByte(' ')
+			i++
+		case strings.HasPrefix(t[i:], "–"), strings.HasPrefix(t[i:], "—"):
+			b.WriteByte(' ')
+			i += len("–")
+		default:
+			b.WriteByte(ch)
+			i++
+		}
+	}
+	return strings.ToLower(c.Issuer) + "|" + strings.Join(strings.Fields(strings.ToLower(b.String())), " ")
+}
+
+// isASCIIWordChar is a character of a regular expression's \w.
+func isASCIIWordChar(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '_'
 }
 
 // buildHistories counts co-earned pairs: how often two credentials are

@@ -1,9 +1,11 @@
 package recommender
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/indexer/synth"
 )
 
@@ -28,6 +30,24 @@ func TestPrefiltersNeverSkipAMatch(t *testing.T) {
 	for _, s := range texts {
 		if inductionMarker.MatchString(s) && !mayNameInduction(s) {
 			t.Errorf("mayNameInduction(%q) = false, but inductionMarker matches", s)
+		}
+	}
+}
+
+// seriesNumbering is the regular expression seriesKey's scan stands for.
+var seriesNumbering = regexp.MustCompile(`\b([0-9]+|[IVX]+)\b|[:\-–—(),]`)
+
+func TestSeriesKeyMatchesItsExpression(t *testing.T) {
+	titles := []string{"Formative Assessment, Level 2: Feedback", "Clinical Practice II: Lead Teaching", "Part III — Capstone",
+		"Coaching 101 (Year 1)", "K-2 Phonics – Unit 3", "Grade 4/5 Math", "X-Ray Vision II", "Ünïcode Title 2: Ça va", "IVX", "3D Printing"}
+	for _, c := range synth.Generate(3000, 5) {
+		titles = append(titles, c.Title)
+	}
+	for _, title := range titles {
+		c := &catalog.Credential{Issuer: "Issuer", Title: title}
+		want := "issuer|" + strings.Join(strings.Fields(strings.ToLower(seriesNumbering.ReplaceAllString(title, " "))), " ")
+		if got := seriesKey(c); got != want {
+			t.Errorf("seriesKey(%q) = %q, want %q", title, got, want)
 		}
 	}
 }
