@@ -609,8 +609,7 @@ func (m *Model) buildGraph() {
 	for i := range chain {
 		chain[i] = int32(i)
 	}
-	var root func(i int32) int32
-	root = func(i int32) int32 {
+	root := func(i int32) int32 {
 		for chain[i] != i {
 			chain[i] = chain[chain[i]]
 			i = chain[i]
