@@ -94,18 +94,23 @@ func (ml memoryLimit) apply(ctx context.Context, log *slog.Logger) {
 			log.Debug("memory soft limit", "live_heap", live, "limit", limit)
 		}
 	}
+	// The first check waits too: the catalog and the model are still
+	// loading when serve starts.
+	every(ctx, autoEvery, tune)
+}
+
+// every runs fn every d, the first time after d, until ctx ends.
+func every(ctx context.Context, d time.Duration, fn func()) {
 	go func() {
-		t := time.NewTicker(autoEvery)
+		t := time.NewTicker(d)
 		defer t.Stop()
-		// The first check waits too: the catalog and the model are
-		// still loading when serve starts.
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case <-t.C:
 			}
-			tune()
+			fn()
 		}
 	}()
 }
@@ -118,17 +123,4 @@ func (ml memoryLimit) apply(ctx context.Context, log *slog.Logger) {
 // pages count as the server's resident memory until it releases them; they
 // stay in the page cache, so the next read of them costs a page fault, not
 // a disk read.
-func releasePages(ctx context.Context, release func()) {
-	go func() {
-		t := time.NewTicker(autoEvery)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-			release()
-		}
-	}()
-}
+func releasePages(ctx context.Context, release func()) { every(ctx, autoEvery, release) }
