@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/recommender/competency"
@@ -294,7 +295,17 @@ func (e *Engine) newRequestWith(ctx context.Context, m *Model, p catalog.Profile
 		r.fit = newFitter(p.Preferences, wanted)
 	}
 	if search && r.searchText != "" && e.opts.Searcher != nil {
+		// Her words and the lexicon's terms are two queries of one
+		// request; they run at once, so the second adds work, not
+		// waiting.
+		var more []catalog.Hit
+		var moreErr error
+		var wg sync.WaitGroup
+		if r.expansion != "" {
+			wg.Go(func() { more, moreErr = e.opts.Searcher.SearchText(ctx, r.expansion, searchCandidates) })
+		}
 		hits, err := e.opts.Searcher.SearchText(ctx, r.searchText, searchCandidates)
+		wg.Wait()
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, fmt.Errorf("recommender: search candidates: %w", ctx.Err())
@@ -310,8 +321,7 @@ func (e *Engine) newRequestWith(ctx context.Context, m *Model, p catalog.Profile
 			// A second search with the lexicon's terms brings the items
 			// named in the profession's words; their BM25 counts at
 			// Weights.Lexicon beside her own words'.
-			more, err := e.opts.Searcher.SearchText(ctx, r.expansion, searchCandidates)
-			if err != nil && ctx.Err() != nil {
+			if moreErr != nil && ctx.Err() != nil {
 				return nil, fmt.Errorf("recommender: search concept terms: %w", ctx.Err())
 			}
 			for _, h := range more {
