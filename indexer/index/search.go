@@ -345,16 +345,24 @@ func (ix *Index) textQuery(ctx context.Context, text string) (query.Query, error
 		dq.SetBoost(f.boost)
 		should = append(should, dq)
 	}
+	should = append(should, namesAndLanguages(text, langs)...)
+	return bleve.NewDisjunctionQuery(should...), nil
+}
+
+// namesAndLanguages are the parts of a text query every search shares:
+// issuer and other names as a phrase (before their stems), and the text in
+// each language's own field.
+func namesAndLanguages(text string, langs []string) []query.Query {
 	pq := bleve.NewMatchPhraseQuery(text)
 	pq.SetField(fieldNames)
 	pq.SetBoost(namesBoost)
-	should = append(should, pq)
+	out := []query.Query{pq}
 	for _, l := range langs {
 		mq := bleve.NewMatchQuery(text)
 		mq.SetField(fieldLang + "." + l)
-		should = append(should, mq)
+		out = append(out, mq)
 	}
-	return bleve.NewDisjunctionQuery(should...), nil
+	return out
 }
 
 // rarestTerms analyses text as the text fields are analysed and returns
@@ -436,15 +444,7 @@ func buildQuery(req Request, langs []string) query.Query {
 			mq.SetBoost(f.boost)
 			should = append(should, mq)
 		}
-		pq := bleve.NewMatchPhraseQuery(text)
-		pq.SetField(fieldNames)
-		pq.SetBoost(namesBoost)
-		should = append(should, pq)
-		for _, l := range langs {
-			mq := bleve.NewMatchQuery(text)
-			mq.SetField(fieldLang + "." + l)
-			should = append(should, mq)
-		}
+		should = append(should, namesAndLanguages(text, langs)...)
 		must = append(must, bleve.NewDisjunctionQuery(should...))
 	}
 	term := func(field, value string) query.Query {
