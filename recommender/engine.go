@@ -73,8 +73,9 @@ type features struct {
 	lexicon bool
 	// fit prefers items written for her grade bands and subjects (fit.go).
 	fit bool
-	// unwanted drops what her goals say she does not want
-	// (wantedGoals).
+	// unwanted reads her goals as she means them: what she does not
+	// want or already has is dropped (wantedGoals) and fractions in
+	// digits are named (spellNotation).
 	unwanted bool
 }
 
