@@ -601,6 +601,9 @@ func TestPlanTimeLimit(t *testing.T) {
 	}{
 		{"option", 30 * time.Millisecond, 0},
 		{"context deadline", time.Minute, 30 * time.Millisecond},
+		// A limit spent before the search starts (a busy machine) still
+		// gets the first plan and the root bound.
+		{"limit already spent", time.Nanosecond, 0},
 	}
 	for _, test := range tests {
 		t.Run(test.name, func(t *testing.T) {

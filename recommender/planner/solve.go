@@ -976,13 +976,18 @@ func (s *searcher) orderOptions(opts []int) {
 // cheap prerequisite chain) whose price covers the most pending weight,
 // within the limits; then drop what turned out redundant. price maps the
 // cost and hours of a candidate with its chain to one number.
+//
+// Only a cancelled context stops it, never the time limit: the limit
+// bounds the search for a better plan, and a plan that a busy machine
+// left empty would be no answer at all. Greedy is polynomial and takes
+// milliseconds where the search may take seconds.
 func (s *searcher) greedy(price func(cost, hours int64) float64) {
 	pr := s.pr
 	n := len(pr.cost)
 	mark := make([]bool, n)
 	bad := make([]bool, n)
 	var add, bestAdd []int
-	for !s.timeUp() {
+	for s.ctx.Err() == nil {
 		bestJ := -1
 		var bestRatio, bestHours float64
 		for j := range n {
