@@ -622,8 +622,8 @@ func TestPlanTimeLimit(t *testing.T) {
 			if got.Optimal {
 				t.Errorf("Optimal after %v on the hard instance; the test needs a harder one", elapsed)
 			}
-			if elapsed > 500*time.Millisecond {
-				t.Errorf("Plan took %v with a 30ms limit", elapsed)
+			if elapsed > 5*time.Second { // the limit was ignored, not slow: loaded machines stay under it
+				t.Errorf("Plan took %v with a limit of %v and a context timeout of %v", elapsed, test.limit, test.ctx)
 			}
 			if len(got.Uncovered) != 0 {
 				t.Errorf("the best plan found leaves %v uncovered", got.Uncovered)
