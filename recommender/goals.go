@@ -160,12 +160,14 @@ var (
 	numberWords = map[string]int{"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
 		"eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
 		"fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-		"twenty-five": 25, "thirty": 30, "a couple of": 2, "a few": 3, "several": 4}
+		"thirty": 30, "forty": 40, "a couple of": 2, "a few": 3, "several": 4}
 	ordinalWords = map[string]int{"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
 		"seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10}
 	// "nine years", "12+ years of teaching", "two decades"; not "7 years
 	// old" or "two years ago".
-	yearsPhrase = regexp.MustCompile(`(?i)\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|twenty-five|thirty|a couple of|a few|several)\+?\s+(years?|yrs|decades?)\b(\s+\w+)?`)
+	// A compound ("twenty-two", "thirty one") is read whole: read from
+	// its last word, "twenty-two years" would be two.
+	yearsPhrase = regexp.MustCompile(`(?i)\b(\d{1,2}|(?:twenty|thirty|forty)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a couple of|a few|several)\+?\s+(years?|yrs|decades?)\b(\s+\w+)?`)
 	// "first-year teacher", "my second year teaching", "in my 3rd year".
 	ordinalYear = regexp.MustCompile(`(?i)\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d{1,2}(?:st|nd|rd|th))[- ]year\b(\s+\w+)?`)
 	// careerContext: words near "N years" that make it her teaching
@@ -247,7 +249,15 @@ func parseCount(s string) (int, bool) {
 	if n, err := strconv.Atoi(s); err == nil {
 		return n, true
 	}
-	n, ok := numberWords[strings.ToLower(s)]
+	s = strings.ToLower(s)
+	if tens, unit, ok := strings.Cut(strings.ReplaceAll(s, " ", "-"), "-"); ok && !strings.HasPrefix(s, "a ") {
+		t, u := numberWords[tens], numberWords[unit]
+		if t < 20 || u == 0 || u > 9 {
+			return 0, false
+		}
+		return t + u, true
+	}
+	n, ok := numberWords[s]
 	return n, ok
 }
 
