@@ -249,8 +249,8 @@ func newFitter(p catalog.Preferences, goals string) fitter {
 		}
 	}
 	for _, s := range p.Subjects {
-		s = strings.ToLower(strings.TrimSpace(s))
-		if s == "" || containsFold(allSubjects, s) {
+		s = catalog.Subject(s)
+		if s == "" || catalog.ForAllSubjects(s) {
 			continue
 		}
 		f.subjects = append(f.subjects, s)
@@ -311,14 +311,12 @@ func (f fitter) subjectFit(c *catalog.Credential) float64 {
 	general := false
 	for _, s := range c.Subjects {
 		s = strings.ToLower(strings.TrimSpace(s))
-		if containsFold(allSubjects, s) {
+		if catalog.ForAllSubjects(s) {
 			general = true
 			continue
 		}
-		for _, w := range f.subjects {
-			if s == w {
-				return 1
-			}
+		if catalog.SubjectsSuit([]string{s}, f.subjects) {
+			return 1
 		}
 	}
 	head := strings.ToLower(c.Title + " | " + strings.Join(c.Tags, " | "))

@@ -127,6 +127,57 @@ func TestFitOrdersByWhoItemsAreFor(t *testing.T) {
 	}
 }
 
+// TestSubjectFilterReadsSubjectsAsTeachersDo: a science teacher's
+// filter keeps items a feed states for biology or "Sciences", and a
+// biology teacher's keeps items for science, but neither keeps math.
+func TestSubjectFilterReadsSubjectsAsTeachersDo(t *testing.T) {
+	cs := []*catalog.Credential{
+		{ID: "bio", Issuer: "A", Title: "Investigations in Biology", Subjects: []string{"Biology"}},
+		{ID: "sci", Issuer: "B", Title: "Investigations in Science", Subjects: []string{"Sciences"}},
+		{ID: "math", Issuer: "C", Title: "Investigations in Mathematics", Subjects: []string{"Mathematics"}},
+		{ID: "chem", Issuer: "D", Title: "Investigations in Chemistry", Subjects: []string{"chemistry"}},
+	}
+	for _, c := range cs {
+		c.Status = catalog.StatusActive
+		c.Description = "Students plan investigations, collect data and argue from evidence."
+	}
+	e := New(Options{})
+	if err := e.Rebuild(context.Background(), &catalog.Snapshot{Version: 1, Credentials: cs}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		subject  string
+		listed   []string
+		excluded []string
+	}{
+		{"science", []string{"bio", "sci", "chem"}, []string{"math"}},
+		{"Biology", []string{"bio", "sci"}, []string{"math", "chem"}},
+		{"math", []string{"math"}, []string{"bio", "sci", "chem"}},
+	}
+	for _, test := range tests {
+		t.Run(test.subject, func(t *testing.T) {
+			p := catalog.Profile{ID: "t", Goals: "investigations with evidence", Preferences: catalog.Preferences{Subjects: []string{test.subject}}}
+			res, err := e.Recommend(context.Background(), p, RecommendOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Relaxed) > 0 {
+				t.Fatalf("filters relaxed %v; got %v", res.Relaxed, ids(res))
+			}
+			for _, id := range test.listed {
+				if position(res, id) < 0 {
+					t.Errorf("%s teacher: %s missing from %v", test.subject, id, ids(res))
+				}
+			}
+			for _, id := range test.excluded {
+				if position(res, id) >= 0 {
+					t.Errorf("%s teacher: %s listed: %v", test.subject, id, ids(res))
+				}
+			}
+		})
+	}
+}
+
 func TestWantedGoals(t *testing.T) {
 	cases := []struct {
 		goals        string

@@ -188,20 +188,10 @@ func (f prefs) test(name string, c *catalog.Credential, i int32) (fail, unstated
 	return false, false
 }
 
-// allSubjects are the subject words that mean "for every subject".
-var allSubjects = []string{"general", "all", "any", "all subjects", "any subject", "all content areas",
-	"any content area", "cross-curricular", "interdisciplinary", "multiple subjects"}
-
 // subjectsMatch reports whether an item for subjects have suits one of
-// want: a shared subject, or an item for all subjects ("general").
-func subjectsMatch(have, want []string) bool {
-	for _, h := range have {
-		if containsFold(allSubjects, strings.TrimSpace(h)) {
-			return true
-		}
-	}
-	return intersects(have, want, true)
-}
+// want: an item for all subjects ("general"), the same subject in any
+// spelling, or a subject and the area it is part of (catalog.SubjectsSuit).
+func subjectsMatch(have, want []string) bool { return catalog.SubjectsSuit(have, want) }
 
 // ApprovedIn reports whether an item approved in the jurisdictions have
 // counts in one of want: the same jurisdiction, or one that contains it —

@@ -11,7 +11,8 @@ import (
 // out of the steps planned for that member, or "" when they allow it. As
 // for suggestions, a credential that does not state a filtered field (no
 // cost, no format) is not ruled out for it; an item for all subjects
-// ("general") passes any subject filter; a state's approval covers its
+// ("general") passes any subject filter, and a subject suits its area
+// (catalog.SubjectsSuit); a state's approval covers its
 // districts.
 func memberFilter(pr catalog.Preferences, c *catalog.Credential) string {
 	if pr.MaxCostUSD != nil && c.CostUSD != nil && *c.CostUSD > *pr.MaxCostUSD+1e-9 {
@@ -32,7 +33,7 @@ func memberFilter(pr catalog.Preferences, c *catalog.Credential) string {
 	if len(pr.GradeBands) > 0 && len(c.GradeBands) > 0 && !anyFold(c.GradeBands, pr.GradeBands) {
 		return fmt.Sprintf("grade bands %s are not among grade_bands", strings.Join(c.GradeBands, ", "))
 	}
-	if len(pr.Subjects) > 0 && len(c.Subjects) > 0 && !containsFold(c.Subjects, "general") && !anyFold(c.Subjects, pr.Subjects) {
+	if len(pr.Subjects) > 0 && len(c.Subjects) > 0 && !catalog.SubjectsSuit(c.Subjects, pr.Subjects) {
 		return fmt.Sprintf("subjects %s are not among subjects", strings.Join(c.Subjects, ", "))
 	}
 	if len(pr.ApprovedIn) > 0 && len(c.ApprovedIn) > 0 && !approvedFor(c.ApprovedIn, pr.ApprovedIn) {

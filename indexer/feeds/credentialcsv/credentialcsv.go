@@ -380,16 +380,5 @@ func GradeBands(v string) []string {
 
 // Subject normalises a subject to the lower-case word outputs use,
 // folding common spellings ("Mathematics" is "math", "English Language
-// Arts" is "ela").
-func Subject(v string) string {
-	s := strings.Join(strings.Fields(strings.ToLower(v)), " ")
-	switch s {
-	case "mathematics", "maths":
-		return "math"
-	case "english language arts", "english/language arts", "english", "language arts":
-		return "ela"
-	case "sciences":
-		return "science"
-	}
-	return s
-}
+// Arts" is "ela"); see catalog.Subject.
+func Subject(v string) string { return catalog.Subject(v) }
