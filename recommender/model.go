@@ -850,11 +850,7 @@ func (m *Model) Has(id string) bool {
 
 // resolve returns the index of a credential id or alternative URI.
 func (m *Model) resolve(id string) (int32, bool) {
-	i, ok := m.byID[id]
-	if !ok {
-		i, ok = m.byID[strings.TrimSpace(id)]
-	}
-	return i, ok
+	return catalog.ResolveID(id, func(k string) (int32, bool) { i, ok := m.byID[k]; return i, ok })
 }
 
 // otherDocs is how many documents of the semantic space are not

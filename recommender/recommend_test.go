@@ -414,3 +414,33 @@ func TestPrerequisiteComesJustAhead(t *testing.T) {
 		})
 	}
 }
+
+// TestEarnedInOtherSpellings: a credential she holds is never suggested,
+// however she writes its id: a CTID in capitals or inside the registry's
+// graph URI, a badge URL with http or a trailing slash.
+func TestEarnedInOtherSpellings(t *testing.T) {
+	cs := []*catalog.Credential{
+		{ID: "ce-3cc89b41-f339-4684-8473-b8248ac03649", Issuer: "A", Title: "Mentoring Conversations"},
+		{ID: "https://badges.example.edu/badgeclasses/mentoring-cycles", Issuer: "B", Title: "Mentoring Cycles"},
+		{ID: "mentoring-basics", Issuer: "C", Title: "Mentoring Basics"},
+	}
+	for _, c := range cs {
+		c.Status = catalog.StatusActive
+		c.Description = "Mentoring conversations with new teachers."
+	}
+	e := New(Options{})
+	if err := e.Rebuild(context.Background(), &catalog.Snapshot{Version: 1, Credentials: cs}); err != nil {
+		t.Fatal(err)
+	}
+	p := catalog.Profile{ID: "t", Goals: "mentoring new teachers", Earned: []string{
+		"https://credentialengineregistry.org/graph/CE-3CC89B41-F339-4684-8473-B8248AC03649",
+		"http://badges.example.edu/badgeclasses/mentoring-cycles/",
+	}}
+	res, err := e.Recommend(context.Background(), p, RecommendOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(res); len(got) != 1 || got[0] != "mentoring-basics" {
+		t.Errorf("suggested %v; want only mentoring-basics, the one she does not hold", got)
+	}
+}

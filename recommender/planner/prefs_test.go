@@ -29,3 +29,18 @@ func TestMemberFilterSubjects(t *testing.T) {
 		})
 	}
 }
+
+// TestPlanEarnedInOtherSpellings: a prerequisite she holds, written as
+// the registry's graph URI of its CTID in capitals, is not planned again.
+func TestPlanEarnedInOtherSpellings(t *testing.T) {
+	first := cred("ce-3cc89b41-f339-4684-8473-b8248ac03649", 50, 5, "T:A")
+	second := cred("next", 40, 5, "T:B")
+	second.Prerequisites = []string{first.ID}
+	got := plan(t, []*catalog.Credential{first, second}, Request{
+		Targets: targets("T:B"),
+		Earned:  []string{"https://credentialengineregistry.org/graph/CE-3CC89B41-F339-4684-8473-B8248AC03649"},
+	})
+	if ids := stepIDs(got); len(ids) != 1 || ids[0] != "next" {
+		t.Errorf("steps %v; want only next, its prerequisite being held", ids)
+	}
+}

@@ -27,9 +27,15 @@ func (p *Planner) newEarned(ids ...[]string) earnedSet {
 	return e
 }
 
+// lookup resolves a credential id as people write it: the catalog's id
+// or another URI of the item, in the spellings catalog.ResolveID knows.
+func (p *Planner) lookup(id string) (int, bool) {
+	return catalog.ResolveID(id, func(k string) (int, bool) { i, ok := p.index[k]; return i, ok })
+}
+
 func (e earnedSet) add(p *Planner, id string) {
 	e.raw[id] = true
-	if i, ok := p.index[id]; ok {
+	if i, ok := p.lookup(id); ok {
 		e.pos[i] = true
 		e.raw[p.creds[i].ID] = true
 	}
@@ -130,7 +136,7 @@ func (p *Planner) prepare(req Request, comps map[string]catalog.Competency) *inp
 	for _, id := range req.GoalCredentials {
 		shared = append(shared, get("g\x00"+id, func() *target {
 			t := &target{key: id, isGoal: true, goal: -1}
-			if i, ok := p.index[id]; ok {
+			if i, ok := p.lookup(id); ok {
 				t.goal = i
 				t.matches = []int{i}
 			}
