@@ -83,6 +83,22 @@ func TestMatchTeacherPhrasing(t *testing.T) {
 		{"I built the unit from scratch and want to teach them well", nil},
 		{"We sorted them into bands by score", nil},
 		{"I'd like to take an online course on the order of operations", nil},
+		// Working with colleagues: mentoring without evaluating, peer
+		// observation, co-teaching, leading without a title, coaching,
+		// team meetings and school leadership.
+		{"My principal keeps asking me to help the younger teachers on my team", []string{"evaluation:My principal", "induction:help the younger teachers"}},
+		{"I want to support the newer teachers without being their evaluator", []string{"induction:support the newer teachers"}},
+		{"I'd like to visit other classrooms and watch other teachers teach", []string{"coaching:visit other classrooms"}},
+		{"My co-teacher and I never plan together", []string{"special education:My co-teacher", "collaboration:never plan together"}},
+		{"Colleagues come to me for ideas but I have no official role", []string{"leadership:Colleagues come to me"}},
+		{"I'm a new instructional coach and teachers see me as an evaluator", []string{"coaching:new instructional coach"}},
+		{"Our PLC meetings turn into venting sessions", []string{"leadership:Our PLC"}},
+		{"We never know what to do with the data", []string{"assessment:what to do with the data"}},
+		{"It is my first year as an assistant principal", []string{"leadership:first year as an assistant principal"}},
+		// "team", "title" and "coach" alone are not collaboration,
+		// leadership or coaching.
+		{"Our team won the game and the kids got a title", nil},
+		{"My students plan a title for their story", nil},
 	}
 	lex := Default()
 	for _, c := range cases {
