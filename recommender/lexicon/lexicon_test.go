@@ -99,6 +99,32 @@ func TestMatchTeacherPhrasing(t *testing.T) {
 		// leadership or coaching.
 		{"Our team won the game and the kids got a title", nil},
 		{"My students plan a title for their story", nil},
+		// In the classroom: devices, integrity, grading load, many grades in
+		// one room, absences and disasters, school transitions, tests,
+		// small groups, IEPs in general education, restorative practice,
+		// questioning and inquiry.
+		{"My students are always on their phones during labs", []string{"technology:on their phones", "science:labs"}},
+		{"I keep seeing other tabs open on their laptops", []string{"technology:other tabs", "technology:laptops"}},
+		{"They copy each other's answers", []string{"assessment:copy each other's"}},
+		{"Students use ChatGPT to write their essays", []string{"assessment:ChatGPT to write their", "literacy:essays"}},
+		{"I spend my Sundays grading", []string{"assessment:Sundays grading"}},
+		{"I have three grade levels in one room", []string{"rural:grade levels in one room"}},
+		{"Half the class was absent after the storm", []string{"attendance:absent", "sel:after the storm"}},
+		{"Half my class was out for two weeks", []string{"attendance:out for two weeks"}},
+		{"My fifth graders are moving up to middle school", []string{"transitions:moving up to middle school"}},
+		{"My students freeze during tests", []string{"assessment:freeze during tests"}},
+		{"What does the rest of the class do while I'm with a group", []string{"differentiation:What does the rest of the class do"}},
+		{"I teach a general ed class with six kids with IEPs and no para", []string{"special education:general ed class"}},
+		{"I want alternatives to suspension", []string{"behaviour:alternatives to suspension"}},
+		{"They wait for me to answer my own questions", []string{"discussion:wait for me to answer"}},
+		{"I want them to figure things out on their own", []string{"instruction:figure things out on their own"}},
+		{"Our advisory program needs a purpose", []string{"sel:advisory program"}},
+		// "show up", "apologize", "crisis" and "going to high school" are not
+		// attendance, repair, disaster or a school transition.
+		{"Their cultures never show up in our books", []string{"culture:cultures"}},
+		{"A kid said he had to apologize", nil},
+		{"I'm in a crisis with my lesson plans", []string{"planning:lesson plans"}},
+		{"I'm going to high school next year to teach chemistry", nil},
 	}
 	lex := Default()
 	for _, c := range cases {
