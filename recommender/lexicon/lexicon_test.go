@@ -125,6 +125,30 @@ func TestMatchTeacherPhrasing(t *testing.T) {
 		{"A kid said he had to apologize", nil},
 		{"I'm in a crisis with my lesson plans", []string{"planning:lesson plans"}},
 		{"I'm going to high school next year to teach chemistry", nil},
+		// Subjects and settings: young children and screens, online classes,
+		// reading in content classes, labs, maths, newcomers and their
+		// families, community, outdoors, the arts, health, careers, play and
+		// National Board.
+		{"Our first graders just got tablets", []string{"technology:graders just got tablets"}},
+		{"My virtual students never turn on their cameras", []string{"technology:virtual students"}},
+		{"I'm not a reading teacher but my history students struggle with the textbook", []string{"literacy:not a reading teacher"}},
+		{"My students are always messing around during labs", []string{"science:messing around during labs"}},
+		{"My students are terrified of math", []string{"math:terrified of math"}},
+		{"We use fraction tiles", []string{"math:fraction tiles"}},
+		{"A new student just came to this country and only speaks Spanish", []string{"english learners:came to this country"}},
+		{"I don't know how to talk to families who don't speak English", []string{"english learners:talk to families who don't speak"}},
+		{"I want to partner with local businesses", []string{"family:partner with local"}},
+		{"I want to take my class outside more", []string{"instruction:take my class outside"}},
+		{"I want to bring art and music into my lessons", []string{"arts:art and music into my lessons"}},
+		{"I teach health and PE", []string{"physical education:health and PE"}},
+		{"My seniors have no plans after high school", []string{"career:plans after high school"}},
+		{"My kids never get to play anymore", []string{"early childhood:never get to play"}},
+		{"I'm a National Board candidate", []string{"national board:National Board candidate"}},
+		// "translate", "outside" and "play" alone are not newcomers,
+		// outdoor learning or early childhood.
+		{"I want to translate research into practice", nil},
+		{"I'm teaching outside my content area next year", nil},
+		{"We play games on Fridays", nil},
 	}
 	lex := Default()
 	for _, c := range cases {
