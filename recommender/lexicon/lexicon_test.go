@@ -149,6 +149,13 @@ func TestMatchTeacherPhrasing(t *testing.T) {
 		{"I want to translate research into practice", nil},
 		{"I'm teaching outside my content area next year", nil},
 		{"We play games on Fridays", nil},
+		// A science unit on storms, a tragedy in literature and a flood of
+		// emails are not a disaster at school; an advisory committee is not
+		// advisory.
+		{"We just finished our hurricane unit", nil},
+		{"Romeo and Juliet is a tragedy", nil},
+		{"I get a flood of messages every night", nil},
+		{"I'm on the district advisory committee", []string{"leadership:advisory committee"}},
 	}
 	lex := Default()
 	for _, c := range cases {
