@@ -83,6 +83,79 @@ func TestMatchTeacherPhrasing(t *testing.T) {
 		{"I built the unit from scratch and want to teach them well", nil},
 		{"We sorted them into bands by score", nil},
 		{"I'd like to take an online course on the order of operations", nil},
+		// Working with colleagues: mentoring without evaluating, peer
+		// observation, co-teaching, leading without a title, coaching,
+		// team meetings and school leadership.
+		{"My principal keeps asking me to help the younger teachers on my team", []string{"evaluation:My principal", "induction:help the younger teachers"}},
+		{"I want to support the newer teachers without being their evaluator", []string{"induction:support the newer teachers"}},
+		{"I'd like to visit other classrooms and watch other teachers teach", []string{"coaching:visit other classrooms"}},
+		{"My co-teacher and I never plan together", []string{"special education:My co-teacher", "collaboration:never plan together"}},
+		{"Colleagues come to me for ideas but I have no official role", []string{"leadership:Colleagues come to me"}},
+		{"I'm a new instructional coach and teachers see me as an evaluator", []string{"coaching:new instructional coach"}},
+		{"Our PLC meetings turn into venting sessions", []string{"leadership:Our PLC"}},
+		{"We never know what to do with the data", []string{"assessment:what to do with the data"}},
+		{"It is my first year as an assistant principal", []string{"leadership:first year as an assistant principal"}},
+		// "team", "title" and "coach" alone are not collaboration,
+		// leadership or coaching.
+		{"Our team won the game and the kids got a title", nil},
+		{"My students plan a title for their story", nil},
+		// In the classroom: devices, integrity, grading load, many grades in
+		// one room, absences and disasters, school transitions, tests,
+		// small groups, IEPs in general education, restorative practice,
+		// questioning and inquiry.
+		{"My students are always on their phones during labs", []string{"technology:on their phones", "science:labs"}},
+		{"I keep seeing other tabs open on their laptops", []string{"technology:other tabs", "technology:laptops"}},
+		{"They copy each other's answers", []string{"assessment:copy each other's"}},
+		{"Students use ChatGPT to write their essays", []string{"assessment:ChatGPT to write their", "literacy:essays"}},
+		{"I spend my Sundays grading", []string{"assessment:Sundays grading"}},
+		{"I have three grade levels in one room", []string{"rural:grade levels in one room"}},
+		{"Half the class was absent after the storm", []string{"attendance:absent", "sel:after the storm"}},
+		{"Half my class was out for two weeks", []string{"attendance:out for two weeks"}},
+		{"My fifth graders are moving up to middle school", []string{"transitions:moving up to middle school"}},
+		{"My students freeze during tests", []string{"assessment:freeze during tests"}},
+		{"What does the rest of the class do while I'm with a group", []string{"differentiation:What does the rest of the class do"}},
+		{"I teach a general ed class with six kids with IEPs and no para", []string{"special education:general ed class"}},
+		{"I want alternatives to suspension", []string{"behaviour:alternatives to suspension"}},
+		{"They wait for me to answer my own questions", []string{"discussion:wait for me to answer"}},
+		{"I want them to figure things out on their own", []string{"instruction:figure things out on their own"}},
+		{"Our advisory program needs a purpose", []string{"sel:advisory program"}},
+		// "show up", "apologize", "crisis" and "going to high school" are not
+		// attendance, repair, disaster or a school transition.
+		{"Their cultures never show up in our books", []string{"culture:cultures"}},
+		{"A kid said he had to apologize", nil},
+		{"I'm in a crisis with my lesson plans", []string{"planning:lesson plans"}},
+		{"I'm going to high school next year to teach chemistry", nil},
+		// Subjects and settings: young children and screens, online classes,
+		// reading in content classes, labs, maths, newcomers and their
+		// families, community, outdoors, the arts, health, careers, play and
+		// National Board.
+		{"Our first graders just got tablets", []string{"technology:graders just got tablets"}},
+		{"My virtual students never turn on their cameras", []string{"technology:virtual students"}},
+		{"I'm not a reading teacher but my history students struggle with the textbook", []string{"literacy:not a reading teacher"}},
+		{"My students are always messing around during labs", []string{"science:messing around during labs"}},
+		{"My students are terrified of math", []string{"math:terrified of math"}},
+		{"We use fraction tiles", []string{"math:fraction tiles"}},
+		{"A new student just came to this country and only speaks Spanish", []string{"english learners:came to this country"}},
+		{"I don't know how to talk to families who don't speak English", []string{"english learners:talk to families who don't speak"}},
+		{"I want to partner with local businesses", []string{"family:partner with local"}},
+		{"I want to take my class outside more", []string{"instruction:take my class outside"}},
+		{"I want to bring art and music into my lessons", []string{"arts:art and music into my lessons"}},
+		{"I teach health and PE", []string{"physical education:health and PE"}},
+		{"My seniors have no plans after high school", []string{"career:plans after high school"}},
+		{"My kids never get to play anymore", []string{"early childhood:never get to play"}},
+		{"I'm a National Board candidate", []string{"national board:National Board candidate"}},
+		// "translate", "outside" and "play" alone are not newcomers,
+		// outdoor learning or early childhood.
+		{"I want to translate research into practice", nil},
+		{"I'm teaching outside my content area next year", nil},
+		{"We play games on Fridays", nil},
+		// A science unit on storms, a tragedy in literature and a flood of
+		// emails are not a disaster at school; an advisory committee is not
+		// advisory.
+		{"We just finished our hurricane unit", nil},
+		{"Romeo and Juliet is a tragedy", nil},
+		{"I get a flood of messages every night", nil},
+		{"I'm on the district advisory committee", []string{"leadership:advisory committee"}},
 	}
 	lex := Default()
 	for _, c := range cases {
