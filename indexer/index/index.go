@@ -55,6 +55,8 @@ type Index struct {
 	// searchLangs caches searchLanguages on a read-only index, whose
 	// languages never change: every query needs them.
 	searchLangs atomic.Pointer[[]string]
+	// counts remembers term counts on a read-only index (termCounts).
+	counts termCounts
 }
 
 // UseRecords gives the index the credentials it was built from: lookup

@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
 	"github.com/pdpath/pdpath/indexer/catalog"
 )
 
@@ -330,4 +333,89 @@ func TestSearchTextKeepsTheRarestWords(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSearchTextScoresAsTheFullQuery checks that the term counts a
+// read-only index remembers change no hit and no score: the reference is
+// textQuery's query with the counts read afresh.
+func TestSearchTextScoresAsTheFullQuery(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "bleve")
+	w, err := Create(dir, udlParent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Apply(ctx, testCredentials(), nil, 7, nil); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	ix, err := OpenReadOnly(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	texts := []string{
+		"Network B",         // the phrase matches an issuer
+		"network b tickets", // every word in the names field, not as a phrase
+		"exit tickets socratic seminar and more zzzyzx",
+		"lesson learners students design plan offer choices interest socratic seminar discussion",
+		"the of and", // stop words only
+	}
+	for round := 0; round < 2; round++ { // counts read, then remembered
+		for _, text := range texts {
+			got, err := ix.SearchText(ctx, text, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := fullTextQueryHits(t, ix, text)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("round %d, SearchText(%q) = %v, the full query gives %v", round, text, got, want)
+			}
+		}
+	}
+}
+
+// fullTextQueryHits runs textQuery's query, built here from term counts
+// read afresh.
+func fullTextQueryHits(t *testing.T, ix *Index, text string) []catalog.Hit {
+	t.Helper()
+	ctx := context.Background()
+	saved := ix.readOnly
+	ix.readOnly = false // no remembered counts
+	defer func() { ix.readOnly = saved }()
+	terms, err := ix.rarestTerms(ctx, text, maxTextTerms)
+	if err != nil {
+		t.Fatal(err)
+	}
+	langs, err := ix.searchLanguages()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var q query.Query
+	if len(terms) == 0 {
+		q = buildQuery(Request{Query: text}, langs)
+	} else {
+		var should []query.Query
+		for _, f := range textFields {
+			tqs := make([]query.Query, len(terms))
+			for i, tt := range terms {
+				tq := bleve.NewTermQuery(tt.term)
+				tq.SetField(f.name)
+				tq.SetBoost(float64(tt.n))
+				tqs[i] = tq
+			}
+			should = append(should, bleve.NewDisjunctionQuery(tqs...))
+		}
+		should = append(should, namesAndLanguages(text, langs)...)
+		q = bleve.NewDisjunctionQuery(should...)
+	}
+	res, err := ix.b.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, 10, 0, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits := make([]catalog.Hit, len(res.Hits))
+	for i, h := range res.Hits {
+		hits[i] = catalog.Hit{ID: h.ID, Score: h.Score}
+	}
+	return hits
 }

@@ -387,25 +387,15 @@ func (ix *Index) rarestTerms(ctx context.Context, text string, limit int) ([]tex
 	if len(terms) <= minTextTerms {
 		return terms, nil
 	}
-	adv, err := ix.b.Advanced()
-	if err != nil {
-		return nil, fmt.Errorf("index: search %q: %w", text, err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return nil, fmt.Errorf("index: search %q: %w", text, err)
-	}
-	defer r.Close()
+	c := &counter{ix: ix}
+	defer c.close()
 	kept := terms[:0]
 	for _, t := range terms {
-		for _, f := range textFields {
-			tfr, err := r.TermFieldReader(ctx, []byte(t.term), f.name, false, false, false)
-			if err != nil {
-				return nil, fmt.Errorf("index: search %q: %w", text, err)
-			}
-			t.df += tfr.Count()
-			_ = tfr.Close()
+		df, err := c.textCount(ctx, t.term)
+		if err != nil {
+			return nil, fmt.Errorf("index: search %q: %w", text, err)
 		}
+		t.df = df
 		// A word no text field holds matches nothing there.
 		if t.df > 0 {
 			kept = append(kept, t)
@@ -413,7 +403,7 @@ func (ix *Index) rarestTerms(ctx context.Context, text string, limit int) ([]tex
 	}
 	slices.SortStableFunc(kept, func(a, b textTerm) int { return cmp.Compare(a.df, b.df) })
 	kept = kept[:min(len(kept), limit)]
-	docs, err := r.DocCount()
+	docs, err := c.docCount()
 	if err != nil {
 		return nil, fmt.Errorf("index: search %q: %w", text, err)
 	}
