@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -335,9 +336,10 @@ func TestSearchTextKeepsTheRarestWords(t *testing.T) {
 	}
 }
 
-// TestSearchTextScoresAsTheFullQuery checks that the term counts a
-// read-only index remembers change no hit and no score: the reference is
-// textQuery's query with the counts read afresh.
+// TestSearchTextScoresAsTheFullQuery checks that what a read-only index
+// remembers (term counts, the hits of texts searched repeatedly) changes
+// no hit and no score: the reference is textQuery's query with the counts
+// read afresh.
 func TestSearchTextScoresAsTheFullQuery(t *testing.T) {
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "bleve")
@@ -361,7 +363,9 @@ func TestSearchTextScoresAsTheFullQuery(t *testing.T) {
 		"lesson learners students design plan offer choices interest socratic seminar discussion",
 		"the of and", // stop words only
 	}
-	for round := 0; round < 2; round++ { // counts read, then remembered
+	// Counts read and the text noted; counts remembered and the hits
+	// kept; the hits kept returned.
+	for round := 0; round < 3; round++ {
 		for _, text := range texts {
 			got, err := ix.SearchText(ctx, text, 10)
 			if err != nil {
@@ -418,4 +422,40 @@ func fullTextQueryHits(t *testing.T, ix *Index, text string) []catalog.Hit {
 		hits[i] = catalog.Hit{ID: h.ID, Score: h.Score}
 	}
 	return hits
+}
+
+func TestTextHitsKeepsTextsSearchedAgain(t *testing.T) {
+	var th textHits
+	hits := []catalog.Hit{{ID: "a", Score: 2}, {ID: "b", Score: 1}}
+	if _, kept, keep := th.get("goals", 10); kept || keep {
+		t.Fatalf("first search: kept %v, keep %v; want neither", kept, keep)
+	}
+	if _, kept, keep := th.get("goals", 10); kept || !keep {
+		t.Fatalf("second search: kept %v, keep %v; want keep", kept, keep)
+	}
+	th.put("goals", 10, hits)
+	got, kept, _ := th.get("goals", 10)
+	if !kept || !reflect.DeepEqual(got, hits) {
+		t.Fatalf("third search: %v (kept %v), want %v", got, kept, hits)
+	}
+	got[0].ID = "changed"
+	if again, _, _ := th.get("goals", 10); again[0].ID != "a" {
+		t.Errorf("a caller's change reached the kept hits: %v", again)
+	}
+	if _, kept, _ := th.get("goals", 5); kept {
+		t.Error("hits kept for one limit were returned for another")
+	}
+	// The oldest text gives way once maxKeptTexts are kept.
+	for i := range maxKeptTexts {
+		th.put(fmt.Sprint("text ", i), 10, hits)
+	}
+	if _, kept, _ := th.get("goals", 10); kept {
+		t.Error("the oldest text is still kept after maxKeptTexts newer ones")
+	}
+	if _, kept, _ := th.get(fmt.Sprint("text ", maxKeptTexts-1), 10); !kept {
+		t.Error("the newest text is not kept")
+	}
+	if len(th.hits) != maxKeptTexts {
+		t.Errorf("%d texts kept, want at most %d", len(th.hits), maxKeptTexts)
+	}
 }

@@ -271,12 +271,22 @@ func finishFacets(out map[string][]FacetCount, names map[string]string, counts m
 // takes each distinct word once, only the maxTextTerms rarest, and leaves
 // out words most of the catalog holds once minTextTerms rarer ones are in
 // it, so a long text costs about what a short one does (see textQuery).
+// A read-only index keeps the hits of texts it is asked for repeatedly
+// (textHits).
 func (ix *Index) SearchText(ctx context.Context, text string, limit int) ([]catalog.Hit, error) {
 	if strings.TrimSpace(text) == "" {
 		return nil, nil
 	}
 	if limit <= 0 {
 		limit = DefaultLimit
+	}
+	var keep bool
+	if ix.readOnly {
+		var hits []catalog.Hit
+		var kept bool
+		if hits, kept, keep = ix.texts.get(text, limit); kept {
+			return hits, nil
+		}
 	}
 	q, err := ix.textQuery(ctx, text)
 	if err != nil {
@@ -289,6 +299,9 @@ func (ix *Index) SearchText(ctx context.Context, text string, limit int) ([]cata
 	hits := make([]catalog.Hit, len(res.Hits))
 	for i, h := range res.Hits {
 		hits[i] = catalog.Hit{ID: h.ID, Score: h.Score}
+	}
+	if keep {
+		ix.texts.put(text, limit, hits)
 	}
 	return hits, nil
 }
