@@ -797,6 +797,9 @@ func (r *request) missingPrereqs(i int32) (titles, ids []string) {
 // copy is as good as earned and is never suggested.
 func (r *request) heldCopy(i int32) int32 {
 	m := r.m
+	if len(r.earned) == 0 || (int(i) < len(m.flagged) && !m.flagged[i]) {
+		return -1
+	}
 	for _, d := range m.creds[i].PossibleDuplicates {
 		if j, ok := m.resolve(d); ok && r.earned[j] {
 			return j
