@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
 	"github.com/pdpath/pdpath/recommender/competency"
@@ -284,6 +285,9 @@ var (
 // opening does), and its title and tags do not say it prepares mentors,
 // coaches or leaders.
 func isInduction(c *catalog.Credential) bool {
+	if surelyNotInduction(c) {
+		return false
+	}
 	head := strings.ToLower(c.Title + " | " + strings.Join(c.Tags, " | "))
 	named := mayNameInduction(head) && inductionIn(head)
 	if !named {
@@ -292,14 +296,29 @@ func isInduction(c *catalog.Credential) bool {
 			desc = desc[:300]
 		}
 		desc = strings.ToLower(desc)
-		if !mayNameInduction(desc) || !inductionIn(desc) || forMentors.MatchString(desc) {
+		if !mayNameInduction(desc) || !inductionIn(desc) || forMentorsIn(desc) {
 			return false
 		}
 	}
 	// Whichever names it, an item whose title or tags say it prepares
 	// mentors, coaches or leaders is for them.
-	return !forMentors.MatchString(head)
+	return !forMentorsIn(head)
 }
+
+// forMentorsIn reports whether lower-cased text matches forMentors,
+// running the expression only on text holding one of the words every
+// match contains.
+func forMentorsIn(text string) bool {
+	for _, w := range mentorWords {
+		if strings.Contains(text, w) {
+			return forMentors.MatchString(text)
+		}
+	}
+	return false
+}
+
+// mentorWords are the plain words every match of forMentors contains.
+var mentorWords = []string{"mentor", "supporting", "coaching", "onboarding", "leader", "principal", "veteran", "experienced teacher"}
 
 // mayNameInduction is a cheap test that lower-cased text could match
 // inductionMarker, so the regular expressions run on few items of a large
@@ -311,6 +330,75 @@ func mayNameInduction(text string) bool {
 		}
 	}
 	return false
+}
+
+// surelyNotInduction reports whether isInduction would find no marker
+// word (mayNameInduction) in c's title, tags or description's opening,
+// without lowering them: true only when all of that text is ASCII, as
+// lowering some other letters gives ASCII ones ("İ" gives "i"). Every
+// start and every build reads every credential, and most name no marker.
+// The title and each tag are read apart: the " | " that joins them holds
+// no marker's letters.
+func surelyNotInduction(c *catalog.Credential) bool {
+	desc := c.Description
+	if len(desc) > 300 {
+		desc = desc[:300]
+	}
+	if !asciiNamesNoMarker(c.Title) || !asciiNamesNoMarker(desc) {
+		return false
+	}
+	for _, t := range c.Tags {
+		if !asciiNamesNoMarker(t) {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiNamesNoMarker reports whether text is ASCII and, lower-cased,
+// holds none of inductionWords.
+func asciiNamesNoMarker(text string) bool {
+	for i := 0; i < len(text); i++ {
+		b := text[i]
+		if b >= utf8.RuneSelf {
+			return false
+		}
+		for _, w := range inductionByFirst[asciiLower(b)] {
+			if hasLowerPrefix(text[i:], w) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// inductionByFirst lists inductionWords by their first letter.
+var inductionByFirst = func() (by [utf8.RuneSelf][]string) {
+	for _, w := range inductionWords {
+		by[w[0]] = append(by[w[0]], w)
+	}
+	return by
+}()
+
+func asciiLower(b byte) byte {
+	if 'A' <= b && b <= 'Z' {
+		return b + 'a' - 'A'
+	}
+	return b
+}
+
+// hasLowerPrefix reports whether text, its ASCII letters lower-cased,
+// starts with prefix (lower case).
+func hasLowerPrefix(text, prefix string) bool {
+	if len(text) < len(prefix) {
+		return false
+	}
+	for j := 0; j < len(prefix); j++ {
+		if asciiLower(text[j]) != prefix[j] {
+			return false
+		}
+	}
+	return true
 }
 
 // inductionWords are the plain words every match of inductionMarker

@@ -73,6 +73,11 @@ type Model struct {
 	// (isInduction); her career stage steers them.
 	induction     []bool
 	inductionList []int32
+	// flagged marks the credentials flagged as possible duplicates of
+	// others: requests test every candidate for a copy she holds
+	// (heldCopy), and reading each one's record for that cost a
+	// twentieth of a request.
+	flagged []bool
 	// bandsNamed caches the grade bands each credential's title, tags and
 	// opening name (fit.go), for items whose feed states none: read on
 	// first use, as only candidates of requests with a grade band need
@@ -193,16 +198,19 @@ func buildModel(ctx context.Context, snap *catalog.Snapshot, opt BuildOptions, s
 	m.keys = make([][]string, n)
 	m.titles = make([]string, n)
 	m.induction = make([]bool, n)
+	m.flagged = make([]bool, n)
 	m.bandsNamed = make([]atomic.Uint32, n)
 	m.semDoc = make([]int32, n)
 	var docs []semantic.Document
 	ndocs := 0
 	// Titles and induction markers are read on every core: they are text
-	// work over every credential of every build and start.
+	// work over every credential of every build and start. Duplicate
+	// flags are read with them.
 	parallelRange(n, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			m.titles[i] = normTitle(m.creds[i].Title)
 			m.induction[i] = isInduction(m.creds[i])
+			m.flagged[i] = len(m.creds[i].PossibleDuplicates) > 0
 		}
 	})
 	for i, c := range m.creds {

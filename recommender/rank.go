@@ -146,6 +146,9 @@ type request struct {
 	searchText  string
 	// goalWords maps a goal term to the word she wrote.
 	goalWords map[string]string
+	// near are the semantic candidates (nearest), found once.
+	near     []semantic.Scored
+	nearDone bool
 	// related are terms near her goals in the semantic space, found on
 	// first use (only reasons need them).
 	related  map[string]float32
@@ -278,6 +281,19 @@ func (e *Engine) newRequestWith(ctx context.Context, m *Model, p catalog.Profile
 		}
 	}
 	r.searchText = strings.TrimSpace(goals + " " + strings.Join(gapText, " "))
+	// Her words and the lexicon's terms are two searches of one request;
+	// they run while the rest of the request is resolved, so they add
+	// work, not waiting.
+	var hits, more []catalog.Hit
+	var hitsErr, moreErr error
+	var wg sync.WaitGroup
+	searching := search && r.searchText != "" && e.opts.Searcher != nil
+	if searching {
+		wg.Go(func() { hits, hitsErr = e.opts.Searcher.SearchText(ctx, r.searchText, searchCandidates) })
+		if r.expansion != "" {
+			wg.Go(func() { more, moreErr = e.opts.Searcher.SearchText(ctx, r.expansion, searchCandidates) })
+		}
+	}
 	if m.sem != nil {
 		r.query = m.sem.Query(parts...)
 		lexParts := []semantic.Part{{Text: r.searchText}}
@@ -294,23 +310,17 @@ func (e *Engine) newRequestWith(ctx context.Context, m *Model, p catalog.Profile
 	if r.feat.fit {
 		r.fit = newFitter(p.Preferences, wanted)
 	}
-	if search && r.searchText != "" && e.opts.Searcher != nil {
-		// Her words and the lexicon's terms are two queries of one
-		// request; they run at once, so the second adds work, not
-		// waiting.
-		var more []catalog.Hit
-		var moreErr error
-		var wg sync.WaitGroup
-		if r.expansion != "" {
-			wg.Go(func() { more, moreErr = e.opts.Searcher.SearchText(ctx, r.expansion, searchCandidates) })
-		}
-		hits, err := e.opts.Searcher.SearchText(ctx, r.searchText, searchCandidates)
-		wg.Wait()
-		if err != nil {
+	if searching {
+		// The semantic candidates too are found while the searches run.
+		r.nearest()
+	}
+	wg.Wait()
+	if searching {
+		if hitsErr != nil {
 			if ctx.Err() != nil {
 				return nil, fmt.Errorf("recommender: search candidates: %w", ctx.Err())
 			}
-			e.log.Warn("recommender: search failed; ranking without BM25", "err", err)
+			e.log.Warn("recommender: search failed; ranking without BM25", "err", hitsErr)
 		}
 		for _, h := range hits {
 			if i, ok := m.resolve(h.ID); ok {
@@ -390,13 +400,7 @@ func (r *request) gather() {
 		add(i)
 	}
 	if m.sem != nil && !r.query.Empty() {
-		var near []semantic.Scored
-		if len(m.active) <= exactScanLimit {
-			near = m.sem.Nearest(r.query.Vec, semanticCandidates+m.otherDocs())
-		} else {
-			near = m.sem.Candidates(r.query, semanticCandidates, expansionTerms)
-		}
-		for _, s := range near {
+		for _, s := range r.nearest() {
 			if int(s.Doc) < len(m.docCred) {
 				add(m.docCred[s.Doc])
 			}
@@ -435,6 +439,25 @@ func (r *request) gather() {
 			add(i)
 		}
 	}
+}
+
+// nearest returns the credentials nearest her query in the semantic
+// space (and other documents), found once.
+func (r *request) nearest() []semantic.Scored {
+	if r.nearDone {
+		return r.near
+	}
+	r.nearDone = true
+	m := r.m
+	if m.sem == nil || r.query.Empty() {
+		return nil
+	}
+	if len(m.active) <= exactScanLimit {
+		r.near = m.sem.Nearest(r.query.Vec, semanticCandidates+m.otherDocs())
+	} else {
+		r.near = m.sem.Candidates(r.query, semanticCandidates, expansionTerms)
+	}
+	return r.near
 }
 
 // nextSteps are credentials that follow what she holds.
@@ -797,6 +820,9 @@ func (r *request) missingPrereqs(i int32) (titles, ids []string) {
 // copy is as good as earned and is never suggested.
 func (r *request) heldCopy(i int32) int32 {
 	m := r.m
+	if len(r.earned) == 0 || (int(i) < len(m.flagged) && !m.flagged[i]) {
+		return -1
+	}
 	for _, d := range m.creds[i].PossibleDuplicates {
 		if j, ok := m.resolve(d); ok && r.earned[j] {
 			return j

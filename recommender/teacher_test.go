@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
+	"github.com/pdpath/pdpath/indexer/synth"
 )
 
 // teacherCatalog is a small catalog of the kinds of items the behaviours
@@ -383,6 +384,59 @@ func TestIsInduction(t *testing.T) {
 			t.Errorf("isInduction(%q) = %v, want %v", test.c.Title, got, test.want)
 		}
 	}
+}
+
+// TestSurelyNotInductionAgreesWithMarkers checks the shortcut isInduction
+// takes: it may say "surely not" only when the lower-cased texts hold no
+// marker word.
+func TestSurelyNotInductionAgreesWithMarkers(t *testing.T) {
+	creds := synth.Generate(3000, 5)
+	for _, title := range []string{"New Teacher Launch", "NEW TO TEACHING", "Year-One Routines", "FIRST-YEAR Teachers",
+		"İnduction Programme", "Early Career Teacher Circle", "Novice teacher", "Electromagnetic Induction",
+		"Newtonian Physics", "Year 1 Phonics", "Ｎew teacher", "\u212aindergarten Readiness", "Café Beginnings"} {
+		creds = append(creds, &catalog.Credential{Title: title, Description: "A course."},
+			&catalog.Credential{Title: "A course", Description: strings.Repeat("x", 290) + title},
+			&catalog.Credential{Title: "A course", Tags: []string{"physics", title}})
+	}
+	for _, c := range creds {
+		desc := c.Description
+		if len(desc) > 300 {
+			desc = desc[:300]
+		}
+		head := strings.ToLower(c.Title + " | " + strings.Join(c.Tags, " | "))
+		marked := mayNameInduction(head) || mayNameInduction(strings.ToLower(desc))
+		if surelyNotInduction(c) && marked {
+			t.Errorf("%q (tags %q, description %.40q…): surely not induction, yet it holds a marker word", c.Title, c.Tags, c.Description)
+		}
+		if !marked && !surelyNotInduction(c) && isASCII(c.Title+desc+strings.Join(c.Tags, "")) {
+			t.Errorf("%q: ASCII text with no marker word, yet not surely not induction", c.Title)
+		}
+	}
+}
+
+func TestForMentorsInAgreesWithTheExpression(t *testing.T) {
+	for _, text := range []string{"mentor teachers", "mentoring programme for new staff", "coaching cycles", "leadership academy",
+		"aspiring principals", "veteran educators", "experienced teachers", "experienced  teachers", "supporting students",
+		"onboarding", "leaders", "new teacher induction", "classroom routines", "mentorship", "the principle of"} {
+		if got, want := forMentorsIn(text), forMentors.MatchString(text); got != want {
+			t.Errorf("forMentorsIn(%q) = %v, the expression says %v", text, got, want)
+		}
+	}
+	for _, c := range synth.Generate(2000, 9) {
+		text := strings.ToLower(c.Title + " | " + c.Description)
+		if got, want := forMentorsIn(text), forMentors.MatchString(text); got != want {
+			t.Errorf("forMentorsIn(%.60q…) = %v, the expression says %v", text, got, want)
+		}
+	}
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 func TestApprovedInJurisdictions(t *testing.T) {

@@ -55,6 +55,10 @@ type Index struct {
 	// searchLangs caches searchLanguages on a read-only index, whose
 	// languages never change: every query needs them.
 	searchLangs atomic.Pointer[[]string]
+	// counts remembers term counts on a read-only index (termCounts),
+	// texts the hits of texts searched repeatedly (textHits).
+	counts termCounts
+	texts  textHits
 }
 
 // UseRecords gives the index the credentials it was built from: lookup

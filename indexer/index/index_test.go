@@ -2,11 +2,15 @@ package index
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
 )
@@ -329,5 +333,129 @@ func TestSearchTextKeepsTheRarestWords(t *testing.T) {
 				t.Errorf("SearchText(%q) = %v, want %s among them", tt.text, hits, tt.want)
 			}
 		})
+	}
+}
+
+// TestSearchTextScoresAsTheFullQuery checks that what a read-only index
+// remembers (term counts, the hits of texts searched repeatedly) changes
+// no hit and no score: the reference is textQuery's query with the counts
+// read afresh.
+func TestSearchTextScoresAsTheFullQuery(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "bleve")
+	w, err := Create(dir, udlParent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Apply(ctx, testCredentials(), nil, 7, nil); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	ix, err := OpenReadOnly(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	texts := []string{
+		"Network B",         // the phrase matches an issuer
+		"network b tickets", // every word in the names field, not as a phrase
+		"exit tickets socratic seminar and more zzzyzx",
+		"lesson learners students design plan offer choices interest socratic seminar discussion",
+		"the of and", // stop words only
+	}
+	// Counts read and the text noted; counts remembered and the hits
+	// kept; the hits kept returned.
+	for round := 0; round < 3; round++ {
+		for _, text := range texts {
+			got, err := ix.SearchText(ctx, text, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := fullTextQueryHits(t, ix, text)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("round %d, SearchText(%q) = %v, the full query gives %v", round, text, got, want)
+			}
+		}
+	}
+}
+
+// fullTextQueryHits runs textQuery's query, built here from term counts
+// read afresh.
+func fullTextQueryHits(t *testing.T, ix *Index, text string) []catalog.Hit {
+	t.Helper()
+	ctx := context.Background()
+	saved := ix.readOnly
+	ix.readOnly = false // no remembered counts
+	defer func() { ix.readOnly = saved }()
+	terms, err := ix.rarestTerms(ctx, text, maxTextTerms)
+	if err != nil {
+		t.Fatal(err)
+	}
+	langs, err := ix.searchLanguages()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var q query.Query
+	if len(terms) == 0 {
+		q = buildQuery(Request{Query: text}, langs)
+	} else {
+		var should []query.Query
+		for _, f := range textFields {
+			tqs := make([]query.Query, len(terms))
+			for i, tt := range terms {
+				tq := bleve.NewTermQuery(tt.term)
+				tq.SetField(f.name)
+				tq.SetBoost(float64(tt.n))
+				tqs[i] = tq
+			}
+			should = append(should, bleve.NewDisjunctionQuery(tqs...))
+		}
+		should = append(should, namesAndLanguages(text, langs)...)
+		q = bleve.NewDisjunctionQuery(should...)
+	}
+	res, err := ix.b.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, 10, 0, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits := make([]catalog.Hit, len(res.Hits))
+	for i, h := range res.Hits {
+		hits[i] = catalog.Hit{ID: h.ID, Score: h.Score}
+	}
+	return hits
+}
+
+func TestTextHitsKeepsTextsSearchedAgain(t *testing.T) {
+	var th textHits
+	hits := []catalog.Hit{{ID: "a", Score: 2}, {ID: "b", Score: 1}}
+	if _, kept, keep := th.get("goals", 10); kept || keep {
+		t.Fatalf("first search: kept %v, keep %v; want neither", kept, keep)
+	}
+	if _, kept, keep := th.get("goals", 10); kept || !keep {
+		t.Fatalf("second search: kept %v, keep %v; want keep", kept, keep)
+	}
+	th.put("goals", 10, hits)
+	got, kept, _ := th.get("goals", 10)
+	if !kept || !reflect.DeepEqual(got, hits) {
+		t.Fatalf("third search: %v (kept %v), want %v", got, kept, hits)
+	}
+	got[0].ID = "changed"
+	if again, _, _ := th.get("goals", 10); again[0].ID != "a" {
+		t.Errorf("a caller's change reached the kept hits: %v", again)
+	}
+	if _, kept, _ := th.get("goals", 5); kept {
+		t.Error("hits kept for one limit were returned for another")
+	}
+	// The oldest text gives way once maxKeptTexts are kept.
+	for i := range maxKeptTexts {
+		th.put(fmt.Sprint("text ", i), 10, hits)
+	}
+	if _, kept, _ := th.get("goals", 10); kept {
+		t.Error("the oldest text is still kept after maxKeptTexts newer ones")
+	}
+	if _, kept, _ := th.get(fmt.Sprint("text ", maxKeptTexts-1), 10); !kept {
+		t.Error("the newest text is not kept")
+	}
+	if len(th.hits) != maxKeptTexts {
+		t.Errorf("%d texts kept, want at most %d", len(th.hits), maxKeptTexts)
 	}
 }

@@ -112,6 +112,15 @@ var textFields = []struct {
 	{fieldIssuerName, 0.5},
 }
 
+// textFieldNames are textFields' names.
+var textFieldNames = func() []string {
+	out := make([]string, len(textFields))
+	for i, f := range textFields {
+		out[i] = f.name
+	}
+	return out
+}()
+
 // MaxTokenRunes is the longest word the text analyzers index. Longer
 // tokens are no word anyone searches for (a pasted blob, a run of one
 // letter) and would only bloat the term dictionary, so they are dropped

@@ -271,12 +271,22 @@ func finishFacets(out map[string][]FacetCount, names map[string]string, counts m
 // takes each distinct word once, only the maxTextTerms rarest, and leaves
 // out words most of the catalog holds once minTextTerms rarer ones are in
 // it, so a long text costs about what a short one does (see textQuery).
+// A read-only index keeps the hits of texts it is asked for repeatedly
+// (textHits).
 func (ix *Index) SearchText(ctx context.Context, text string, limit int) ([]catalog.Hit, error) {
 	if strings.TrimSpace(text) == "" {
 		return nil, nil
 	}
 	if limit <= 0 {
 		limit = DefaultLimit
+	}
+	var keep bool
+	if ix.readOnly {
+		var hits []catalog.Hit
+		var kept bool
+		if hits, kept, keep = ix.texts.get(text, limit); kept {
+			return hits, nil
+		}
 	}
 	q, err := ix.textQuery(ctx, text)
 	if err != nil {
@@ -289,6 +299,9 @@ func (ix *Index) SearchText(ctx context.Context, text string, limit int) ([]cata
 	hits := make([]catalog.Hit, len(res.Hits))
 	for i, h := range res.Hits {
 		hits[i] = catalog.Hit{ID: h.ID, Score: h.Score}
+	}
+	if keep {
+		ix.texts.put(text, limit, hits)
 	}
 	return hits, nil
 }
@@ -387,25 +400,15 @@ func (ix *Index) rarestTerms(ctx context.Context, text string, limit int) ([]tex
 	if len(terms) <= minTextTerms {
 		return terms, nil
 	}
-	adv, err := ix.b.Advanced()
-	if err != nil {
-		return nil, fmt.Errorf("index: search %q: %w", text, err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return nil, fmt.Errorf("index: search %q: %w", text, err)
-	}
-	defer r.Close()
+	c := &counter{ix: ix}
+	defer c.close()
 	kept := terms[:0]
 	for _, t := range terms {
-		for _, f := range textFields {
-			tfr, err := r.TermFieldReader(ctx, []byte(t.term), f.name, false, false, false)
-			if err != nil {
-				return nil, fmt.Errorf("index: search %q: %w", text, err)
-			}
-			t.df += tfr.Count()
-			_ = tfr.Close()
+		df, err := c.textCount(ctx, t.term)
+		if err != nil {
+			return nil, fmt.Errorf("index: search %q: %w", text, err)
 		}
+		t.df = df
 		// A word no text field holds matches nothing there.
 		if t.df > 0 {
 			kept = append(kept, t)
@@ -413,7 +416,7 @@ func (ix *Index) rarestTerms(ctx context.Context, text string, limit int) ([]tex
 	}
 	slices.SortStableFunc(kept, func(a, b textTerm) int { return cmp.Compare(a.df, b.df) })
 	kept = kept[:min(len(kept), limit)]
-	docs, err := r.DocCount()
+	docs, err := c.docCount()
 	if err != nil {
 		return nil, fmt.Errorf("index: search %q: %w", text, err)
 	}

@@ -205,20 +205,39 @@ func loadGeneration(dir, name string) (*generation, error) {
 		return newGeneration("", &state{Sources: map[string]*SourceInfo{}}, reg, nil), nil
 	}
 	genDir := filepath.Join(dir, name)
+	ixDir := filepath.Join(genDir, bleveDir)
+	// The index's files are checked and opened while the records are
+	// decoded: a start waits for the longer of the two, not both.
+	type opened struct {
+		ix  *index.Index
+		err error
+	}
+	ixc := make(chan opened, 1)
+	go func() {
+		if err := index.Verify(ixDir); err != nil {
+			ixc <- opened{err: fmt.Errorf("%w: generation %s: %w", ErrCorrupt, name, err)}
+			return
+		}
+		ix, err := index.OpenReadOnly(ixDir)
+		if err != nil {
+			err = fmt.Errorf("%w: generation %s: index %s does not open: %w", ErrCorrupt, name, ixDir, err)
+		}
+		ixc <- opened{ix, err}
+	}()
 	st, err := readState(genDir, true)
+	o := <-ixc
 	if err != nil {
+		if o.ix != nil {
+			o.ix.Close()
+		}
 		return nil, err
 	}
+	if o.err != nil {
+		return nil, o.err
+	}
+	ix := o.ix
 	for _, f := range st.Frameworks {
 		reg.Add(*f)
-	}
-	ixDir := filepath.Join(genDir, bleveDir)
-	if err := index.Verify(ixDir); err != nil {
-		return nil, fmt.Errorf("%w: generation %s: %w", ErrCorrupt, name, err)
-	}
-	ix, err := index.OpenReadOnly(ixDir)
-	if err != nil {
-		return nil, fmt.Errorf("%w: generation %s: index %s does not open: %w", ErrCorrupt, name, ixDir, err)
 	}
 	if v, err := ix.Version(); err != nil || v != st.Version {
 		ix.Close()

@@ -150,7 +150,8 @@ func proseOf(c *catalog.Credential) (fields []*string, maps []*map[string]string
 
 // viewOf returns s as a view of the same bytes in text, the JSON line s
 // was decoded from; a string the line holds only escaped (quotes, line
-// breaks, <, > and & as encoding/json writes them) gets a heap copy.
+// breaks; <, > and & in files written before writeState kept them as
+// they are) gets a heap copy.
 func viewOf(text, s string) string {
 	if s == "" {
 		return ""

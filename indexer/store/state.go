@@ -301,6 +301,11 @@ func writeState(genDir string, st *state) error {
 	err := writeFileAtomic(filepath.Join(genDir, recordsFile), func(f *os.File) error {
 		w := bufio.NewWriterSize(f, 1<<20)
 		enc := json.NewEncoder(w)
+		// <, > and & as they are, not as \u003c…: a served record's
+		// prose is a view of its line only where the line holds it
+		// unescaped (viewOf), and titles such as "Reading & Writing"
+		// would otherwise each take a copy on the heap.
+		enc.SetEscapeHTML(false)
 		for _, c := range st.Credentials {
 			if err := enc.Encode(c); err != nil {
 				return fmt.Errorf("record %q: %w", c.ID, err)
