@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/pdpath/pdpath/indexer/catalog"
 )
@@ -395,24 +394,7 @@ func fullTextQueryHits(t *testing.T, ix *Index, text string) []catalog.Hit {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var q query.Query
-	if len(terms) == 0 {
-		q = buildQuery(Request{Query: text}, langs)
-	} else {
-		var should []query.Query
-		for _, f := range textFields {
-			tqs := make([]query.Query, len(terms))
-			for i, tt := range terms {
-				tq := bleve.NewTermQuery(tt.term)
-				tq.SetField(f.name)
-				tq.SetBoost(float64(tt.n))
-				tqs[i] = tq
-			}
-			should = append(should, bleve.NewDisjunctionQuery(tqs...))
-		}
-		should = append(should, namesAndLanguages(text, langs)...)
-		q = bleve.NewDisjunctionQuery(should...)
-	}
+	q := termsQuery(text, terms, langs)
 	res, err := ix.b.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, 10, 0, false))
 	if err != nil {
 		t.Fatal(err)

@@ -342,8 +342,14 @@ func (ix *Index) textQuery(ctx context.Context, text string) (query.Query, error
 	if err != nil {
 		return nil, err
 	}
+	return termsQuery(text, terms, langs), nil
+}
+
+// termsQuery is textQuery's query for the chosen terms of text; with no
+// term it is the full query buildQuery makes.
+func termsQuery(text string, terms []textTerm, langs []string) query.Query {
 	if len(terms) == 0 {
-		return buildQuery(Request{Query: text}, langs), nil
+		return buildQuery(Request{Query: text}, langs)
 	}
 	var should []query.Query
 	for _, f := range textFields {
@@ -359,7 +365,7 @@ func (ix *Index) textQuery(ctx context.Context, text string) (query.Query, error
 		should = append(should, dq)
 	}
 	should = append(should, namesAndLanguages(text, langs)...)
-	return bleve.NewDisjunctionQuery(should...), nil
+	return bleve.NewDisjunctionQuery(should...)
 }
 
 // namesAndLanguages are the parts of a text query every search shares:
