@@ -243,7 +243,7 @@ func TestJudgedListsHoldTheRules(t *testing.T) {
 			if p.MaxHours != nil && cr.Hours != nil && *cr.Hours > *p.MaxHours && !relaxed[prefMaxHours] {
 				t.Errorf("%s: %s takes %g h over %g", c.ID, it.ID, *cr.Hours, *p.MaxHours)
 			}
-			if len(p.Subjects) > 0 && len(cr.Subjects) > 0 && !subjectsMatch(cr.Subjects, p.Subjects) && !relaxed[prefSubjects] {
+			if len(p.Subjects) > 0 && len(cr.Subjects) > 0 && !catalog.SubjectsSuit(cr.Subjects, p.Subjects) && !relaxed[prefSubjects] {
 				t.Errorf("%s: %s is for %v, not %v", c.ID, it.ID, cr.Subjects, p.Subjects)
 			}
 			if len(it.Why) != len(it.Reasons) {

@@ -251,15 +251,16 @@ func parseCount(s string) (int, bool) {
 		return n, true
 	}
 	s = strings.ToLower(s)
-	if tens, unit, ok := strings.Cut(strings.ReplaceAll(s, " ", "-"), "-"); ok && !strings.HasPrefix(s, "a ") {
-		t, u := numberWords[tens], numberWords[unit]
-		if t < 20 || u == 0 || u > 9 {
-			return 0, false
-		}
-		return t + u, true
+	if n, ok := numberWords[s]; ok {
+		return n, true
 	}
-	n, ok := numberWords[s]
-	return n, ok
+	// "twenty-two", "thirty one": a tens word and a unit.
+	tens, unit, _ := strings.Cut(strings.ReplaceAll(s, " ", "-"), "-")
+	t, u := numberWords[tens], numberWords[unit]
+	if t < 20 || t%10 != 0 || u < 1 || u > 9 {
+		return 0, false
+	}
+	return t + u, true
 }
 
 func stageFor(years float64) string {

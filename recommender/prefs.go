@@ -175,7 +175,7 @@ func (f prefs) test(name string, c *catalog.Credential, i int32) (fail, unstated
 		if len(c.Subjects) == 0 {
 			return false, true
 		}
-		return !subjectsMatch(c.Subjects, f.p.Subjects), false
+		return !catalog.SubjectsSuit(c.Subjects, f.p.Subjects), false
 	case prefApprovedIn:
 		if len(f.p.ApprovedIn) == 0 {
 			return false, false
@@ -187,11 +187,6 @@ func (f prefs) test(name string, c *catalog.Credential, i int32) (fail, unstated
 	}
 	return false, false
 }
-
-// subjectsMatch reports whether an item for subjects have suits one of
-// want: an item for all subjects ("general"), the same subject in any
-// spelling, or a subject and the area it is part of (catalog.SubjectsSuit).
-func subjectsMatch(have, want []string) bool { return catalog.SubjectsSuit(have, want) }
 
 // ApprovedIn reports whether an item approved in the jurisdictions have
 // counts in one of want: the same jurisdiction, or one that contains it —
@@ -274,7 +269,7 @@ func (f prefs) violation(name string, c *catalog.Credential, i int32) (why strin
 		if len(c.Subjects) == 0 {
 			return "", true
 		}
-		if !subjectsMatch(c.Subjects, f.p.Subjects) {
+		if !catalog.SubjectsSuit(c.Subjects, f.p.Subjects) {
 			return fmt.Sprintf("for %s, not your subjects (%s)", strings.Join(c.Subjects, ", "), strings.Join(f.p.Subjects, ", ")), false
 		}
 	case prefApprovedIn:
