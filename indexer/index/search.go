@@ -360,6 +360,10 @@ func termsQuery(text string, terms []textTerm, langs []string) query.Query {
 			tq.SetBoost(float64(t.n))
 			tqs[i] = tq
 		}
+		// Bleve v2.6 does not apply a disjunction's boost, here or in
+		// buildQuery's match queries, so both score alike
+		// (TestSearchTextScoresAsTheFullQuery); weighting the fields
+		// means boosting each term in both.
 		dq := bleve.NewDisjunctionQuery(tqs...)
 		dq.SetBoost(f.boost)
 		should = append(should, dq)

@@ -63,8 +63,8 @@ func (th *textHits) get(text string, limit int) (hits []catalog.Hit, kept, keep 
 	return nil, false, false
 }
 
-// put keeps hits for text and limit, in place of the oldest kept when
-// full. The caller must not change hits afterwards.
+// put keeps a copy of hits for text and limit, in place of the oldest
+// kept when full.
 func (th *textHits) put(text string, limit int, hits []catalog.Hit) {
 	th.mu.Lock()
 	defer th.mu.Unlock()

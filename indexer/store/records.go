@@ -1,9 +1,7 @@
 package store
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"reflect"
 	"runtime"
@@ -43,16 +41,13 @@ var mappedRecords struct {
 // from it is reachable (and unmapDelay has passed).
 func mapRecords(path string) ([]*catalog.Credential, error) {
 	f, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%w: %s is missing", ErrCorrupt, path)
-	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: read %s: %w", ErrCorrupt, path, err)
+		return nil, recordsUnreadable(path, err)
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("%w: read %s: %w", ErrCorrupt, path, err)
+		return nil, recordsUnreadable(path, err)
 	}
 	if st.Size() == 0 || int64(int(st.Size())) != st.Size() {
 		// Nothing to map (no records), or more than this machine's

@@ -156,17 +156,23 @@ func loadLegacyState(genDir string) (*state, error) {
 // readRecords reads and decodes records.jsonl at path onto the heap.
 func readRecords(path string) ([]*catalog.Credential, error) {
 	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%w: %s is missing", ErrCorrupt, path)
-	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: read %s: %w", ErrCorrupt, path, err)
+		return nil, recordsUnreadable(path, err)
 	}
 	creds, err := decodeRecords(data, false)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s does not parse: %w", ErrCorrupt, path, err)
 	}
 	return creds, nil
+}
+
+// recordsUnreadable is the error for a records file that cannot be read:
+// a generation without its records is corrupt.
+func recordsUnreadable(path string, err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%w: %s is missing", ErrCorrupt, path)
+	}
+	return fmt.Errorf("%w: read %s: %w", ErrCorrupt, path, err)
 }
 
 // decodeRecords decodes one credential a line, the lines shared out among
